@@ -1,0 +1,90 @@
+// Every DOM event <vod-uploader> dispatches, declared once: names, detail types, the global
+// HTMLElementEventMap entries, and the one helper that creates them (bubbling, composed).
+
+import type { UploadError } from '../engine/errors.js';
+import type { RestorableUpload, UploadResult, UploadSnapshot } from '../engine/types.js';
+
+/** Why a file was refused before any upload started. */
+export type RejectReason = 'too-large' | 'wrong-type' | 'too-many' | 'duplicate' | 'empty' | 'invalid-name';
+
+export interface VodUploadDetail {
+  upload: UploadSnapshot;
+}
+export interface VodUploadRejectDetail {
+  file: File;
+  reason: RejectReason;
+  message: string;
+}
+export interface VodUploadRetryDetail extends VodUploadDetail {
+  attempt: number;
+  delayMs: number;
+  error: UploadError;
+}
+export interface VodUploadSuccessDetail extends VodUploadDetail {
+  result: UploadResult;
+}
+export interface VodUploadErrorDetail extends VodUploadDetail {
+  error: UploadError;
+}
+export interface VodUploadRestorableDetail {
+  uploads: RestorableUpload[];
+}
+export interface VodUploadWarningDetail {
+  error: UploadError;
+}
+
+/** Event name → detail, the single source for the dispatcher and the global map. */
+export interface VodUploaderEventDetails {
+  'vod-upload-add': VodUploadDetail;
+  'vod-upload-reject': VodUploadRejectDetail;
+  'vod-upload-start': VodUploadDetail;
+  'vod-upload-progress': VodUploadDetail;
+  'vod-upload-pause': VodUploadDetail;
+  'vod-upload-resume': VodUploadDetail;
+  'vod-upload-retry': VodUploadRetryDetail;
+  'vod-upload-success': VodUploadSuccessDetail;
+  'vod-upload-error': VodUploadErrorDetail;
+  'vod-upload-cancel': VodUploadDetail;
+  'vod-upload-restorable': VodUploadRestorableDetail;
+  'vod-upload-warning': VodUploadWarningDetail;
+}
+export type VodUploaderEventName = keyof VodUploaderEventDetails;
+
+export type VodUploadAddEvent = CustomEvent<VodUploadDetail>;
+export type VodUploadRejectEvent = CustomEvent<VodUploadRejectDetail>;
+export type VodUploadStartEvent = CustomEvent<VodUploadDetail>;
+export type VodUploadProgressEvent = CustomEvent<VodUploadDetail>;
+export type VodUploadPauseEvent = CustomEvent<VodUploadDetail>;
+export type VodUploadResumeEvent = CustomEvent<VodUploadDetail>;
+export type VodUploadRetryEvent = CustomEvent<VodUploadRetryDetail>;
+export type VodUploadSuccessEvent = CustomEvent<VodUploadSuccessDetail>;
+export type VodUploadErrorEvent = CustomEvent<VodUploadErrorDetail>;
+export type VodUploadCancelEvent = CustomEvent<VodUploadDetail>;
+export type VodUploadRestorableEvent = CustomEvent<VodUploadRestorableDetail>;
+export type VodUploadWarningEvent = CustomEvent<VodUploadWarningDetail>;
+
+declare global {
+  interface HTMLElementEventMap {
+    'vod-upload-add': VodUploadAddEvent;
+    'vod-upload-reject': VodUploadRejectEvent;
+    'vod-upload-start': VodUploadStartEvent;
+    'vod-upload-progress': VodUploadProgressEvent;
+    'vod-upload-pause': VodUploadPauseEvent;
+    'vod-upload-resume': VodUploadResumeEvent;
+    'vod-upload-retry': VodUploadRetryEvent;
+    'vod-upload-success': VodUploadSuccessEvent;
+    'vod-upload-error': VodUploadErrorEvent;
+    'vod-upload-cancel': VodUploadCancelEvent;
+    'vod-upload-restorable': VodUploadRestorableEvent;
+    'vod-upload-warning': VodUploadWarningEvent;
+  }
+}
+
+/** Dispatches a typed event from `target`; bubbles and crosses shadow roots so pages can listen anywhere. */
+export function fireVodEvent<K extends VodUploaderEventName>(
+  target: EventTarget,
+  name: K,
+  detail: VodUploaderEventDetails[K],
+): boolean {
+  return target.dispatchEvent(new CustomEvent(name, { detail, bubbles: true, composed: true }));
+}

@@ -1,0 +1,115 @@
+// Checks a batch of chosen files before anything is uploaded: empty, too large, wrong type for
+// `accept`, too many, duplicate, or a name the server cannot store. Pure functions, tested in Node.
+
+import type { RejectReason } from './events.js';
+import { format, formatBytes, type VodUploaderStrings } from './i18n.js';
+
+export interface ValidationRules {
+  /** The `accept` attribute: MIME types, `type/*` wildcards and `.ext` extensions, comma-separated. */
+  accept: string;
+  /** Bytes; 0 means no limit. */
+  maxSize: number;
+  /** Files in the list at most (including those already there); 0 means no limit. */
+  maxFiles: number;
+  /** How many files the list holds already (counted against maxFiles). */
+  existingCount: number;
+  /** Identity keys (`fileIdentity`) of files already in the list. */
+  known: ReadonlySet<string>;
+  /** The protocol's file-name check: returns a reason text when the server cannot store the name. */
+  nameProblem: (name: string) => string | undefined;
+}
+
+export interface Rejection {
+  file: File;
+  reason: RejectReason;
+}
+
+export interface ValidationResult {
+  accepted: File[];
+  rejected: Rejection[];
+}
+
+/** What makes two picks "the same file" before hashing: name, size and modification time. */
+export function fileIdentity(file: Pick<File, 'name' | 'size' | 'lastModified'>): string {
+  return `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
+}
+
+/** Splits an `accept` value into lower-case tokens; an empty value accepts everything. */
+export function parseAccept(accept: string): string[] {
+  return accept
+    .split(',')
+    .map((t) => t.trim().toLowerCase())
+    .filter((t) => t.length > 0);
+}
+
+/**
+ * Whether a file (or a dragged item, which has a type but maybe no name yet) matches `accept`,
+ * the way the native file input reads it: MIME types, `video/*` wildcards, `.mp4` extensions.
+ * Browsers leave the type empty for extensions they do not know (`.mkv` on some systems): such
+ * files match by extension only, so a `video/*` rule cannot tell and refuses them.
+ */
+export function matchesAccept(file: { name?: string; type: string }, accept: string): boolean {
+  const tokens = parseAccept(accept);
+  if (tokens.length === 0) return true;
+  const type = file.type.toLowerCase();
+  const name = (file.name ?? '').toLowerCase();
+  return tokens.some((token) => {
+    if (token.startsWith('.')) return name.endsWith(token);
+    if (token === '*' || token === '*/*') return true;
+    if (token.endsWith('/*')) return type !== '' && type.startsWith(token.slice(0, -1));
+    return type === token;
+  });
+}
+
+/** Applies the rules in order of what a user most needs to hear; the first failing rule wins. */
+export function validateFiles(files: Iterable<File>, rules: ValidationRules): ValidationResult {
+  const accepted: File[] = [];
+  const rejected: Rejection[] = [];
+  const seen = new Set(rules.known);
+  for (const file of files) {
+    const reason = firstProblem(file, rules, seen, rules.existingCount + accepted.length);
+    if (reason) {
+      rejected.push({ file, reason });
+    } else {
+      accepted.push(file);
+      seen.add(fileIdentity(file));
+    }
+  }
+  return { accepted, rejected };
+}
+
+function firstProblem(file: File, rules: ValidationRules, seen: Set<string>, count: number): RejectReason | undefined {
+  if (rules.nameProblem(file.name) !== undefined) return 'invalid-name';
+  if (!matchesAccept(file, rules.accept)) return 'wrong-type';
+  // The protocol accepts 0-byte files, but an empty "video" is surely a wrong pick.
+  if (file.size === 0) return 'empty';
+  if (rules.maxSize > 0 && file.size > rules.maxSize) return 'too-large';
+  if (seen.has(fileIdentity(file))) return 'duplicate';
+  if (rules.maxFiles > 0 && count >= rules.maxFiles) return 'too-many';
+  return undefined;
+}
+
+/** The sentence shown in the notice and sent in `vod-upload-reject`. */
+export function rejectionMessage(
+  rejection: Rejection,
+  rules: Pick<ValidationRules, 'accept' | 'maxSize' | 'maxFiles'>,
+  strings: VodUploaderStrings,
+  lang: string,
+): string {
+  const { file } = rejection;
+  const params = {
+    name: file.name,
+    size: formatBytes(file.size, lang),
+    max: rejection.reason === 'too-large' ? formatBytes(rules.maxSize, lang) : rules.maxFiles,
+    accept: rules.accept,
+  };
+  const templates: Record<RejectReason, string> = {
+    'too-large': strings.rejectTooLarge,
+    'wrong-type': strings.rejectWrongType,
+    'too-many': strings.rejectTooMany,
+    duplicate: strings.rejectDuplicate,
+    empty: strings.rejectEmpty,
+    'invalid-name': strings.rejectInvalidName,
+  };
+  return format(templates[rejection.reason], params);
+}

@@ -1,0 +1,107 @@
+// The element's pre-upload checks (src/element/validation.ts): what is refused, why, and in which words.
+import { describe, expect, it } from 'vitest';
+import { stringsFor } from '../../src/element/i18n.js';
+import {
+  fileIdentity,
+  matchesAccept,
+  rejectionMessage,
+  validateFiles,
+  type ValidationRules,
+} from '../../src/element/validation.js';
+
+function file(name: string, size: number, type = 'video/mp4', lastModified = 1_700_000_000_000): File {
+  return new File([new Uint8Array(size)], name, { type, lastModified });
+}
+
+// A stand-in for the protocol's name check: control characters and dot segments are refused.
+const nameProblem = (name: string): string | undefined =>
+  /[\u0000-\u001f\u007f/]/.test(name) || name === '.' || name === '..' || name === '' ? 'bad name' : undefined;
+
+function rules(over: Partial<ValidationRules> = {}): ValidationRules {
+  return { accept: 'video/*', maxSize: 0, maxFiles: 0, existingCount: 0, known: new Set(), nameProblem, ...over };
+}
+
+describe('matchesAccept', () => {
+  it('accepts MIME wildcards, exact types and extensions, case-insensitively', () => {
+    expect(matchesAccept({ name: 'a.mp4', type: 'video/mp4' }, 'video/*')).toBe(true);
+    expect(matchesAccept({ name: 'a.png', type: 'image/png' }, 'video/*')).toBe(false);
+    expect(matchesAccept({ name: 'a.mov', type: 'video/quicktime' }, 'video/mp4, video/quicktime')).toBe(true);
+    expect(matchesAccept({ name: 'CLIP.MP4', type: 'video/mp4' }, '.mp4')).toBe(true);
+    expect(matchesAccept({ name: 'clip.mp4', type: 'VIDEO/MP4' }, 'Video/*')).toBe(true);
+    expect(matchesAccept({ name: 'clip.webm', type: 'video/webm' }, '.mp4,.mov')).toBe(false);
+  });
+
+  it('matches files with an empty type by extension only', () => {
+    expect(matchesAccept({ name: 'film.MKV', type: '' }, 'video/*,.mkv')).toBe(true);
+    expect(matchesAccept({ name: 'film.mkv', type: '' }, 'video/*')).toBe(false);
+  });
+
+  it('accepts everything when accept is empty or */*', () => {
+    expect(matchesAccept({ name: 'notes.txt', type: 'text/plain' }, '')).toBe(true);
+    expect(matchesAccept({ name: 'notes.txt', type: 'text/plain' }, '*/*')).toBe(true);
+  });
+});
+
+describe('validateFiles', () => {
+  it('keeps good files and names the reason for each refused one', () => {
+    const good = file('good.mp4', 10);
+    const big = file('big.mp4', 101);
+    const empty = file('empty.mp4', 0);
+    const image = file('photo.png', 10, 'image/png');
+    const result = validateFiles([good, big, empty, image], rules({ maxSize: 100 }));
+    expect(result.accepted).toEqual([good]);
+    expect(result.rejected.map((r) => [r.file.name, r.reason])).toEqual([
+      ['big.mp4', 'too-large'],
+      ['empty.mp4', 'empty'],
+      ['photo.png', 'wrong-type'],
+    ]);
+  });
+
+  it('a file exactly at max-size passes; max-size 0 means no limit', () => {
+    expect(validateFiles([file('a.mp4', 100)], rules({ maxSize: 100 })).accepted).toHaveLength(1);
+    expect(validateFiles([file('a.mp4', 5000)], rules({ maxSize: 0 })).accepted).toHaveLength(1);
+  });
+
+  it('counts files already in the list against max-files', () => {
+    const result = validateFiles([file('a.mp4', 1), file('b.mp4', 1), file('c.mp4', 1)], rules({ maxFiles: 3, existingCount: 1 }));
+    expect(result.accepted.map((f) => f.name)).toEqual(['a.mp4', 'b.mp4']);
+    expect(result.rejected).toEqual([{ file: expect.objectContaining({ name: 'c.mp4' }), reason: 'too-many' }]);
+  });
+
+  it('refuses a file that is already in the list, or twice in one batch', () => {
+    const a = file('a.mp4', 5);
+    const again = file('a.mp4', 5);
+    const known = new Set([fileIdentity(file('old.mp4', 7))]);
+    const result = validateFiles([a, again, file('old.mp4', 7)], rules({ known }));
+    expect(result.accepted).toEqual([a]);
+    expect(result.rejected.map((r) => r.reason)).toEqual(['duplicate', 'duplicate']);
+  });
+
+  it('same name and size but another modification time is another file', () => {
+    const result = validateFiles([file('a.mp4', 5, 'video/mp4', 1), file('a.mp4', 5, 'video/mp4', 2)], rules());
+    expect(result.accepted).toHaveLength(2);
+  });
+
+  it('refuses names the protocol check refuses', () => {
+    const result = validateFiles([file('bad\u0001name.mp4', 5)], rules());
+    expect(result.rejected[0]?.reason).toBe('invalid-name');
+  });
+});
+
+describe('rejectionMessage', () => {
+  it('says what is wrong with numbers a person reads, in English and Chinese', () => {
+    const r = rules({ maxSize: 1024 * 1024 });
+    const big = { file: file('big.mp4', 1536 * 1024), reason: 'too-large' as const };
+    expect(rejectionMessage(big, r, stringsFor('en'), 'en')).toBe('“big.mp4” is 1.5 MB; the limit is 1 MB.');
+    expect(rejectionMessage(big, r, stringsFor('zh-CN'), 'zh-CN')).toBe('“big.mp4”大小为 1.5 MB，超过上限 1 MB。');
+    const many = { file: file('c.mp4', 1), reason: 'too-many' as const };
+    expect(rejectionMessage(many, rules({ maxFiles: 2 }), stringsFor('en'), 'en')).toBe('“c.mp4” was not added: at most 2 files.');
+    const type = { file: file('p.png', 1, 'image/png'), reason: 'wrong-type' as const };
+    expect(rejectionMessage(type, r, stringsFor('en'), 'en')).toContain('video/*');
+  });
+
+  it('uses i18n overrides', () => {
+    const empty = { file: file('e.mp4', 0), reason: 'empty' as const };
+    expect(rejectionMessage(empty, rules(), stringsFor('en', { rejectEmpty: 'Nothing in {name}' }), 'en')).toBe('Nothing in e.mp4');
+  });
+});
