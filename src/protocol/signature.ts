@@ -1,0 +1,253 @@
+// Signatures for uploads: fetched from the embedder's backend (a URL) or produced by the embedder's
+// function, checked (decodable, for the asked appid/bucket, not expired), cached per scope in memory
+// only, renewed ahead of expiry, and shared between concurrent callers so that one burst of slices
+// asks the backend once. Never persisted: a signature is a credential.
+
+import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
+import type { SignatureContext, SignatureFunction, SignatureReason, SignatureScope, Signer } from '../engine/types.js';
+import { decodeSignature } from './signature-format.js';
+
+export interface SignerOptions {
+  /** A URL (GET ?appid&bucket&path, body: the signature or `{"signature": "..."}`) or a function. */
+  source: string | SignatureFunction;
+  fetch?: typeof fetch;
+  /** The local clock in ms (tests pass a fake one). */
+  now?: () => number;
+  /** Renew when this fraction of the signature's lifetime has passed. Default 0.8. */
+  renewAt?: number;
+  /** How long the signature endpoint may take (ms). Default 30 000. */
+  timeoutMs?: number;
+}
+
+interface CachedSignature {
+  signature: string;
+  /** Local time (ms) at which to ask for a new one. */
+  renewAtMs: number;
+  /** Local time (ms) at which the server stops accepting it. */
+  expiresAtMs: number;
+}
+
+interface Pending {
+  reason: SignatureReason;
+  /** For reason 'rejected': the signature the server refused. */
+  rejected?: string;
+  promise: Promise<CachedSignature>;
+}
+
+function signatureError(message: string, cause?: unknown, action: ErrorAction = ErrorAction.Retry): UploadError {
+  return new UploadError({ kind: ErrorKind.Signature, code: 'signature', message, action, cause });
+}
+
+function abortedError(reason: unknown): UploadError {
+  return new UploadError({
+    kind: ErrorKind.Aborted,
+    code: 'aborted',
+    message: 'The request was cancelled.',
+    action: ErrorAction.Fatal,
+    cause: reason,
+  });
+}
+
+function excerpt(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
+}
+
+/** Resolves the caller's share of a shared promise, or rejects this caller alone on its abort. */
+function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortedError(signal.reason));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => reject(abortedError(signal.reason));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Reads the signature out of the endpoint's body: plain text, a JSON string, or `{"signature"}`. */
+export function signatureFromBody(body: string, contentType: string): string {
+  const text = body.trim();
+  if (text === '') throw signatureError('The signature endpoint answered with an empty body.');
+  if (/html/i.test(contentType) || /^<(!doctype|html|head|body|\?xml|[a-z])/i.test(text)) {
+    throw signatureError('The signature endpoint answered an HTML page instead of a signature.');
+  }
+  if (/json/i.test(contentType) || text.startsWith('{') || text.startsWith('"')) {
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch (cause) {
+      throw signatureError(`The signature endpoint answered JSON that cannot be read: ${excerpt(text)}`, cause);
+    }
+    if (typeof json === 'string') return json.trim();
+    const value = typeof json === 'object' && json !== null ? (json as { signature?: unknown }).signature : undefined;
+    if (typeof value !== 'string' || value.trim() === '') {
+      throw signatureError('The signature endpoint answered JSON without a "signature" string.');
+    }
+    return value.trim();
+  }
+  return text;
+}
+
+export function createSigner(options: SignerOptions): Signer {
+  const now = options.now ?? Date.now;
+  const renewAt = options.renewAt ?? 0.8;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const source = options.source;
+  // In memory only, keyed by scope: nothing here is ever written to any storage.
+  const cache = new Map<string, CachedSignature>();
+  const pending = new Map<string, Pending>();
+
+  const keyOf = (scope: SignatureScope): string => JSON.stringify([scope.appid, scope.bucket, scope.path]);
+
+  async function fromUrl(url: string, ctx: SignatureContext): Promise<string> {
+    let target: URL;
+    try {
+      // Relative URLs resolve against the page; in Node there is no page and they must be absolute.
+      const base = (globalThis as { location?: { href?: string } }).location?.href;
+      target = base ? new URL(url, base) : new URL(url);
+    } catch (cause) {
+      throw signatureError(`The signature URL ${JSON.stringify(url)} is not a valid URL.`, cause, ErrorAction.Fatal);
+    }
+    // set(), not append(): these three are ours; any other query parameter of the URL is kept.
+    target.searchParams.set('appid', ctx.appid);
+    target.searchParams.set('bucket', ctx.bucket);
+    target.searchParams.set('path', ctx.path);
+    const doFetch = options.fetch ?? globalThis.fetch;
+    let response: Response;
+    let body: string;
+    try {
+      const signal = AbortSignal.timeout(timeoutMs);
+      response = await doFetch(target.href, {
+        method: 'GET',
+        credentials: 'same-origin',
+        headers: { Accept: 'text/plain, application/json' },
+        signal,
+      });
+      body = await response.text();
+    } catch (cause) {
+      const timedOut = (cause as { name?: string } | null)?.name === 'TimeoutError';
+      throw signatureError(
+        timedOut
+          ? `The signature endpoint did not answer within ${Math.round(timeoutMs / 1000)} s.`
+          : 'Could not reach the signature endpoint (network error or blocked by CORS).',
+        cause,
+      );
+    }
+    if (!response.ok) {
+      const detail = /^\s*</.test(body) ? 'an HTML page' : excerpt(body);
+      throw signatureError(`HTTP ${response.status} from the signature endpoint${detail ? `: ${detail}` : ''}.`);
+    }
+    return signatureFromBody(body, response.headers.get('content-type') ?? '');
+  }
+
+  async function fromFunction(fn: SignatureFunction, ctx: SignatureContext): Promise<string> {
+    let value: unknown;
+    try {
+      value = await fn(ctx);
+    } catch (cause) {
+      const detail = cause instanceof Error ? `: ${cause.message}` : '';
+      throw signatureError(`The signature function failed${detail}.`, cause);
+    }
+    if (typeof value !== 'string') {
+      throw signatureError(`The signature function returned ${value === null ? 'null' : typeof value}, not a string.`);
+    }
+    return value.trim();
+  }
+
+  /** Asks the source once and checks the answer against the scope. */
+  async function obtain(scope: SignatureScope, reason: SignatureReason): Promise<CachedSignature> {
+    const ctx: SignatureContext = { appid: scope.appid, bucket: scope.bucket, path: scope.path, reason };
+    const signature = typeof source === 'string' ? await fromUrl(source, ctx) : await fromFunction(source, ctx);
+    const receivedAt = now();
+    if (signature === '') throw signatureError('The signature source returned an empty signature.');
+    const decoded = decodeSignature(signature);
+    if (!decoded) throw signatureError('The signature source returned something that is not a valid signature.');
+    const { a, b, e, t } = decoded.fields;
+    if (a !== scope.appid || b !== scope.bucket) {
+      throw signatureError(
+        `The signature is for appid ${a} and bucket ${b}, not for appid ${scope.appid} and bucket ${scope.bucket}.`,
+      );
+    }
+    if (e <= t) {
+      throw signatureError(
+        e === 0
+          ? 'The signature is a single-use one (e=0); uploads need a multi-use signature.'
+          : 'The signature expires before it was signed (e is not after t).',
+      );
+    }
+    // The signer's clock may differ from this one: measure the lifetime from the signer's own `t`.
+    const skewMs = receivedAt - t * 1000;
+    const expiresAtMs = e * 1000 + skewMs;
+    return { signature, expiresAtMs, renewAtMs: receivedAt + renewAt * (expiresAtMs - receivedAt) };
+  }
+
+  /** Starts (or joins) the one request for this scope; the result replaces the cached signature. */
+  function request(scope: SignatureScope, reason: SignatureReason, rejected?: string): Pending {
+    const key = keyOf(scope);
+    const promise = obtain(scope, reason).then((fresh) => {
+      cache.set(key, fresh);
+      return fresh;
+    });
+    const entry: Pending = { reason, rejected, promise };
+    pending.set(key, entry);
+    const clear = (): void => {
+      if (pending.get(key) === entry) pending.delete(key);
+    };
+    promise.then(clear, clear);
+    return entry;
+  }
+
+  async function get(scope: SignatureScope): Promise<string> {
+    const key = keyOf(scope);
+    const cached = cache.get(key);
+    const at = now();
+    if (cached && at < cached.renewAtMs) return cached.signature;
+    const inFlight = pending.get(key) ?? request(scope, cached ? 'expiring' : 'initial');
+    try {
+      return (await inFlight.promise).signature;
+    } catch (error) {
+      // A renewal ahead of time failed, but the old signature is still good: keep uploading with it.
+      if (cached && now() < cached.expiresAtMs && cache.get(key) === cached) return cached.signature;
+      throw error;
+    }
+  }
+
+  async function renew(scope: SignatureScope, rejected: string): Promise<string> {
+    const key = keyOf(scope);
+    const cached = cache.get(key);
+    // Another caller already replaced the refused signature: use the new one, ask nobody.
+    if (cached && cached.signature !== rejected) return cached.signature;
+    let inFlight = pending.get(key);
+    if (inFlight && !(inFlight.reason === 'rejected' && inFlight.rejected === rejected)) {
+      // A renewal for another reason is under way; its answer is new unless the source repeats itself.
+      const answer = await inFlight.promise.catch(() => undefined);
+      if (answer && answer.signature !== rejected) return answer.signature;
+      inFlight = pending.get(key);
+    }
+    if (!inFlight || !(inFlight.reason === 'rejected' && inFlight.rejected === rejected)) {
+      const current = cache.get(key);
+      if (current && current.signature !== rejected) return current.signature;
+      // The refused signature must not be handed out again while its replacement is on the way.
+      cache.delete(key);
+      inFlight = request(scope, 'rejected', rejected);
+    }
+    return (await inFlight.promise).signature;
+  }
+
+  return {
+    // An already aborted caller starts nothing; a later abort leaves the shared request running.
+    get: (scope, signal) =>
+      signal?.aborted ? Promise.reject(abortedError(signal.reason)) : withSignal(get(scope), signal),
+    renew: (scope, rejected, signal) =>
+      signal?.aborted ? Promise.reject(abortedError(signal.reason)) : withSignal(renew(scope, rejected), signal),
+  };
+}
