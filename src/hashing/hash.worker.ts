@@ -1,0 +1,53 @@
+// The hashing worker: runs hash-core's loops off the main thread, one AbortController per job.
+// Several jobs may run at once (their blocks interleave at each await), so a quick sample() or
+// sliceSha1() is not stuck behind a long whole-file hash.
+
+import { hashBlob, sampleBlob } from './hash-core.js';
+import type { HashRequest, HashResponse } from './messages.js';
+
+const scope = self as unknown as DedicatedWorkerGlobalScope;
+const running = new Map<number, AbortController>();
+
+function post(message: HashResponse, transfer: Transferable[] = []): void {
+  scope.postMessage(message, transfer);
+}
+
+async function run(request: Exclude<HashRequest, { type: 'cancel' }>, signal: AbortSignal): Promise<string> {
+  const { id } = request;
+  switch (request.type) {
+    case 'sha1':
+      return hashBlob(request.file, {
+        signal,
+        from: request.from,
+        onProgress: (bytes) => post({ type: 'progress', id, bytes }),
+        onCheckpoint: (offset, state) =>
+          post({ type: 'checkpoint', id, offset, state }, [state.buffer as ArrayBuffer]),
+      });
+    case 'sample':
+      return sampleBlob(request.file, signal);
+    case 'slice':
+      return hashBlob(request.blob, { signal });
+  }
+}
+
+scope.onmessage = (event: MessageEvent<HashRequest>) => {
+  const request = event.data;
+  if (request.type === 'cancel') {
+    running.get(request.id)?.abort();
+    running.delete(request.id);
+    return;
+  }
+  const controller = new AbortController();
+  running.set(request.id, controller);
+  run(request, controller.signal).then(
+    (sha) => {
+      if (!controller.signal.aborted) post({ type: 'done', id: request.id, sha });
+    },
+    (error: unknown) => {
+      // A cancelled job's caller has already settled: say nothing more about it.
+      if (controller.signal.aborted) return;
+      const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
+      post({ type: 'error', id: request.id, name, message });
+    },
+  ).finally(() => running.delete(request.id));
+};

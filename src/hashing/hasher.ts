@@ -1,0 +1,165 @@
+// The main-thread face of hashing: WorkerHasher sends jobs to one module worker (hash.worker.ts),
+// and createHasher() picks it, or MainThreadHasher where there is no Worker.
+//
+// One worker serves every file and job; jobs are multiplexed by id rather than queued, so a sample()
+// of a newly chosen file answers in milliseconds even while a 20 GB file is being hashed.
+// Abort rejects the caller's promise at once and sends 'cancel': the worker drops the job at its next
+// block boundary (a few ms). Terminating the worker would react no faster for the caller (its promise
+// is already settled) and would kill the other jobs sharing the worker and cost a new WASM start-up.
+
+import type { HashCheckpoint, HashOptions, Hasher } from '../engine/types.js';
+import { hashAbortError, hashFailure } from './hash-errors.js';
+import { MainThreadHasher } from './main-thread-hasher.js';
+import type { HashRequest, HashResponse } from './messages.js';
+
+export { MainThreadHasher } from './main-thread-hasher.js';
+
+/** Terminate the worker after this long without jobs; it is re-created on the next job. */
+export const WORKER_IDLE_TIMEOUT_MS = 10_000;
+
+export interface WorkerHasherOptions {
+  idleTimeoutMs?: number;
+}
+
+interface Job {
+  resolve(sha: string): void;
+  reject(error: unknown): void;
+  onProgress?(bytes: number): void;
+  onCheckpoint?(checkpoint: HashCheckpoint): void;
+}
+
+type JobRequest = HashRequest extends infer R ? (R extends { type: 'cancel' } ? never : Omit<R, 'id'>) : never;
+
+export class WorkerHasher implements Hasher {
+  readonly #idleTimeoutMs: number;
+  #worker: Worker | undefined;
+  #idleTimer: ReturnType<typeof setTimeout> | undefined;
+  readonly #jobs = new Map<number, Job>();
+  #nextId = 1;
+
+  constructor(options: WorkerHasherOptions = {}) {
+    this.#idleTimeoutMs = options.idleTimeoutMs ?? WORKER_IDLE_TIMEOUT_MS;
+  }
+
+  sha1(file: Blob, options: HashOptions = {}): Promise<string> {
+    // A copy: the caller keeps its checkpoint (it is stored), and posting must not detach it.
+    const from = options.from ? { offset: options.from.offset, state: options.from.state.slice() } : undefined;
+    return this.#run({ type: 'sha1', file, from }, options.signal, options);
+  }
+
+  sample(file: Blob, signal?: AbortSignal): Promise<string> {
+    return this.#run({ type: 'sample', file }, signal, {});
+  }
+
+  sliceSha1(blob: Blob, signal?: AbortSignal): Promise<string> {
+    return this.#run({ type: 'slice', blob }, signal, {});
+  }
+
+  /** Stops the worker now; pending jobs reject. The next job starts a new worker. */
+  terminate(): void {
+    this.#failAll(hashAbortError('terminated'));
+  }
+
+  #run(
+    request: JobRequest,
+    signal: AbortSignal | undefined,
+    handlers: Pick<Job, 'onProgress' | 'onCheckpoint'>,
+  ): Promise<string> {
+    if (signal?.aborted) return Promise.reject(hashAbortError(signal.reason));
+    const id = this.#nextId++;
+    let worker: Worker;
+    try {
+      worker = this.#ensureWorker();
+    } catch (error) {
+      const e = error instanceof Error ? error : new Error(String(error));
+      return Promise.reject(hashFailure(e.name, e.message, error));
+    }
+    return new Promise<string>((resolve, reject) => {
+      const onAbort = (): void => {
+        if (!this.#jobs.delete(id)) return;
+        worker.postMessage({ type: 'cancel', id } satisfies HashRequest);
+        reject(hashAbortError(signal?.reason));
+        this.#scheduleIdle();
+      };
+      const settle = (): void => {
+        signal?.removeEventListener('abort', onAbort);
+        this.#jobs.delete(id);
+        this.#scheduleIdle();
+      };
+      this.#jobs.set(id, {
+        resolve: (sha) => {
+          settle();
+          resolve(sha);
+        },
+        reject: (error) => {
+          settle();
+          reject(error);
+        },
+        onProgress: handlers.onProgress,
+        onCheckpoint: handlers.onCheckpoint,
+      });
+      signal?.addEventListener('abort', onAbort, { once: true });
+      worker.postMessage({ ...request, id } as HashRequest);
+    });
+  }
+
+  #ensureWorker(): Worker {
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    if (this.#worker) return this.#worker;
+    // Vite only recognises this literal form (and bundles the worker with its imports).
+    const worker = new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module' });
+    worker.onmessage = (event: MessageEvent<HashResponse>) => this.#onMessage(event.data);
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.#failAll(hashFailure('WorkerError', event.message || 'the hashing worker failed to start'));
+    };
+    worker.onmessageerror = () => this.#failAll(hashFailure('DataCloneError', 'a worker message could not be read'));
+    this.#worker = worker;
+    return worker;
+  }
+
+  #onMessage(message: HashResponse): void {
+    const job = this.#jobs.get(message.id);
+    if (!job) return; // cancelled: the worker may still report a block or two
+    switch (message.type) {
+      case 'progress':
+        job.onProgress?.(message.bytes);
+        break;
+      case 'checkpoint':
+        job.onCheckpoint?.({ offset: message.offset, state: message.state });
+        break;
+      case 'done':
+        job.resolve(message.sha);
+        break;
+      case 'error':
+        job.reject(hashFailure(message.name, message.message));
+        break;
+    }
+  }
+
+  #failAll(error: unknown): void {
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    clearTimeout(this.#idleTimer);
+    this.#idleTimer = undefined;
+    const jobs = [...this.#jobs.values()];
+    this.#jobs.clear();
+    for (const job of jobs) job.reject(error);
+  }
+
+  #scheduleIdle(): void {
+    if (this.#jobs.size > 0 || !this.#worker || this.#idleTimer !== undefined) return;
+    this.#idleTimer = setTimeout(() => {
+      this.#idleTimer = undefined;
+      if (this.#jobs.size > 0) return;
+      this.#worker?.terminate();
+      this.#worker = undefined;
+    }, this.#idleTimeoutMs);
+  }
+}
+
+/** The Hasher to use here: the worker where the platform has one, else the main-thread fallback. */
+export function createHasher(options: WorkerHasherOptions = {}): Hasher {
+  return typeof Worker === 'undefined' ? new MainThreadHasher() : new WorkerHasher(options);
+}

@@ -1,0 +1,25 @@
+// The messages between the main thread (hasher.ts) and the hashing worker (hash.worker.ts).
+// Types only: both sides import this file, so neither pulls the other's code into its bundle.
+
+/** Main thread → worker. Every job carries an id; jobs run concurrently (see hasher.ts for why). */
+export type HashRequest =
+  | {
+      type: 'sha1';
+      id: number;
+      file: Blob;
+      /** Resume from a saved hash-wasm state after `offset` bytes. */
+      from?: { offset: number; state: Uint8Array };
+    }
+  | { type: 'sample'; id: number; file: Blob }
+  | { type: 'slice'; id: number; blob: Blob }
+  /** Stop job `id` at the next block boundary; no answer is sent for it afterwards. */
+  | { type: 'cancel'; id: number };
+
+/** Worker → main thread. */
+export type HashResponse =
+  | { type: 'progress'; id: number; bytes: number }
+  /** `state` travels as a transferred buffer. */
+  | { type: 'checkpoint'; id: number; offset: number; state: Uint8Array }
+  | { type: 'done'; id: number; sha: string }
+  /** A DOMException or Error flattened: structured clone keeps name/message but not subclasses. */
+  | { type: 'error'; id: number; name: string; message: string };

@@ -1,0 +1,230 @@
+// The SessionStore that survives reloads: idb-keyval on its own database ('vod-uploader', store
+// 'sessions'), one versioned record per key. It never throws: on the first IndexedDB failure it warns
+// once and serves this page from memory (uploads go on; they just will not resume after a reload).
+// Writes are coalesced per key (see write-coalescer.ts): acknowledged slices arrive 20+ times a second.
+
+import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
+import type { SessionStore, StoredSession } from '../engine/types.js';
+import { MemorySessionStore } from './memory-store.js';
+import { WriteCoalescer } from './write-coalescer.js';
+
+/** Bump when StoredSession changes incompatibly: older records are then deleted, not misread. */
+export const SESSION_SCHEMA_VERSION = 1;
+
+/**
+ * At most one write per key this often. After a reload at most the acknowledgements of the last
+ * ~MIN_WRITE_INTERVAL_MS (+ one write, a few ms) are lost: those slices are sent again.
+ */
+export const MIN_WRITE_INTERVAL_MS = 250;
+
+/** An IndexedDB request that has not answered by then (Safari's stuck open) counts as a failure. */
+const OPERATION_TIMEOUT_MS = 5_000;
+
+/** What is stored under each key. */
+export interface SessionRecord {
+  schema: number;
+  session: StoredSession;
+}
+
+export interface IdbSessionStoreOptions {
+  dbName?: string;
+  storeName?: string;
+  minWriteIntervalMs?: number;
+  now?: () => number;
+  /** Flush pending writes on 'pagehide' (default true in a window). */
+  flushOnPageHide?: boolean;
+}
+
+function isCurrentRecord(value: unknown): value is SessionRecord {
+  if (typeof value !== 'object' || value === null) return false;
+  const record = value as Partial<SessionRecord>;
+  const s = record.session as Partial<StoredSession> | undefined;
+  return (
+    record.schema === SESSION_SCHEMA_VERSION &&
+    typeof s === 'object' &&
+    s !== null &&
+    typeof s.key === 'string' &&
+    typeof s.size === 'number' &&
+    typeof s.updatedAt === 'number' &&
+    Array.isArray(s.acked)
+  );
+}
+
+function errorName(error: unknown): string {
+  return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new DOMException(`IndexedDB did not answer within ${ms} ms`, 'TimeoutError')),
+      ms,
+    );
+    promise.then(
+      (value) => {
+        clearTimeout(timer);
+        resolve(value);
+      },
+      (error: unknown) => {
+        clearTimeout(timer);
+        reject(error);
+      },
+    );
+  });
+}
+
+export class IdbSessionStore implements SessionStore {
+  onWarning?: (error: UploadError) => void;
+  readonly #dbName: string;
+  readonly #storeName: string;
+  readonly #now: () => number;
+  /** Every put lands here at once: it serves reads if IndexedDB fails later in this page. */
+  readonly #memory: MemorySessionStore;
+  readonly #writes: WriteCoalescer<StoredSession>;
+  #idb: UseStore | undefined;
+  #degraded = false;
+  #persistRequested = false;
+
+  constructor(options: IdbSessionStoreOptions = {}) {
+    this.#dbName = options.dbName ?? 'vod-uploader';
+    this.#storeName = options.storeName ?? 'sessions';
+    this.#now = options.now ?? Date.now;
+    this.#memory = new MemorySessionStore({ now: this.#now });
+    this.#writes = new WriteCoalescer({
+      write: (_key, session) => this.#write(session),
+      minIntervalMs: options.minWriteIntervalMs ?? MIN_WRITE_INTERVAL_MS,
+    });
+    if ((options.flushOnPageHide ?? true) && typeof window !== 'undefined') {
+      // IndexedDB transactions begun in pagehide complete in current browsers; a later event may be too late.
+      window.addEventListener('pagehide', () => void this.flush());
+    }
+  }
+
+  /** True once IndexedDB failed and this page works from memory. */
+  get degraded(): boolean {
+    return this.#degraded;
+  }
+
+  async get(key: string): Promise<StoredSession | undefined> {
+    await this.#writes.flush();
+    return this.#use(
+      async (store) => {
+        const value: unknown = await get(key, store);
+        if (value === undefined) return undefined;
+        if (isCurrentRecord(value)) return value.session;
+        await del(key, store);
+        return undefined;
+      },
+      () => this.#memory.get(key),
+    );
+  }
+
+  put(session: StoredSession): Promise<void> {
+    this.#memory.putNow(session);
+    this.#requestPersistence();
+    return this.#writes.put(session.key, session);
+  }
+
+  async delete(key: string): Promise<void> {
+    await this.#writes.drop(key);
+    await this.#memory.delete(key);
+    await this.#use(
+      (store) => del(key, store),
+      async () => undefined,
+    );
+  }
+
+  async list(): Promise<StoredSession[]> {
+    await this.#writes.flush();
+    return this.#use(
+      async (store) => {
+        const all = await entries<IDBValidKey, unknown>(store);
+        const sessions: StoredSession[] = [];
+        for (const [key, value] of all) {
+          if (isCurrentRecord(value)) sessions.push(value.session);
+          else await del(key, store);
+        }
+        return sessions;
+      },
+      () => this.#memory.list(),
+    );
+  }
+
+  async sweep(maxAgeMs: number): Promise<void> {
+    const oldest = this.#now() - maxAgeMs;
+    await this.#memory.sweep(maxAgeMs);
+    // list() has already deleted records of other schema versions.
+    for (const session of await this.list()) {
+      if (session.updatedAt < oldest) await this.delete(session.key);
+    }
+  }
+
+  /** Writes all pending updates now; for tests and for 'pagehide'. */
+  flush(): Promise<void> {
+    return this.#writes.flush();
+  }
+
+  async #write(session: StoredSession): Promise<void> {
+    await this.#use(
+      async (store) => {
+        try {
+          await set(session.key, { schema: SESSION_SCHEMA_VERSION, session } satisfies SessionRecord, store);
+        } catch (error) {
+          // A handle this browser cannot clone: keep the session, lose only "resume without re-choosing".
+          if (errorName(error) !== 'DataCloneError' || !session.handle) throw error;
+          const withoutHandle: StoredSession = { ...session, handle: undefined };
+          await set(session.key, { schema: SESSION_SCHEMA_VERSION, session: withoutHandle }, store);
+        }
+      },
+      async () => undefined, // the memory mirror already has it
+    );
+  }
+
+  /** Runs `op` on IndexedDB, or `fallback` once IndexedDB has failed; degrades on the first failure. */
+  async #use<T>(op: (store: UseStore) => Promise<T>, fallback: () => Promise<T>): Promise<T> {
+    if (!this.#degraded) {
+      try {
+        if (typeof indexedDB === 'undefined') {
+          throw new DOMException('IndexedDB is not available', 'NotSupportedError');
+        }
+        this.#idb ??= createStore(this.#dbName, this.#storeName);
+        return await withTimeout(op(this.#idb), OPERATION_TIMEOUT_MS);
+      } catch (error) {
+        this.#degrade(error);
+      }
+    }
+    return fallback();
+  }
+
+  #degrade(error: unknown): void {
+    this.#degraded = true;
+    const quota = errorName(error) === 'QuotaExceededError';
+    const warning = new UploadError({
+      kind: ErrorKind.Storage,
+      code: quota ? 'quota-exceeded' : 'storage-unavailable',
+      message: quota
+        ? 'The browser has no room left to remember uploads: they will not resume after a reload.'
+        : 'The browser does not let this page store data: uploads will not resume after a reload.',
+      // Nothing to retry on this page: uploads go on from memory; a later page load may have storage.
+      action: ErrorAction.Fatal,
+      cause: error,
+    });
+    try {
+      this.onWarning?.(warning);
+    } catch {
+      // A listener's failure is not the store's.
+    }
+  }
+
+  #requestPersistence(): void {
+    if (this.#persistRequested) return;
+    this.#persistRequested = true;
+    try {
+      // Persistent storage is not evicted under storage pressure; a refusal changes nothing else.
+      void navigator.storage?.persist?.().catch(() => undefined);
+    } catch {
+      // No navigator (Node) or no StorageManager.
+    }
+  }
+}

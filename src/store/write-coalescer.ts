@@ -1,0 +1,105 @@
+// Coalesces frequent writes of the same key (a session record after every acknowledged slice) into
+// at most one write in flight per key, the latest value winning, and at most one write per key every
+// `minIntervalMs`. Pure logic over an async `write` function, so Node tests can drive it with fakes.
+//
+// Guarantee: a value handed to `put` is written no later than `minIntervalMs` + one write's duration
+// after it was given (or is superseded by a newer value of the same key within that time). So after a
+// crash or reload at most the last ~minIntervalMs of updates are lost, which for an upload only means
+// re-sending the slices acknowledged in that window. `flush()` writes everything pending now.
+
+export interface WriteCoalescerOptions<T> {
+  write(key: string, value: T): Promise<void>;
+  minIntervalMs: number;
+}
+
+interface KeyState<T> {
+  pending?: { value: T; waiters: Array<() => void> };
+  inFlight?: Promise<void>;
+  lastWriteStart: number;
+  timer?: ReturnType<typeof setTimeout>;
+  wake?: () => void;
+}
+
+export class WriteCoalescer<T> {
+  readonly #write: (key: string, value: T) => Promise<void>;
+  readonly #minIntervalMs: number;
+  readonly #keys = new Map<string, KeyState<T>>();
+
+  constructor(options: WriteCoalescerOptions<T>) {
+    this.#write = options.write;
+    this.#minIntervalMs = options.minIntervalMs;
+  }
+
+  /** Resolves once this value, or a newer one for the same key, has been written (or dropped by `drop`). */
+  put(key: string, value: T): Promise<void> {
+    let state = this.#keys.get(key);
+    if (!state) {
+      state = { lastWriteStart: -Infinity };
+      this.#keys.set(key, state);
+    }
+    const waiters = state.pending?.waiters ?? [];
+    const done = new Promise<void>((resolve) => waiters.push(resolve));
+    state.pending = { value, waiters };
+    if (!state.inFlight) state.inFlight = this.#drain(key, state);
+    return done;
+  }
+
+  /** Forgets the pending value of `key` (it is being deleted) and waits for a write in flight. */
+  async drop(key: string): Promise<void> {
+    const state = this.#keys.get(key);
+    if (!state) return;
+    const pending = state.pending;
+    state.pending = undefined;
+    state.wake?.();
+    pending?.waiters.forEach((resolve) => resolve());
+    await state.inFlight;
+    if (!state.pending && !state.inFlight) this.#keys.delete(key);
+  }
+
+  /** Writes every pending value now (no interval wait) and resolves when all are written. */
+  async flush(): Promise<void> {
+    const inFlight: Promise<void>[] = [];
+    for (const state of this.#keys.values()) {
+      state.lastWriteStart = -Infinity;
+      state.wake?.();
+      if (state.inFlight) inFlight.push(state.inFlight);
+    }
+    await Promise.all(inFlight);
+  }
+
+  /** Whether some value is waiting or being written. */
+  get busy(): boolean {
+    return [...this.#keys.values()].some((s) => s.inFlight !== undefined);
+  }
+
+  async #drain(key: string, state: KeyState<T>): Promise<void> {
+    try {
+      while (state.pending) {
+        const wait = state.lastWriteStart + this.#minIntervalMs - Date.now();
+        if (wait > 0) {
+          await new Promise<void>((resolve) => {
+            state.wake = resolve;
+            state.timer = setTimeout(resolve, wait);
+          });
+          clearTimeout(state.timer);
+          state.wake = undefined;
+          continue; // re-check: flush() or drop() may have changed things
+        }
+        const { value, waiters } = state.pending;
+        state.pending = undefined;
+        state.lastWriteStart = Date.now();
+        try {
+          await this.#write(key, value);
+        } catch {
+          // The write function reports its own failures (the store warns and degrades).
+        } finally {
+          // Waiters only learn that the write is over, not how it went.
+          waiters.forEach((resolve) => resolve());
+        }
+      }
+    } finally {
+      // The key's state stays (a few bytes) so the interval still holds for the next put.
+      state.inFlight = undefined;
+    }
+  }
+}

@@ -1,0 +1,134 @@
+// The hashing loops (hash-core.ts) through MainThreadHasher in Node 20: SHA-1 against node:crypto,
+// checkpoints and resume, the sampled fingerprint's exact definition, abort, and error mapping.
+import { createHash, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { UploadError, isAbortError } from '../../src/engine/errors.js';
+import type { HashCheckpoint } from '../../src/engine/types.js';
+import { SAMPLE_RANGE_SIZE, SAMPLE_RANGES, hashBlob, sampleRanges } from '../../src/hashing/hash-core.js';
+import { MainThreadHasher, createHasher } from '../../src/hashing/hasher.js';
+
+const MiB = 1024 * 1024;
+const sha1Of = (...parts: Uint8Array[]): string => {
+  const h = createHash('sha1');
+  for (const p of parts) h.update(p);
+  return h.digest('hex');
+};
+
+describe('MainThreadHasher.sha1', () => {
+  const hasher = new MainThreadHasher();
+
+  it('is the SHA-1 of empty for a 0-byte file', async () => {
+    expect(await hasher.sha1(new Blob([]))).toBe('da39a3ee5e6b4b0d3255bfef95601890afd80709');
+  });
+
+  it.each([1, MiB - 1, MiB, MiB + 1, 3 * MiB + 7])('equals node:crypto for %i bytes', async (size) => {
+    const bytes = randomBytes(size);
+    expect(await hasher.sha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+  });
+
+  it('reports growing progress ending at the size', async () => {
+    const bytes = randomBytes(5 * MiB);
+    const seen: number[] = [];
+    await hasher.sha1(new Blob([bytes]), { onProgress: (n) => seen.push(n) });
+    expect(seen.at(-1)).toBe(bytes.length);
+    expect([...seen].sort((a, b) => a - b)).toEqual(seen);
+  });
+
+  it('rejects with an abort error when aborted, before or during', async () => {
+    const before = new AbortController();
+    before.abort();
+    await expect(hasher.sha1(new Blob([randomBytes(10)]), { signal: before.signal })).rejects.toSatisfy(isAbortError);
+
+    const during = new AbortController();
+    const big = new Blob([randomBytes(8 * MiB)]);
+    let hashed = 0;
+    const job = hasher.sha1(big, { signal: during.signal, onProgress: (n) => (hashed = n) });
+    setTimeout(() => during.abort(), 0);
+    await expect(job).rejects.toSatisfy(isAbortError);
+    expect(hashed).toBeLessThan(big.size);
+  });
+});
+
+describe('checkpoints', () => {
+  it('resuming from a checkpoint gives the full SHA-1 and hashes only the rest', async () => {
+    const bytes = randomBytes(10 * MiB + 5);
+    const file = new Blob([bytes]);
+    const checkpoints: HashCheckpoint[] = [];
+    const full = await hashBlob(file, {
+      blockSize: MiB,
+      checkpointEvery: 4 * MiB,
+      onCheckpoint: (offset, state) => checkpoints.push({ offset, state }),
+    });
+    expect(full).toBe(sha1Of(bytes));
+    expect(checkpoints.map((c) => c.offset)).toEqual([4 * MiB, 8 * MiB]);
+
+    const seen: number[] = [];
+    const resumed = await new MainThreadHasher().sha1(file, { from: checkpoints[1], onProgress: (n) => seen.push(n) });
+    expect(resumed).toBe(full);
+    expect(Math.min(...seen)).toBe(8 * MiB);
+  });
+
+  it('ignores a checkpoint past the end or with a corrupt state, and hashes from 0', async () => {
+    const bytes = randomBytes(2 * MiB);
+    const hasher = new MainThreadHasher();
+    const expected = sha1Of(bytes);
+    expect(await hasher.sha1(new Blob([bytes]), { from: { offset: 3 * MiB, state: new Uint8Array(8) } })).toBe(expected);
+    expect(await hasher.sha1(new Blob([bytes]), { from: { offset: MiB, state: new Uint8Array([1, 2, 3]) } })).toBe(
+      expected,
+    );
+  });
+});
+
+describe('sample (the sampled fingerprint)', () => {
+  const hasher = new MainThreadHasher();
+  const header = (size: number): Uint8Array => new TextEncoder().encode(`vod-sample-v1:${size}\n`);
+
+  it('hashes the size line and the whole content of a small file', async () => {
+    const bytes = randomBytes(SAMPLE_RANGES * SAMPLE_RANGE_SIZE);
+    expect(await hasher.sample(new Blob([bytes]))).toBe(sha1Of(header(bytes.length), bytes));
+    expect(await hasher.sample(new Blob([]))).toBe(sha1Of(header(0)));
+  });
+
+  it('hashes the size line and five 64 KiB ranges evenly spread over a larger file', async () => {
+    const size = 3 * MiB + 12345;
+    const bytes = randomBytes(size);
+    const ranges = sampleRanges(size);
+    expect(ranges).toHaveLength(5);
+    expect(ranges[0]).toEqual([0, SAMPLE_RANGE_SIZE]);
+    expect(ranges[4]).toEqual([size - SAMPLE_RANGE_SIZE, size]);
+    const parts = ranges.map(([a, b]) => bytes.subarray(a, b));
+    expect(await hasher.sample(new Blob([bytes]))).toBe(sha1Of(header(size), ...parts));
+  });
+
+  it('is stable for the same content, changes when a sampled middle byte or the size changes', async () => {
+    const size = 2 * MiB;
+    const bytes = randomBytes(size);
+    const a = await hasher.sample(new Blob([bytes]));
+    expect(await hasher.sample(new Blob([Buffer.from(bytes)]))).toBe(a);
+    const changed = Buffer.from(bytes);
+    changed[Math.floor(size / 2)] ^= 0xff;
+    expect(await hasher.sample(new Blob([changed]))).not.toBe(a);
+    expect(await hasher.sample(new Blob([bytes, new Uint8Array(1)]))).not.toBe(a);
+  });
+});
+
+describe('createHasher', () => {
+  it('falls back to the main thread where there is no Worker (Node)', async () => {
+    const hasher = createHasher();
+    expect(hasher).toBeInstanceOf(MainThreadHasher);
+    const bytes = randomBytes(1000);
+    expect(await hasher.sliceSha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+  });
+
+  it('reports an unreadable file as a fatal file error', async () => {
+    const unreadable = new Blob([randomBytes(10)]);
+    unreadable.slice = () => {
+      const broken = new Blob([]);
+      broken.arrayBuffer = () => Promise.reject(new DOMException('changed on disk', 'NotReadableError'));
+      return broken;
+    };
+    const error = await new MainThreadHasher().sha1(unreadable).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UploadError);
+    expect(error).toMatchObject({ kind: 'file', code: 'file-unreadable', action: 'fatal' });
+  });
+});

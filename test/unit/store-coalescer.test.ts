@@ -1,0 +1,107 @@
+// WriteCoalescer: at most one write in flight per key, latest value wins, one write per interval,
+// flush() writes at once, drop() forgets a pending value (a delete must not be undone by a late put).
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { WriteCoalescer } from '../../src/store/write-coalescer.js';
+
+function recorder(writeMs = 5) {
+  const writes: Array<[string, number]> = [];
+  let inFlight = 0;
+  let maxInFlight = 0;
+  const write = async (key: string, value: number): Promise<void> => {
+    inFlight++;
+    maxInFlight = Math.max(maxInFlight, inFlight);
+    await new Promise((r) => setTimeout(r, writeMs));
+    writes.push([key, value]);
+    inFlight--;
+  };
+  return { writes, write, maxInFlight: () => maxInFlight };
+}
+
+describe('WriteCoalescer', () => {
+  beforeEach(() => vi.useFakeTimers());
+  afterEach(() => vi.useRealTimers());
+
+  it('writes the first value at once, then at most once per interval with the latest value', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 250 });
+    const first = c.put('k', 1);
+    for (let i = 2; i <= 40; i++) {
+      void c.put('k', i); // 20 puts a second for 2 s
+      await vi.advanceTimersByTimeAsync(50);
+    }
+    await first;
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(r.writes[0]).toEqual(['k', 1]);
+    expect(r.writes.at(-1)).toEqual(['k', 40]);
+    expect(r.writes.length).toBeLessThanOrEqual(1 + Math.ceil(2000 / 250) + 1);
+    expect(r.writes.length).toBeGreaterThanOrEqual(Math.floor(2000 / 250));
+    expect(r.maxInFlight()).toBe(1);
+  });
+
+  it('resolves each put once its value or a newer one is written', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 250 });
+    void c.put('k', 1);
+    let resolved = false;
+    void c.put('k', 2).then(() => (resolved = true));
+    void c.put('k', 3);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(resolved).toBe(false);
+    await vi.advanceTimersByTimeAsync(200);
+    expect(resolved).toBe(true);
+    expect(r.writes).toEqual([
+      ['k', 1],
+      ['k', 3],
+    ]);
+  });
+
+  it('keeps keys independent', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 250 });
+    void c.put('a', 1);
+    void c.put('b', 1);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(r.writes.map(([k]) => k).sort()).toEqual(['a', 'b']);
+  });
+
+  it('flush() writes pending values without waiting for the interval', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 10_000 });
+    void c.put('k', 1);
+    await vi.advanceTimersByTimeAsync(10);
+    void c.put('k', 2);
+    const flushed = c.flush();
+    await vi.advanceTimersByTimeAsync(10);
+    await flushed;
+    expect(r.writes).toEqual([
+      ['k', 1],
+      ['k', 2],
+    ]);
+  });
+
+  it('drop() forgets the pending value and waits for the write in flight', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 250 });
+    void c.put('k', 1);
+    void c.put('k', 2);
+    const dropped = c.drop('k');
+    await vi.advanceTimersByTimeAsync(1000);
+    await dropped;
+    expect(r.writes).toEqual([['k', 1]]);
+    expect(c.busy).toBe(false);
+  });
+
+  it('survives a failing write and goes on with the next value', async () => {
+    const writes: number[] = [];
+    const c = new WriteCoalescer<number>({
+      write: async (_k, v) => {
+        if (v === 1) throw new Error('disk full');
+        writes.push(v);
+      },
+      minIntervalMs: 0,
+    });
+    await c.put('k', 1);
+    await c.put('k', 2);
+    expect(writes).toEqual([2]);
+  });
+});
