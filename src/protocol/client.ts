@@ -105,7 +105,7 @@ export function createProtocolClient(options: ProtocolClientOptions = {}): Proto
         signal: controller.signal,
       });
       // The body is read under the same timeout and signal: a server can stall mid-answer too.
-      const text = await response.text();
+      const text = await readBody(response, controller.signal);
       const classified = classifyResponse(response.status, text);
       if (!classified.ok) throw classified.error;
       return { status: response.status, data: classified.data };
@@ -200,6 +200,31 @@ export function createProtocolClient(options: ProtocolClientOptions = {}): Proto
       return result ? { kind: 'done', session, offset, result } : { kind: 'ack', session, offset };
     },
   };
+}
+
+/**
+ * The body text, given up when `signal` aborts. Browsers tie the body to the request's signal, but
+ * not every fetch does (polyfills, mocks, embedders' wrappers): the race makes the timeout hold anyway.
+ */
+function readBody(response: Response, signal: AbortSignal): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
+    const onAbort = (): void => {
+      reject(signal.reason);
+      response.body?.cancel().catch(() => undefined);
+    };
+    if (signal.aborted) return onAbort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    response.text().then(
+      (text) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(text);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
 }
 
 function abortedError(reason: unknown): UploadError {
