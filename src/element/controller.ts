@@ -1,0 +1,261 @@
+// Wires <vod-uploader> to the framework-free UploadQueue: creates it with the browser dependencies,
+// turns queue events into the element's `vod-upload-*` DOM events (progress throttled), keeps the
+// snapshots the view renders, and composes the screen-reader announcements (start, quarters, end).
+
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import type { EngineDeps, QueueOptions } from '../engine/options.js';
+import { UploadQueue } from '../engine/queue.js';
+import type { RestorableUpload, UploadErrorInfo, UploadQueueEventMap, UploadSnapshot } from '../engine/types.js';
+import { fireVodEvent } from './events.js';
+import { format, type VodUploaderStrings } from './i18n.js';
+
+export interface UploadControllerConfig {
+  dependencies: () => EngineDeps;
+  queueOptions: () => QueueOptions;
+  strings: () => VodUploaderStrings;
+  describeError: (error: UploadErrorInfo) => string;
+  /** Called when the uploads changed in a way that matters to the form value or validity. */
+  onUploadsChanged: () => void;
+}
+
+type Host = ReactiveControllerHost & HTMLElement;
+
+/** At most this often per upload; the last value before a pause/end is never lost. */
+const PROGRESS_INTERVAL_MS = 200;
+
+export class UploadController implements ReactiveController {
+  uploads: UploadSnapshot[] = [];
+  restorable: RestorableUpload[] = [];
+  /** The latest sentence for the polite live region. */
+  announcement = '';
+  /** The File behind each upload id, for poster frames; the engine keeps its own reference. */
+  readonly files = new Map<string, File>();
+  /** Stored file handles of restorable uploads, loaded ahead so a click can ask permission at once. */
+  readonly handles = new Map<string, FileSystemFileHandle>();
+
+  private queue?: UploadQueue;
+  private deps?: EngineDeps;
+  private initDone?: Promise<void>;
+  private readonly lastProgressAt = new Map<string, number>();
+  private readonly pendingProgress = new Map<string, ReturnType<typeof setTimeout>>();
+  private readonly announcedQuarter = new Map<string, number>();
+  private sawRestorableEvent = false;
+
+  constructor(
+    private readonly host: Host,
+    private readonly config: UploadControllerConfig,
+  ) {
+    host.addController(this);
+  }
+
+  hostConnected(): void {
+    void this.ready();
+  }
+
+  hostDisconnected(): void {
+    // Uploads go on while the element is moved around the DOM; dispose() is for good-byes.
+  }
+
+  /** Creates the queue on first need and lists what an earlier page left unfinished. */
+  ready(): Promise<void> {
+    this.initDone ??= this.createQueue();
+    return this.initDone;
+  }
+
+  get instance(): UploadQueue | undefined {
+    return this.queue;
+  }
+
+  private async createQueue(): Promise<void> {
+    this.deps = this.config.dependencies();
+    const queue = new UploadQueue(this.deps, this.config.queueOptions());
+    this.queue = queue;
+    this.listen(queue);
+    const restorable = await queue.init();
+    if (!this.sawRestorableEvent && restorable.length > 0) this.setRestorable(restorable, true);
+  }
+
+  /** Pushes changed attributes (target, concurrency, metadata...) into the queue. */
+  configure(): void {
+    this.queue?.configure(this.config.queueOptions());
+  }
+
+  async add(items: Array<{ file: File; handle?: FileSystemFileHandle }>): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
+    await this.ready();
+    const queue = this.queue!;
+    const result = queue.add(items);
+    const duplicates = new Set(result.duplicates);
+    const fresh = items.filter((item) => !duplicates.has(item.file));
+    result.added.forEach((snapshot, i) => {
+      const file = fresh[i]?.file;
+      if (file) this.files.set(snapshot.id, file);
+    });
+    // A re-chosen file takes the place of its restorable entry (the engine resumes it by fingerprint).
+    this.restorable = this.restorable.filter((r) => !fresh.some(({ file }) => file.name === r.name && file.size === r.size));
+    this.sync();
+    return result;
+  }
+
+  /** Goes on with a stored upload; the caller has asked for read permission on its handle already. */
+  async restore(key: string): Promise<UploadSnapshot> {
+    await this.ready();
+    const snapshot = await this.queue!.restore(key);
+    this.restorable = this.restorable.filter((r) => r.key !== key);
+    this.handles.delete(key);
+    this.sync();
+    return snapshot;
+  }
+
+  start(id?: string): void {
+    this.queue?.start(id);
+  }
+  pause(id?: string): void {
+    this.queue?.pause(id);
+  }
+  resume(id?: string): void {
+    this.queue?.resume(id);
+  }
+  cancel(id?: string): void {
+    this.queue?.cancel(id);
+  }
+  retry(id?: string): void {
+    this.queue?.retry(id);
+  }
+  remove(id: string): void {
+    this.queue?.remove(id);
+    this.files.delete(id);
+  }
+  clear(): void {
+    this.queue?.clear();
+    this.files.clear();
+    this.uploads = this.queue?.uploads ?? [];
+    this.sync();
+  }
+  dispose(): void {
+    this.queue?.dispose();
+  }
+
+  private sync(): void {
+    this.host.requestUpdate();
+    this.config.onUploadsChanged();
+  }
+
+  private setRestorable(uploads: RestorableUpload[], fire: boolean): void {
+    this.restorable = uploads;
+    for (const upload of uploads) {
+      if (upload.hasHandle && !this.handles.has(upload.key)) void this.loadHandle(upload.key);
+    }
+    if (fire) fireVodEvent(this.host, 'vod-upload-restorable', { uploads });
+    this.host.requestUpdate();
+  }
+
+  private async loadHandle(key: string): Promise<void> {
+    const stored = await this.deps?.store.get(key);
+    if (stored?.handle) {
+      this.handles.set(key, stored.handle);
+      this.host.requestUpdate();
+    }
+  }
+
+  private say(template: string, params: Record<string, string | number>): void {
+    this.announcement = format(template, params);
+    this.host.requestUpdate();
+  }
+
+  private listen(queue: UploadQueue): void {
+    const on = <K extends keyof UploadQueueEventMap>(name: K, handler: (detail: UploadQueueEventMap[K]) => void): void => {
+      queue.addEventListener(name, (event) => handler((event as CustomEvent<UploadQueueEventMap[K]>).detail));
+    };
+    const strings = (): VodUploaderStrings => this.config.strings();
+
+    on('change', ({ uploads }) => {
+      this.uploads = uploads;
+      this.sync();
+    });
+    on('add', (d) => fireVodEvent(this.host, 'vod-upload-add', d));
+    on('start', (d) => {
+      this.announcedQuarter.set(d.upload.id, 0);
+      this.say(strings().announceStart, { name: d.upload.name });
+      fireVodEvent(this.host, 'vod-upload-start', d);
+    });
+    on('progress', (d) => {
+      this.announceQuarter(d.upload);
+      this.throttleProgress(d.upload);
+    });
+    on('pause', (d) => {
+      this.flushProgress(d.upload.id);
+      this.say(strings().announcePause, { name: d.upload.name });
+      fireVodEvent(this.host, 'vod-upload-pause', d);
+    });
+    on('resume', (d) => fireVodEvent(this.host, 'vod-upload-resume', d));
+    on('retry', (d) => fireVodEvent(this.host, 'vod-upload-retry', d));
+    on('success', (d) => {
+      this.flushProgress(d.upload.id);
+      this.say(strings().announceDone, { name: d.upload.name });
+      fireVodEvent(this.host, 'vod-upload-success', d);
+    });
+    on('error', (d) => {
+      this.flushProgress(d.upload.id);
+      const message = this.config.describeError({
+        code: d.error.code,
+        message: d.error.message,
+        retryable: d.error.retryable,
+        kind: d.error.kind,
+      });
+      this.say(strings().announceError, { name: d.upload.name, message });
+      fireVodEvent(this.host, 'vod-upload-error', d);
+    });
+    on('cancel', (d) => {
+      this.dropProgress(d.upload.id);
+      fireVodEvent(this.host, 'vod-upload-cancel', d);
+    });
+    on('warning', (d) => fireVodEvent(this.host, 'vod-upload-warning', d));
+    on('restorable', ({ uploads }) => {
+      this.sawRestorableEvent = true;
+      this.setRestorable(uploads, true);
+    });
+  }
+
+  /** Announces 25, 50 and 75 percent of the sending phase once each; 100 is "complete". */
+  private announceQuarter(upload: UploadSnapshot): void {
+    if (upload.status !== 'uploading' || upload.size === 0) return;
+    const quarter = Math.floor((upload.uploadedBytes / upload.size) * 4);
+    const last = this.announcedQuarter.get(upload.id) ?? 0;
+    if (quarter > last && quarter < 4) {
+      this.announcedQuarter.set(upload.id, quarter);
+      this.say(this.config.strings().announceProgress, { name: upload.name, percent: quarter * 25 });
+    }
+  }
+
+  private throttleProgress(upload: UploadSnapshot): void {
+    const now = Date.now();
+    const last = this.lastProgressAt.get(upload.id) ?? 0;
+    const pending = this.pendingProgress.get(upload.id);
+    if (pending !== undefined) clearTimeout(pending);
+    const emit = (): void => {
+      this.pendingProgress.delete(upload.id);
+      this.lastProgressAt.set(upload.id, Date.now());
+      // The latest snapshot, not the one that scheduled this: a trailing event reports where things are.
+      const latest = this.queue?.get(upload.id) ?? upload;
+      fireVodEvent(this.host, 'vod-upload-progress', { upload: latest });
+    };
+    if (now - last >= PROGRESS_INTERVAL_MS) emit();
+    else this.pendingProgress.set(upload.id, setTimeout(emit, PROGRESS_INTERVAL_MS - (now - last)));
+  }
+
+  /** Sends a held-back progress event now, so it comes before pause/success/error. */
+  private flushProgress(id: string): void {
+    const pending = this.pendingProgress.get(id);
+    if (pending === undefined) return;
+    clearTimeout(pending);
+    this.pendingProgress.delete(id);
+    const latest = this.queue?.get(id);
+    if (latest) fireVodEvent(this.host, 'vod-upload-progress', { upload: latest });
+  }
+
+  private dropProgress(id: string): void {
+    const pending = this.pendingProgress.get(id);
+    if (pending !== undefined) clearTimeout(pending);
+    this.pendingProgress.delete(id);
+  }
+}

@@ -1,0 +1,76 @@
+// Builds the engine's browser dependencies from the element's current attributes. The queue is
+// created once, but `endpoint`, `signature-url` and `signatureProvider` may change later (a CMS sets
+// them after first render), so the protocol client and signer read the settings at call time.
+
+import { createHasher } from '../hashing/hasher.js';
+import { createProtocolClient } from '../protocol/client.js';
+import { createSigner } from '../protocol/signature.js';
+import { IdbSessionStore } from '../store/idb-store.js';
+import { browserOnlineSource } from '../store/online.js';
+import { WebLocks } from '../store/web-locks.js';
+import type { EngineDeps } from '../engine/options.js';
+import type { ProtocolClient, SignatureFunction, Signer } from '../engine/types.js';
+import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
+
+export interface ConnectionSettings {
+  endpoint: string;
+  signatureUrl: string;
+  signatureProvider?: SignatureFunction;
+}
+
+/** A protocol client that follows the current endpoint (one real client per endpoint value). */
+function followingProtocolClient(read: () => ConnectionSettings): ProtocolClient {
+  const clients = new Map<string, ProtocolClient>();
+  const current = (): ProtocolClient => {
+    const endpoint = read().endpoint.replace(/\/+$/, '');
+    let client = clients.get(endpoint);
+    if (!client) {
+      client = createProtocolClient({ endpoint });
+      clients.set(endpoint, client);
+    }
+    return client;
+  };
+  return {
+    create: (req) => current().create(req),
+    sendSlice: (req) => current().sendSlice(req),
+  };
+}
+
+/** A signer that follows the current source: the provider function wins over the URL. */
+function followingSigner(read: () => ConnectionSettings): Signer {
+  const signers = new Map<string | SignatureFunction, Signer>();
+  const current = (): Signer => {
+    const { signatureProvider, signatureUrl } = read();
+    const source = signatureProvider ?? signatureUrl;
+    if (!source) {
+      throw new UploadError({
+        kind: ErrorKind.Signature,
+        code: 'no-signature-source',
+        message: 'Set the signature-url attribute or the signatureProvider property.',
+        action: ErrorAction.Fatal,
+      });
+    }
+    let signer = signers.get(source);
+    if (!signer) {
+      signer = createSigner({ source });
+      signers.set(source, signer);
+    }
+    return signer;
+  };
+  return {
+    get: async (scope, signal) => current().get(scope, signal),
+    renew: async (scope, rejected, signal) => current().renew(scope, rejected, signal),
+  };
+}
+
+/** Everything the upload queue needs in a browser: worker hasher, IndexedDB, Web Locks, fetch. */
+export function createBrowserDependencies(read: () => ConnectionSettings): EngineDeps {
+  return {
+    protocol: followingProtocolClient(read),
+    signer: followingSigner(read),
+    hasher: createHasher(),
+    store: new IdbSessionStore(),
+    locks: new WebLocks(),
+    online: browserOnlineSource(),
+  };
+}

@@ -1,0 +1,75 @@
+// Poster frames and durations read from the video itself, lazily and one at a time: a hidden
+// <video> seeks to a tenth of the clip and the frame is painted into the row's <canvas>. Failures
+// (unknown codec, a CSP without `blob:` in media-src) leave the plain placeholder; nothing waits.
+
+export interface PosterInfo {
+  /** Seconds, when the browser could read it. */
+  duration?: number;
+  /** A small frame, ready to paint. */
+  frame?: ImageBitmap;
+}
+
+const cache = new WeakMap<File, Promise<PosterInfo>>();
+let chain: Promise<unknown> = Promise.resolve();
+
+/** One extraction at a time: decoding several big files at once would compete with the uploads. */
+export function posterFor(file: File): Promise<PosterInfo> {
+  let job = cache.get(file);
+  if (!job) {
+    job = chain.then(() => extract(file)).catch(() => ({}));
+    chain = job;
+    cache.set(file, job);
+  }
+  return job;
+}
+
+async function extract(file: File): Promise<PosterInfo> {
+  if (typeof document === 'undefined') return {};
+  const video = document.createElement('video');
+  video.muted = true;
+  video.preload = 'metadata';
+  video.playsInline = true;
+  const url = URL.createObjectURL(file);
+  try {
+    video.src = url;
+    await once(video, 'loadedmetadata', 8000);
+    const duration = Number.isFinite(video.duration) ? video.duration : undefined;
+    let frame: ImageBitmap | undefined;
+    if (video.videoWidth > 0 && duration !== undefined) {
+      video.currentTime = Math.min(duration * 0.1, 5);
+      await once(video, 'seeked', 8000);
+      frame = await createImageBitmap(video, { resizeWidth: 192, resizeQuality: 'medium' });
+    }
+    return { duration, frame };
+  } catch {
+    return {};
+  } finally {
+    video.removeAttribute('src');
+    video.load();
+    URL.revokeObjectURL(url);
+  }
+}
+
+function once(target: HTMLMediaElement, name: string, timeoutMs: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => done(new Error('timeout')), timeoutMs);
+    const done = (error?: Error): void => {
+      clearTimeout(timer);
+      target.removeEventListener(name, ok);
+      target.removeEventListener('error', fail);
+      if (error) reject(error);
+      else resolve();
+    };
+    const ok = (): void => done();
+    const fail = (): void => done(new Error('media error'));
+    target.addEventListener(name, ok);
+    target.addEventListener('error', fail);
+  });
+}
+
+/** Paints a frame into a canvas, keeping its aspect ratio within the canvas box. */
+export function paintPoster(canvas: HTMLCanvasElement, frame: ImageBitmap): void {
+  canvas.width = frame.width;
+  canvas.height = frame.height;
+  canvas.getContext('2d')?.drawImage(frame, 0, 0);
+}

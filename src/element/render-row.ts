@@ -1,0 +1,127 @@
+// The template of one upload row: poster, name (text only), size, phase, a progress bar per
+// phase, speed and ETA, the buttons that make sense for the state, and the result or the error.
+
+import { html, nothing, type TemplateResult } from 'lit';
+import { styleMap } from 'lit/directives/style-map.js';
+import type { UploadErrorInfo, UploadSnapshot } from '../engine/types.js';
+import { format, formatBytes, formatDuration, type VodUploaderStrings } from './i18n.js';
+
+export type RowAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
+
+export interface RowContext {
+  strings: VodUploaderStrings;
+  lang: string;
+  disabled: boolean;
+  /** Seconds, once the poster job has read it. */
+  duration?: number;
+  now: number;
+  act: (action: RowAction, id: string) => void;
+}
+
+/** Server codes meaning "a file already exists at this path" (PROTOCOL.md). */
+const EXISTS_CODES = new Set<number | string>([-4018, -177]);
+
+/** Plain words for an error, followed by the code behind it. */
+export function describeError(error: UploadErrorInfo, s: VodUploaderStrings): string {
+  const byKind: Record<string, string> = {
+    network: s.errorNetwork,
+    timeout: s.errorTimeout,
+    signature: s.errorSignature,
+    file: s.errorFile,
+    locked: s.errorLocked,
+  };
+  let text: string;
+  if (EXISTS_CODES.has(error.code)) text = s.errorExists;
+  else if (byKind[error.kind]) text = byKind[error.kind]!;
+  else if (error.kind === 'server') text = format(s.errorServer, { message: error.message });
+  else text = format(s.errorOther, { message: error.message });
+  return `${text} (${format(s.errorCode, { code: error.code })})`;
+}
+
+function phaseText(u: UploadSnapshot, ctx: RowContext): string {
+  const s = ctx.strings;
+  if (u.elsewhere) return s.elsewhere;
+  switch (u.status) {
+    case 'retrying':
+      return format(s.retrying, { seconds: Math.max(0, Math.ceil(((u.retryAt ?? ctx.now) - ctx.now) / 1000)) });
+    default:
+      return s[u.status];
+  }
+}
+
+function progressBar(label: string, done: number, total: number, ctx: RowContext): TemplateResult {
+  const fraction = total > 0 ? Math.min(1, done / total) : 1;
+  const percent = Math.floor(fraction * 100);
+  const text = format(ctx.strings.progressText, {
+    percent,
+    done: formatBytes(done, ctx.lang),
+    total: formatBytes(total, ctx.lang),
+  });
+  // The fill's width goes through CSSOM (styleMap sets a custom property), which a strict
+  // `style-src 'self'` CSP allows; an inline style attribute string would be blocked.
+  return html`<div
+    part="progress"
+    role="progressbar"
+    aria-label=${label}
+    aria-valuemin="0"
+    aria-valuemax="100"
+    aria-valuenow=${percent}
+    aria-valuetext=${text}
+  >
+    <div class="fill" style=${styleMap({ '--vod-uploader-fraction': String(fraction) })}></div>
+  </div>`;
+}
+
+function button(action: RowAction, label: string, u: UploadSnapshot, ctx: RowContext): TemplateResult {
+  return html`<button part="button" type="button" data-action=${action} ?disabled=${ctx.disabled} @click=${() => ctx.act(action, u.id)}>
+    ${format(label, { name: u.name })}
+  </button>`;
+}
+
+function actions(u: UploadSnapshot, ctx: RowContext): TemplateResult {
+  const s = ctx.strings;
+  const running = u.status === 'queued' || u.status === 'hashing' || u.status === 'uploading' || u.status === 'retrying';
+  return html`<div part="actions">
+    ${running ? button('pause', s.pause, u, ctx) : nothing} ${u.status === 'paused' ? button('resume', s.resume, u, ctx) : nothing}
+    ${u.status === 'error' && u.error?.retryable !== false ? button('retry', s.retry, u, ctx) : nothing}
+    ${running || u.status === 'paused' ? button('cancel', s.cancel, u, ctx) : nothing}
+    ${u.status === 'done' || u.status === 'error' || u.status === 'cancelled' ? button('remove', s.remove, u, ctx) : nothing}
+  </div>`;
+}
+
+function status(u: UploadSnapshot, ctx: RowContext): TemplateResult {
+  const s = ctx.strings;
+  if (u.status === 'done' && u.result) {
+    return html`<div part="status">
+      ${s.done}: <a href=${u.result.accessUrl} target="_blank" rel="noopener">${s.openLink}</a>
+      ${u.result.instant ? html`<span class="instant">${s.instant}</span>` : nothing}
+    </div>`;
+  }
+  if (u.status === 'error' && u.error) return html`<div part="status">${describeError(u.error, s)}</div>`;
+  const speed =
+    u.speed > 0 && (u.status === 'hashing' || u.status === 'uploading')
+      ? u.eta !== undefined
+        ? format(s.speedEta, { speed: formatBytes(u.speed, ctx.lang), eta: formatDuration(u.eta) })
+        : format(s.speedOnly, { speed: formatBytes(u.speed, ctx.lang) })
+      : '';
+  return html`<div part="status">${phaseText(u, ctx)}${speed ? html` · <span class="speed">${speed}</span>` : nothing}</div>`;
+}
+
+export function renderRow(u: UploadSnapshot, ctx: RowContext): TemplateResult {
+  const s = ctx.strings;
+  const hashingPhase = u.status === 'hashing' || (u.hashedBytes < u.size && u.uploadedBytes === 0 && u.status !== 'done');
+  return html`<li part="file" data-id=${u.id} data-status=${u.status}>
+    <canvas part="poster" aria-hidden="true"></canvas>
+    <div class="info">
+      <div class="name">${u.name}</div>
+      <div class="meta">
+        <span>${formatBytes(u.size, ctx.lang)}</span>
+        ${ctx.duration !== undefined ? html`<span>${format(s.duration, { duration: formatDuration(ctx.duration) })}</span>` : nothing}
+      </div>
+      ${hashingPhase && u.status !== 'error' && u.status !== 'cancelled'
+        ? progressBar(format(s.hashingLabel, { name: u.name }), u.hashedBytes, u.size, ctx)
+        : progressBar(format(s.uploadingLabel, { name: u.name }), u.status === 'done' ? u.size : u.uploadedBytes, u.size, ctx)}
+      ${status(u, ctx)} ${actions(u, ctx)}
+    </div>
+  </li>`;
+}

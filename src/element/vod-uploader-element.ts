@@ -1,0 +1,422 @@
+// <vod-uploader>: the view. It renders the drop zone, the rows and the notices, handles DOM input
+// (chooser, drop, paste, buttons) and form association; the UploadController does the uploading.
+
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { repeat } from 'lit/directives/repeat.js';
+import type { QueueOptions } from '../engine/options.js';
+import type { Metadata, RestorableUpload, SignatureFunction, UploadSnapshot } from '../engine/types.js';
+import { validateName } from '../protocol/url.js';
+import { UploadController } from './controller.js';
+import { createBrowserDependencies } from './dependencies.js';
+import type { PickedFile } from './drop.js';
+import { DropTargetController } from './drop-target.js';
+import { fireVodEvent, type RejectReason } from './events.js';
+import { updateFormState } from './form-state.js';
+import { format, formatBytes, stringsFor, type VodUploaderStrings } from './i18n.js';
+import { paintPoster, posterFor } from './poster.js';
+import { renderRestorable } from './render-restorable.js';
+import { describeError, renderRow, type RowAction } from './render-row.js';
+import { uploaderStyles } from './styles.js';
+import { fileIdentity, rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
+
+export const DEFAULT_ENDPOINT = 'https://web.video.myqcloud.com/files/v1';
+
+/** The protocol's own file-name rule, as the validation's yes/no. */
+function nameProblem(name: string): string | undefined {
+  try {
+    validateName(name);
+    return undefined;
+  } catch (error) {
+    return error instanceof Error ? error.message : String(error);
+  }
+}
+
+/**
+ * Uploads videos with the upload_slice protocol: SHA-1 in a worker, parallel slices, resume after reload.
+ *
+ * @summary A video uploader for Tencent-style `files/v1` endpoints.
+ *
+ * @fires vod-upload-add - A file joined the list. detail: `{upload}`
+ * @fires vod-upload-reject - A file failed validation. detail: `{file, reason, message}`
+ * @fires vod-upload-start - Hashing or sending began. detail: `{upload}`
+ * @fires vod-upload-progress - Progress, at most 5 per second per file. detail: `{upload}`
+ * @fires vod-upload-pause - An upload was paused. detail: `{upload}`
+ * @fires vod-upload-resume - An upload goes on. detail: `{upload}`
+ * @fires vod-upload-retry - A transient failure; the next attempt is scheduled. detail: `{upload, attempt, delayMs, error}`
+ * @fires vod-upload-success - The server has the file. detail: `{upload, result: {accessUrl, url, resourcePath, instant}}`
+ * @fires vod-upload-error - The upload stopped on an error. detail: `{upload, error}`
+ * @fires vod-upload-cancel - An upload was cancelled. detail: `{upload}`
+ * @fires vod-upload-restorable - After a reload: uploads that can go on. detail: `{uploads}`
+ * @fires vod-upload-warning - Something not fatal, e.g. storage unavailable (no resume). detail: `{error}`
+ *
+ * @csspart base - The wrapper of everything.
+ * @csspart dropzone - The drop zone label that opens the file chooser.
+ * @csspart input - The native file input (visually hidden, still focusable).
+ * @csspart file - One row per upload.
+ * @csspart poster - The row's poster frame (a canvas).
+ * @csspart progress - A progress bar (role=progressbar).
+ * @csspart status - The phase, speed, result link or error text.
+ * @csspart actions - The container of a row's buttons.
+ * @csspart button - Every button.
+ *
+ * @cssprop [--vod-uploader-accent-color=#2563eb] - Progress, focus rings and links.
+ * @cssprop [--vod-uploader-background=#ffffff] - Background.
+ * @cssprop [--vod-uploader-text-color=#1f2937] - Text.
+ * @cssprop [--vod-uploader-muted-color=#4b5563] - Secondary text.
+ * @cssprop [--vod-uploader-border-color=#9ca3af] - Borders and the drop zone outline.
+ * @cssprop [--vod-uploader-error-color=#b91c1c] - Errors and refused drags.
+ * @cssprop [--vod-uploader-success-color=#15803d] - Finished uploads.
+ * @cssprop [--vod-uploader-track-color=#e5e7eb] - The empty part of progress bars.
+ * @cssprop [--vod-uploader-radius=8px] - Corner radius.
+ * @cssprop [--vod-uploader-spacing=0.75rem] - Gaps and padding.
+ * @cssprop [--vod-uploader-font=system-ui] - Font family.
+ */
+export class VodUploaderElement extends LitElement {
+  static override styles = uploaderStyles;
+  static formAssociated = true;
+  static override properties = {
+    /** The `files/v1` endpoint. */
+    endpoint: { type: String },
+    appid: { type: String },
+    bucket: { type: String },
+    /** Folder on the server: zero or more segments separated by `/`. */
+    dir: { type: String },
+    /** Where the backend hands out signatures. */
+    signatureUrl: { type: String, attribute: 'signature-url' },
+    /** `(ctx) => Promise<string>`: returns a signature; wins over `signature-url`. */
+    signatureProvider: { attribute: false },
+    accept: { type: String },
+    /** Bytes per file; 0 = no limit. */
+    maxSize: { type: Number, attribute: 'max-size' },
+    /** Files in the list at most; 0 = no limit. */
+    maxFiles: { type: Number, attribute: 'max-files' },
+    multiple: { type: Boolean },
+    /** Slices in flight per file. */
+    concurrency: { type: Number },
+    /** Do not start on add; call `start()`. */
+    manual: { type: Boolean },
+    disabled: { type: Boolean, reflect: true },
+    /** Form field name: one entry per finished upload, the resource path. */
+    name: { type: String },
+    required: { type: Boolean },
+    lang: { type: String },
+    bizAttr: { type: String, attribute: 'biz-attr' },
+    magicContext: { type: String, attribute: 'magic-context' },
+    /** Send each slice's SHA-1 too. */
+    sliceSha: { type: Boolean, attribute: 'slice-sha' },
+    /** `(file) => Metadata | Promise<Metadata>`: per-file title, description, cover, biz_attr, magicContext. */
+    metadata: { attribute: false },
+    /** Overrides of any built-in string. */
+    i18n: { attribute: false },
+    notices: { state: true },
+    formDisabled: { state: true },
+  };
+
+  declare endpoint: string;
+  declare appid: string;
+  declare bucket: string;
+  declare dir: string;
+  declare signatureUrl: string;
+  declare signatureProvider: SignatureFunction | undefined;
+  declare accept: string;
+  declare maxSize: number;
+  declare maxFiles: number;
+  declare multiple: boolean;
+  declare concurrency: number;
+  declare manual: boolean;
+  declare disabled: boolean;
+  declare name: string;
+  declare required: boolean;
+  declare bizAttr: string;
+  declare magicContext: string;
+  declare sliceSha: boolean;
+  declare metadata: ((file: File) => Metadata | Promise<Metadata> | undefined) | undefined;
+  declare i18n: Partial<VodUploaderStrings> | undefined;
+  declare private notices: Array<{ id: number; text: string }>;
+  declare private formDisabled: boolean;
+
+  private readonly internals: ElementInternals;
+  private readonly controller: UploadController;
+  private readonly dropTarget: DropTargetController;
+  private readonly durations = new Map<string, number>();
+  private readonly painted = new WeakSet<HTMLCanvasElement>();
+  private noticeCounter = 0;
+  private tick?: ReturnType<typeof setTimeout>;
+
+  constructor() {
+    super();
+    this.endpoint = DEFAULT_ENDPOINT;
+    this.appid = '';
+    this.bucket = '';
+    this.dir = '';
+    this.signatureUrl = '';
+    this.accept = 'video/*';
+    this.maxSize = 0;
+    this.maxFiles = 0;
+    this.multiple = false;
+    this.concurrency = 3;
+    this.manual = false;
+    this.disabled = false;
+    this.name = '';
+    this.required = false;
+    this.bizAttr = '';
+    this.magicContext = '';
+    this.sliceSha = false;
+    this.notices = [];
+    this.formDisabled = false;
+    this.internals = this.attachInternals();
+    this.controller = new UploadController(this, {
+      dependencies: () =>
+        createBrowserDependencies(() => ({
+          endpoint: this.endpoint || DEFAULT_ENDPOINT,
+          signatureUrl: this.signatureUrl,
+          signatureProvider: this.signatureProvider,
+        })),
+      queueOptions: () => this.queueOptions(),
+      strings: () => this.strings,
+      describeError: (error) => describeError(error, this.strings),
+      onUploadsChanged: () => this.syncForm(),
+    });
+    this.dropTarget = new DropTargetController(this, {
+      accept: () => this.accept,
+      disabled: () => this.isDisabled,
+      onFiles: (picked) => void this.addPicked(picked),
+    });
+  }
+
+  /** Read-only snapshots of every upload in the list. */
+  get uploads(): UploadSnapshot[] {
+    return this.controller.uploads.slice();
+  }
+
+  /** Validates and adds files; returns the snapshots of those that joined the list. */
+  async addFiles(files: Iterable<File> | ArrayLike<File>): Promise<UploadSnapshot[]> {
+    return this.addPicked(Array.from(files as ArrayLike<File>, (file) => ({ file })));
+  }
+  start(id?: string): void {
+    this.controller.start(id);
+  }
+  pause(id?: string): void {
+    this.controller.pause(id);
+  }
+  resume(id?: string): void {
+    this.controller.resume(id);
+  }
+  cancel(id?: string): void {
+    this.controller.cancel(id);
+  }
+  retry(id?: string): void {
+    this.controller.retry(id);
+  }
+  /** Empties the list (running uploads are cancelled) and dismisses notices. */
+  clear(): void {
+    this.controller.clear();
+    this.notices = [];
+  }
+
+  formResetCallback(): void {
+    this.clear();
+  }
+  formDisabledCallback(disabled: boolean): void {
+    this.formDisabled = disabled;
+  }
+
+  private get strings(): VodUploaderStrings {
+    return stringsFor(this.effectiveLang, this.i18n);
+  }
+  private get effectiveLang(): string {
+    return this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
+  }
+  private get isDisabled(): boolean {
+    return this.disabled || this.formDisabled;
+  }
+  private get input(): HTMLInputElement | null {
+    return this.renderRoot.querySelector('input[type=file]');
+  }
+
+  private queueOptions(): QueueOptions {
+    const userMetadata = this.metadata;
+    return {
+      target: { appid: this.appid, bucket: this.bucket, dir: this.dir },
+      concurrency: this.concurrency > 0 ? this.concurrency : 3,
+      autoStart: !this.manual,
+      sliceSha: this.sliceSha,
+      metadata: async (file: File): Promise<Metadata> => {
+        const base: Metadata = { video_title: file.name };
+        if (this.bizAttr) base.biz_attr = this.bizAttr;
+        if (this.magicContext) base.magicContext = this.magicContext;
+        return { ...base, ...((await userMetadata?.(file)) ?? {}) };
+      },
+    };
+  }
+
+  private validationRules(): ValidationRules {
+    const inList = this.controller.uploads.filter((u) => u.status !== 'cancelled');
+    const known = new Set<string>();
+    for (const u of inList) {
+      const file = this.controller.files.get(u.id);
+      if (file) known.add(fileIdentity(file));
+    }
+    return {
+      accept: this.accept,
+      maxSize: this.maxSize,
+      // Without `multiple`, one file per pick: a drop of several keeps the first.
+      maxFiles: this.multiple ? this.maxFiles : inList.length + 1,
+      existingCount: inList.length,
+      known,
+      nameProblem,
+    };
+  }
+
+  private async addPicked(picked: PickedFile[]): Promise<UploadSnapshot[]> {
+    if (this.isDisabled || picked.length === 0) return [];
+    const rules = this.validationRules();
+    const { accepted, rejected } = validateFiles(
+      picked.map((p) => p.file),
+      rules,
+    );
+    for (const rejection of rejected) this.reject(rejection.file, rejection.reason, rejectionMessage(rejection, rules, this.strings, this.effectiveLang));
+    if (accepted.length === 0) return [];
+    const items = picked.filter((p) => accepted.includes(p.file));
+    const { added, duplicates } = await this.controller.add(items);
+    for (const file of duplicates) {
+      this.reject(file, 'duplicate', rejectionMessage({ file, reason: 'duplicate' }, rules, this.strings, this.effectiveLang));
+    }
+    return added;
+  }
+
+  private reject(file: File, reason: RejectReason, message: string): void {
+    this.notices = [...this.notices, { id: ++this.noticeCounter, text: message }];
+    this.controller.announcement = message;
+    fireVodEvent(this, 'vod-upload-reject', { file, reason, message });
+  }
+
+  private syncForm(): void {
+    updateFormState({
+      internals: this.internals,
+      uploads: this.controller.uploads,
+      name: this.name,
+      required: this.required,
+      strings: this.strings,
+      anchor: this.input ?? undefined,
+    });
+  }
+
+  private onInputChange(event: Event): void {
+    const input = event.target as HTMLInputElement;
+    const files = Array.from(input.files ?? []);
+    // Cleared so that choosing the same file again (after cancel) fires `change` again.
+    input.value = '';
+    void this.addPicked(files.map((file) => ({ file })));
+  }
+
+  private onRowAction(action: RowAction, id: string): void {
+    if (action === 'remove') this.controller.remove(id);
+    else this.controller[action](id);
+  }
+
+  private async resumeRestorable(upload: RestorableUpload): Promise<void> {
+    const handle = this.controller.handles.get(upload.key) as
+      | (FileSystemFileHandle & { requestPermission?: (d: { mode: 'read' }) => Promise<PermissionState> })
+      | undefined;
+    // Asked first thing inside the click: the permission prompt needs the user's gesture.
+    const permission = handle?.requestPermission ? await handle.requestPermission({ mode: 'read' }) : 'granted';
+    if (permission === 'granted') await this.controller.restore(upload.key);
+  }
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.syncForm();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (this.tick) clearTimeout(this.tick);
+    this.tick = undefined;
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    const queueKeys = ['appid', 'bucket', 'dir', 'concurrency', 'manual', 'sliceSha', 'metadata', 'bizAttr', 'magicContext'] as const;
+    if (queueKeys.some((k) => changed.has(k))) this.controller.configure();
+    if (changed.has('name') || changed.has('required')) this.syncForm();
+  }
+
+  protected override updated(): void {
+    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[part=poster]')) {
+      if (this.painted.has(canvas)) continue;
+      this.painted.add(canvas);
+      const id = canvas.closest('[data-id]')?.getAttribute('data-id') ?? '';
+      const file = this.controller.files.get(id);
+      if (!file) continue;
+      void posterFor(file).then((info) => {
+        if (info.frame && canvas.isConnected) paintPoster(canvas, info.frame);
+        if (info.duration !== undefined && !this.durations.has(id)) {
+          this.durations.set(id, info.duration);
+          this.requestUpdate();
+        }
+      });
+    }
+    // "Retrying in N s" counts down on its own.
+    if (!this.tick && this.controller.uploads.some((u) => u.status === 'retrying')) {
+      this.tick = setTimeout(() => {
+        this.tick = undefined;
+        this.requestUpdate();
+      }, 1000);
+    }
+  }
+
+  protected override render(): unknown {
+    const s = this.strings;
+    const lang = this.effectiveLang;
+    const disabled = this.isDisabled;
+    const now = Date.now();
+    const drag = this.dropTarget.state;
+    const dropLabel = drag === 'reject' ? s.dragReject : drag === 'accept' ? s.dragAccept : s.dropzoneTitle;
+    return html`<div part="base" class="drag-${drag} ${disabled ? 'disabled' : ''}" lang=${lang}>
+      <label part="dropzone" for="input">
+        <span class="title">${dropLabel}</span>
+        <span class="hint">${disabled ? s.disabled : s.dropzoneHint}</span>
+        ${this.maxSize > 0 ? html`<span class="hint">${format(s.dropzoneLimit, { size: formatBytes(this.maxSize, lang) })}</span>` : nothing}
+        <input
+          id="input"
+          part="input"
+          type="file"
+          accept=${this.accept}
+          ?multiple=${this.multiple}
+          ?disabled=${disabled}
+          @change=${this.onInputChange}
+        />
+      </label>
+      ${this.notices.length > 0
+        ? html`<ul class="notices">
+            ${this.notices.map(
+              (n) => html`<li class="notice">
+                <span>${n.text}</span>
+                <button part="button" type="button" @click=${() => (this.notices = this.notices.filter((x) => x.id !== n.id))}>
+                  ${s.dismiss}
+                </button>
+              </li>`,
+            )}
+          </ul>`
+        : nothing}
+      ${renderRestorable(this.controller.restorable, {
+        strings: s,
+        lang,
+        disabled,
+        canResume: (key) => this.controller.handles.has(key),
+        resume: (r) => void this.resumeRestorable(r),
+      })}
+      ${this.controller.uploads.length > 0
+        ? html`<ul aria-label=${s.fileList}>
+            ${repeat(
+              this.controller.uploads,
+              (u) => u.id,
+              (u) =>
+                renderRow(u, { strings: s, lang, disabled, now, duration: this.durations.get(u.id), act: (a, id) => this.onRowAction(a, id) }),
+            )}
+          </ul>`
+        : nothing}
+      <div class="visually-hidden" role="status" aria-live="polite">${this.controller.announcement}</div>
+    </div>`;
+  }
+}
