@@ -272,3 +272,13 @@ export interface UploadQueueEventMap {
   warning: { error: UploadError };
   restorable: { uploads: RestorableUpload[] };
 }
+
+// ---------------------------------------------------------------------------------------------
+// Appended by the engine (declaration merging keeps the declarations above unchanged)
+
+export type PausedReason = 'user' | 'offline';
+
+export interface UploadSnapshot {
+  /** When status is 'paused': the user paused it, or the browser went offline (resumes by itself). */
+  pausedReason?: PausedReason;
+}

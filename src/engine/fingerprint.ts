@@ -1,0 +1,28 @@
+// The fingerprint that finds an upload again after a reload or a re-selection of the same file.
+// It is built from the target path, the size and a sampled SHA-1 (a few ranges of the content), not
+// from lastModified: a file copied or re-downloaded keeps its content but not its mtime, and should
+// still be found. Because the key ignores mtime, a stored whole-file sha is only trusted when the
+// mtime matches too (see session-record.ts).
+
+import type { UploadTarget } from './types.js';
+
+function trimSlashes(s: string): string {
+  return s.replace(/^\/+|\/+$/g, '');
+}
+
+/** `{dir}/{name}` as the signer and the store see it: not percent-encoded, no leading slash. */
+export function targetPath(target: UploadTarget, name: string): string {
+  const dir = trimSlashes(target.dir);
+  return dir ? `${dir}/${name}` : name;
+}
+
+/** A stable string key; each part is URI-encoded so that no name can forge a separator. */
+export function fingerprintKey(
+  target: UploadTarget,
+  name: string,
+  size: number,
+  sampleSha: string,
+): string {
+  const parts = [target.appid, target.bucket, targetPath(target, name), String(size), sampleSha];
+  return `vod-upload:v1:${parts.map(encodeURIComponent).join(':')}`;
+}

@@ -1,0 +1,112 @@
+// What the queue is built from: its dependencies (adapters or test fakes) and its options, with the
+// defaults and clamping in one place.
+
+import type {
+  Hasher,
+  Metadata,
+  OnlineSource,
+  ProtocolClient,
+  SessionStore,
+  Signer,
+  UploadLocks,
+  UploadTarget,
+} from './types.js';
+
+export interface EngineDeps {
+  protocol: ProtocolClient;
+  signer: Signer;
+  hasher: Hasher;
+  store: SessionStore;
+  locks: UploadLocks;
+  online: OnlineSource;
+  /** Clock in ms since epoch (default Date.now). */
+  now?: () => number;
+  /** Waits `ms`; rejects when `signal` aborts (default: setTimeout). */
+  sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
+  /** [0, 1) for backoff jitter (default Math.random). */
+  random?: () => number;
+}
+
+export interface QueueOptions {
+  /** appid, bucket, dir: captured per file when it is added. */
+  target: UploadTarget;
+  /** Slices in flight per file: default 3, clamped to 1..6. */
+  concurrency?: number;
+  /** Files uploading at once: default 1. */
+  parallelFiles?: number;
+  /** Default true: start when added. */
+  autoStart?: boolean;
+  /** Default false: send each slice's SHA-1 (computed one slice ahead). */
+  sliceSha?: boolean;
+  /** Per file; default `{ video_title: file.name }`. */
+  metadata?: (file: File) => Metadata | Promise<Metadata> | undefined;
+  /** Stored sessions older than this are swept at init: default 7 days. */
+  sessionMaxAgeMs?: number;
+  /** Default true. See adaptive-concurrency.ts for the rule. */
+  adaptiveConcurrency?: boolean;
+}
+
+export const DEFAULT_CONCURRENCY = 3;
+export const DEFAULT_SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
+/** Browsers open at most 6 HTTP/1.1 connections per host: more slices in flight only queue up. */
+export const MAX_SLICES_IN_FLIGHT = 6;
+
+export interface ResolvedOptions {
+  target: UploadTarget;
+  concurrency: number;
+  parallelFiles: number;
+  autoStart: boolean;
+  sliceSha: boolean;
+  metadata?: (file: File) => Metadata | Promise<Metadata> | undefined;
+  sessionMaxAgeMs: number;
+  adaptiveConcurrency: boolean;
+}
+
+function clampInt(value: number | undefined, fallback: number, min: number, max: number): number {
+  if (value === undefined || !Number.isFinite(value)) return fallback;
+  return Math.min(max, Math.max(min, Math.round(value)));
+}
+
+export function resolveOptions(o: QueueOptions): ResolvedOptions {
+  return {
+    target: { ...o.target },
+    concurrency: clampInt(o.concurrency, DEFAULT_CONCURRENCY, 1, MAX_SLICES_IN_FLIGHT),
+    parallelFiles: clampInt(o.parallelFiles, 1, 1, 16),
+    autoStart: o.autoStart ?? true,
+    sliceSha: o.sliceSha ?? false,
+    metadata: o.metadata,
+    sessionMaxAgeMs:
+      o.sessionMaxAgeMs !== undefined && o.sessionMaxAgeMs > 0
+        ? o.sessionMaxAgeMs
+        : DEFAULT_SESSION_MAX_AGE_MS,
+    adaptiveConcurrency: o.adaptiveConcurrency ?? true,
+  };
+}
+
+/** Default sleep: a timer that an abort cancels. */
+export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** EngineDeps with the clock, sleep and randomness filled in. */
+export type EngineDepsResolved = EngineDeps & Required<Pick<EngineDeps, 'now' | 'sleep' | 'random'>>;
+
+export function resolveDeps(deps: EngineDeps): EngineDepsResolved {
+  return {
+    ...deps,
+    now: deps.now ?? (() => Date.now()),
+    sleep: deps.sleep ?? timerSleep,
+    random: deps.random ?? Math.random,
+  };
+}

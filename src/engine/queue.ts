@@ -1,0 +1,286 @@
+// The upload queue: the engine's public face. Holds the list of uploads, starts them
+// (`parallelFiles` at a time), shares slices between files, pauses everything when the browser goes
+// offline and resumes it when it comes back, and reports it all as events. Framework-free: the
+// <vod-uploader> element is one view of it; Node tests drive it with fakes.
+
+import { ErrorAction, ErrorKind, UploadError } from './errors.js';
+import { targetPath } from './fingerprint.js';
+import {
+  MAX_SLICES_IN_FLIGHT, resolveDeps, resolveOptions,
+  type EngineDeps, type EngineDepsResolved, type QueueOptions, type ResolvedOptions,
+} from './options.js';
+import { normalizeRanges, totalBytes } from './ranges.js';
+import { SafeStore } from './session-record.js';
+import { UploadStatus } from './types.js';
+import type { RestorableUpload, UploadQueueEventMap, UploadSnapshot, UploadTarget } from './types.js';
+import { Upload, type UploadHost } from './upload.js';
+
+export type { EngineDeps, QueueOptions } from './options.js';
+
+export type UploadQueueEvent<K extends keyof UploadQueueEventMap> = CustomEvent<UploadQueueEventMap[K]>;
+
+/** Typed listeners: `queue.addEventListener('success', (e) => e.detail.result)`. */
+export interface UploadQueue {
+  addEventListener<K extends keyof UploadQueueEventMap>(
+    type: K, listener: (event: UploadQueueEvent<K>) => void, options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof UploadQueueEventMap>(
+    type: K, listener: (event: UploadQueueEvent<K>) => void, options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+
+type AddItem = File | { file: File; handle?: FileSystemFileHandle };
+
+let idCounter = 0;
+function newId(): string {
+  const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
+  return typeof c?.randomUUID === 'function' ? c.randomUUID() : `upload-${++idCounter}`;
+}
+
+/**
+ * @fires add, start, progress, pause, resume, retry, success, error, cancel, change, warning, restorable
+ *   (CustomEvent with the detail of UploadQueueEventMap[name])
+ */
+export class UploadQueue extends EventTarget {
+  private options: ResolvedOptions;
+  private readonly deps: EngineDepsResolved;
+  private readonly store: SafeStore;
+  private list: Upload[] = [];
+  private readonly host: UploadHost;
+  private warned = false;
+  private disposed = false;
+  private readonly unsubscribeOnline: () => void;
+  private readonly previousOnWarning: ((e: UploadError) => void) | undefined;
+
+  constructor(deps: EngineDeps, options: QueueOptions) {
+    super();
+    this.deps = resolveDeps(deps);
+    this.options = resolveOptions(options);
+    this.store = new SafeStore(deps.store, (e) => this.warn(e));
+    this.previousOnWarning = deps.store.onWarning;
+    const previous = this.previousOnWarning;
+    deps.store.onWarning = (e) => {
+      previous?.(e);
+      this.warn(e);
+    };
+    this.host = {
+      deps: this.deps,
+      store: this.store,
+      sliceShare: () => this.sliceShare(),
+      emit: (type, detail) => this.emit(type, detail),
+      changed: () => this.changed(),
+      slotsChanged: () => this.pump(),
+    };
+    this.unsubscribeOnline = deps.online.subscribe((online) => this.onlineChanged(online));
+  }
+
+  /** Affects files added later; `concurrency` also the running ones, `parallelFiles` at once. */
+  configure(options: Partial<QueueOptions>): void {
+    const before = this.options.concurrency;
+    this.options = resolveOptions({ ...this.options, ...options, target: options.target ?? this.options.target });
+    if (this.options.concurrency !== before) {
+      for (const u of this.list) u.adaptive.setConfigured(this.options.concurrency);
+    }
+    this.pump();
+  }
+
+  /** Sweeps old stored sessions and reports those that can go on ('restorable'). */
+  async init(): Promise<RestorableUpload[]> {
+    await this.store.sweep(this.options.sessionMaxAgeMs);
+    const stored = await this.store.list();
+    const inList = new Set(this.list.map((u) => u.key));
+    const restorable = stored
+      .filter((s) => !inList.has(s.key))
+      .map((s): RestorableUpload => ({
+        key: s.key, name: s.name, size: s.size, type: s.type, path: s.path,
+        uploadedBytes: totalBytes(normalizeRanges(s.acked ?? [])),
+        hashedBytes: s.sha ? s.size : (s.checkpoint?.offset ?? 0),
+        hasHandle: s.handle !== undefined, updatedAt: s.updatedAt,
+      }));
+    if (!this.disposed) this.emit('restorable', { uploads: restorable });
+    return restorable;
+  }
+
+  add(items: Iterable<AddItem>): { added: UploadSnapshot[]; duplicates: File[] } {
+    const added: UploadSnapshot[] = [];
+    const duplicates: File[] = [];
+    for (const item of items) {
+      const { file, handle } = item instanceof Blob ? { file: item, handle: undefined } : item;
+      const upload = this.create(file, handle, this.options.target);
+      if (this.findDuplicate(upload)) {
+        duplicates.push(file);
+        continue;
+      }
+      this.list.push(upload);
+      const snap = upload.snapshot();
+      added.push(snap);
+      this.emit('add', { upload: snap });
+    }
+    if (added.length > 0) {
+      this.changed();
+      this.pump();
+    }
+    return { added, duplicates };
+  }
+
+  /**
+   * Goes on with a stored file handle. The caller asks for permission (inside a click) before;
+   * this only reads the file. Throws UploadError kind 'file' when it is unavailable.
+   */
+  async restore(key: string): Promise<UploadSnapshot> {
+    const stored = await this.store.get(key);
+    if (!stored?.handle) {
+      throw fileError('no-handle', 'This upload cannot be restored without choosing the file again.');
+    }
+    let file: File;
+    try {
+      file = await stored.handle.getFile();
+    } catch (cause) {
+      throw fileError('unavailable', `The file "${stored.name}" is no longer available. Choose it again.`, cause);
+    }
+    const upload = this.create(file, stored.handle, stored.target);
+    const existing = this.findDuplicate(upload);
+    if (existing) return existing.snapshot();
+    this.list.push(upload);
+    this.emit('add', { upload: upload.snapshot() });
+    this.changed();
+    this.pump();
+    return upload.snapshot();
+  }
+
+  start(id?: string): void {
+    for (const u of this.select(id)) u.start();
+    this.pump();
+  }
+  pause(id?: string): void {
+    for (const u of this.select(id)) u.pause('user');
+    this.pump();
+  }
+  resume(id?: string): void {
+    for (const u of this.select(id)) u.resume();
+    this.pump();
+  }
+  /** Aborts and deletes the stored session. */
+  cancel(id?: string): void {
+    for (const u of this.select(id)) void u.cancel();
+    this.pump();
+  }
+  /** Errored → again, from where the server is. */
+  retry(id?: string): void {
+    for (const u of this.select(id)) u.retry();
+    this.pump();
+  }
+  /** Drops a finished, cancelled or errored row (an errored one's stored session goes too). */
+  remove(id: string): void {
+    const u = this.list.find((x) => x.id === id);
+    if (!u || !u.isTerminal) return;
+    void u.discard();
+    this.list = this.list.filter((x) => x !== u);
+    this.changed();
+  }
+  /** Cancels everything not done and empties the list. */
+  clear(): void {
+    for (const u of this.list) if (!u.isTerminal) void u.cancel();
+    this.list = [];
+    this.changed();
+  }
+
+  get uploads(): UploadSnapshot[] {
+    return this.list.map((u) => u.snapshot());
+  }
+  get(id: string): UploadSnapshot | undefined {
+    return this.list.find((u) => u.id === id)?.snapshot();
+  }
+
+  /** Aborts everything and unsubscribes; stored sessions stay for the next page. */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    for (const u of this.list) u.dispose();
+    this.unsubscribeOnline();
+    this.deps.store.onWarning = this.previousOnWarning;
+  }
+
+  /** Resolves when no upload is running and every store write is done (tests, teardown). */
+  async idle(): Promise<void> {
+    for (;;) {
+      const busy = this.list.filter((u) => u.isActive);
+      await Promise.all(this.list.map((u) => u.settled()));
+      if (busy.length === 0 && !this.list.some((u) => u.isActive)) return;
+    }
+  }
+
+  // ---- internals ---------------------------------------------------------------------------
+
+  private create(file: File, handle: FileSystemFileHandle | undefined, target: UploadTarget): Upload {
+    const metadataFn = this.options.metadata;
+    return new Upload(this.host, {
+      id: newId(), file, handle, target: { ...target }, path: targetPath(target, file.name),
+      metadata: async () => (metadataFn ? await metadataFn(file) : undefined) ?? { video_title: file.name },
+      sliceSha: this.options.sliceSha, concurrency: this.options.concurrency,
+      adaptiveConcurrency: this.options.adaptiveConcurrency, startNow: this.options.autoStart,
+    });
+  }
+
+  private findDuplicate(upload: Upload): Upload | undefined {
+    const key = upload.duplicateKey;
+    return this.list.find((u) => u.status !== UploadStatus.Cancelled && u.duplicateKey === key);
+  }
+
+  private select(id: string | undefined): Upload[] {
+    return id === undefined ? [...this.list] : this.list.filter((u) => u.id === id);
+  }
+
+  /** Starts runnable uploads in list order while fewer than `parallelFiles` occupy a slot. */
+  private pump(): void {
+    if (this.disposed) return;
+    let busy = this.list.filter((u) => u.occupiesSlot).length;
+    for (const u of this.list) {
+      if (busy >= this.options.parallelFiles) break;
+      if (u.isRunnable) {
+        u.begin();
+        busy++;
+      }
+    }
+  }
+
+  /**
+   * `concurrency` is per file, but a browser opens at most 6 HTTP/1.1 connections per host, so
+   * when several files send at once they share those 6 (at least one slice each).
+   */
+  private sliceShare(): number {
+    const sending = this.list.filter((u) => u.isSending).length;
+    return sending <= 1 ? MAX_SLICES_IN_FLIGHT : Math.max(1, Math.floor(MAX_SLICES_IN_FLIGHT / sending));
+  }
+
+  private onlineChanged(online: boolean): void {
+    if (this.disposed) return;
+    for (const u of this.list) {
+      // Hashing needs no network: only uploads talking to the server pause (hashing ones stop
+      // by themselves when they reach the network phase).
+      if (!online && u.isSending) u.pause('offline');
+      else if (online && u.isOfflinePaused) u.resume();
+    }
+    this.pump();
+  }
+
+  private warn(error: UploadError): void {
+    if (this.warned || this.disposed) return;
+    this.warned = true;
+    this.emit('warning', { error });
+  }
+
+  private emit<K extends keyof UploadQueueEventMap>(type: K, detail: UploadQueueEventMap[K]): void {
+    this.dispatchEvent(new CustomEvent(type, { detail }));
+  }
+
+  private changed(): void {
+    if (!this.disposed) this.emit('change', { uploads: this.uploads });
+  }
+}
+
+function fileError(code: string, message: string, cause?: unknown): UploadError {
+  return new UploadError({ kind: ErrorKind.File, code, message, action: ErrorAction.Fatal, cause });
+}

@@ -1,0 +1,136 @@
+// The stored session of one upload: guarded store calls (the store must never break an upload),
+// ordered writes (a late put must not bring back a session that was just deleted), and the rules
+// for trusting what was stored when the same file comes back.
+
+import { ErrorAction, ErrorKind, UploadError } from './errors.js';
+import { normalizeRanges } from './ranges.js';
+import type { ByteRange, SessionStore, StoredSession } from './types.js';
+
+function storageError(op: string, cause: unknown): UploadError {
+  return new UploadError({
+    kind: ErrorKind.Storage,
+    code: `store-${op}`,
+    message: `Saving upload progress failed (${op}); uploads continue but may not resume after a reload.`,
+    action: ErrorAction.Fatal,
+    cause,
+  });
+}
+
+/** The store with every call in try/catch: by contract it never throws, but a bug must not stop uploads. */
+export class SafeStore {
+  constructor(
+    private readonly store: SessionStore,
+    private readonly warn: (e: UploadError) => void,
+  ) {}
+
+  private async guard<T>(op: string, fallback: T, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      this.warn(storageError(op, e));
+      return fallback;
+    }
+  }
+
+  get(key: string): Promise<StoredSession | undefined> {
+    return this.guard('get', undefined, () => this.store.get(key));
+  }
+  put(s: StoredSession): Promise<void> {
+    return this.guard('put', undefined, () => this.store.put(s));
+  }
+  delete(key: string): Promise<void> {
+    return this.guard('delete', undefined, () => this.store.delete(key));
+  }
+  list(): Promise<StoredSession[]> {
+    return this.guard('list', [], () => this.store.list());
+  }
+  sweep(maxAgeMs: number): Promise<void> {
+    return this.guard('sweep', undefined, () => this.store.sweep(maxAgeMs));
+  }
+}
+
+/**
+ * One put in flight at a time and at most one waiting (which writes the latest record when its
+ * turn comes), so a burst of acknowledgements costs two writes, and a delete queued after them
+ * really is the last word.
+ */
+export class RecordWriter {
+  private chain: Promise<void> = Promise.resolve();
+  private waiting = false;
+  private closed = false;
+
+  constructor(
+    private readonly store: SafeStore,
+    private readonly read: () => StoredSession | undefined,
+    private readonly now: () => number,
+  ) {}
+
+  save(): void {
+    if (this.closed || this.waiting) return;
+    this.waiting = true;
+    this.chain = this.chain.then(async () => {
+      this.waiting = false;
+      const record = this.read();
+      if (!record || this.closed) return;
+      record.updatedAt = this.now();
+      await this.store.put({ ...record, acked: record.acked.map((r): ByteRange => [r[0], r[1]]) });
+    });
+  }
+
+  /** Deletes the stored session after pending writes; nothing is written afterwards until reopen(). */
+  remove(key: string): Promise<void> {
+    this.closed = true;
+    this.chain = this.chain.then(() => this.store.delete(key));
+    return this.chain;
+  }
+
+  reopen(): void {
+    this.closed = false;
+  }
+
+  /** Resolves when every queued write is done (tests, dispose). */
+  flush(): Promise<void> {
+    return this.chain;
+  }
+}
+
+/** What a stored session of a file whose mtime changed can still give, if the content proves equal. */
+export interface SessionCandidate {
+  sha: string;
+  session: string;
+  sliceSize?: number;
+  acked: ByteRange[];
+}
+
+/**
+ * Decides what to reuse of `stored` for the file described by `fresh` (same fingerprint key):
+ * - same size, lastModified and type: everything (sha, checkpoint, server session, acked ranges);
+ * - otherwise the file may have changed under the same sampled fingerprint: hash again from zero
+ *   and send no old session (the server would answer -4016), but keep the old session aside as a
+ *   candidate: if the new whole-file sha equals the stored one, the content is the same and the
+ *   old session goes on.
+ */
+export function reconcileStored(
+  stored: StoredSession | undefined,
+  fresh: StoredSession,
+): { record: StoredSession; candidate?: SessionCandidate } {
+  if (!stored || stored.size !== fresh.size) return { record: fresh };
+  const createdAt = stored.createdAt || fresh.createdAt;
+  if (stored.lastModified === fresh.lastModified && stored.type === fresh.type) {
+    return {
+      record: {
+        ...stored,
+        name: fresh.name,
+        handle: fresh.handle ?? stored.handle,
+        metadata: stored.metadata ?? fresh.metadata,
+        acked: normalizeRanges(stored.acked ?? []),
+        createdAt,
+      },
+    };
+  }
+  const candidate =
+    stored.sha && stored.session
+      ? { sha: stored.sha, session: stored.session, sliceSize: stored.sliceSize, acked: normalizeRanges(stored.acked ?? []) }
+      : undefined;
+  return { record: { ...fresh, metadata: stored.metadata ?? fresh.metadata, createdAt }, candidate };
+}

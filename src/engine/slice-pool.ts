@@ -1,0 +1,95 @@
+// Sends a list of slices with a bounded number in flight. The bound is read again every time a
+// slot frees, so adaptive concurrency and the queue's sharing between files apply at once.
+// Stops launching at the first failure; a transient failure lets the slices in flight finish (they
+// may well succeed, and their bytes then need not be sent again), any other failure aborts them.
+// A `done` answer (which may arrive on any slice) aborts the rest: the server has the whole file.
+
+import { ErrorAction, UploadError, isAbortError } from './errors.js';
+import type { ByteRange, SliceResult, UploadResult } from './types.js';
+
+export interface SlicePoolOptions {
+  slices: readonly ByteRange[];
+  signal: AbortSignal;
+  limit(): number;
+  now(): number;
+  send(range: ByteRange, index: number, signal: AbortSignal): Promise<SliceResult>;
+  /** A slice was acknowledged (also the one that completed the file). */
+  onAck(range: ByteRange, durationMs: number): void;
+  onError?(error: unknown): void;
+}
+
+export interface SlicePoolOutcome {
+  /** Set when some slice's answer said the file is complete. */
+  result?: UploadResult;
+  /** Slices acknowledged in this round. */
+  acked: number;
+}
+
+export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
+  return new Promise((resolve, reject) => {
+    const local = new AbortController();
+    const onParentAbort = (): void => local.abort(o.signal.reason);
+    if (o.signal.aborted) return reject(o.signal.reason);
+    o.signal.addEventListener('abort', onParentAbort, { once: true });
+
+    let next = 0;
+    let inFlight = 0;
+    let acked = 0;
+    let stopped = false;
+    let settled = false;
+    let failure: unknown;
+    let result: UploadResult | undefined;
+
+    const settle = (): void => {
+      if (settled) return;
+      settled = true;
+      o.signal.removeEventListener('abort', onParentAbort);
+      if (result) resolve({ result, acked });
+      else if (o.signal.aborted) reject(o.signal.reason);
+      else if (failure !== undefined) reject(failure);
+      else resolve({ acked });
+    };
+
+    const launch = (): void => {
+      while (!stopped && !local.signal.aborted && next < o.slices.length && inFlight < Math.max(1, o.limit())) {
+        const index = next++;
+        const range = o.slices[index]!;
+        const started = o.now();
+        inFlight++;
+        o.send(range, index, local.signal).then(
+          (answer) => {
+            inFlight--;
+            acked++;
+            o.onAck(range, o.now() - started);
+            if (answer.kind === 'done' && !result) {
+              result = answer.result;
+              stopped = true;
+              local.abort(new Error('complete'));
+            }
+            afterSettle();
+          },
+          (e: unknown) => {
+            inFlight--;
+            // Aborts caused by our own stop are the consequence of another outcome, not a failure.
+            if (!(local.signal.aborted && isAbortError(e)) && failure === undefined && !result) {
+              failure = e;
+              o.onError?.(e);
+              stopped = true;
+              const transient = e instanceof UploadError && e.action === ErrorAction.Retry;
+              if (!transient) local.abort(e);
+            }
+            afterSettle();
+          },
+        );
+      }
+      if (inFlight === 0) settle();
+    };
+
+    const afterSettle = (): void => {
+      if (inFlight === 0 && (stopped || local.signal.aborted || next >= o.slices.length)) settle();
+      else launch();
+    };
+
+    launch();
+  });
+}

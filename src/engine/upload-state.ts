@@ -1,0 +1,261 @@
+// One file's upload, the state half: status and progress as the user sees them, and the controls
+// (pause, resume, cancel, retry). The flow that moves it forward is in upload.ts, which extends this.
+
+import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import type { UploadError } from './errors.js';
+import { abortedError, errorInfo } from './error-mapping.js';
+import type { EngineDepsResolved } from './options.js';
+import { RecordWriter, type SafeStore, type SessionCandidate } from './session-record.js';
+import { SpeedMeter } from './speed.js';
+import { UploadStatus } from './types.js';
+import type {
+  LockHandle, Metadata, PausedReason, StoredSession, UploadQueueEventMap, UploadResult, UploadSnapshot, UploadTarget,
+} from './types.js';
+
+/** What an upload needs from its queue. */
+export interface UploadHost {
+  deps: EngineDepsResolved;
+  store: SafeStore;
+  /** Most slices this file may have in flight given the other files sending now. */
+  sliceShare(): number;
+  emit<K extends keyof UploadQueueEventMap>(type: K, detail: UploadQueueEventMap[K]): void;
+  /** Something visible changed (the queue dispatches 'change'). */
+  changed(): void;
+  /** The run ended, or stopped occupying a slot (waiting for another tab): schedule others. */
+  slotsChanged(): void;
+}
+
+export interface UploadSettings {
+  id: string;
+  file: File;
+  handle?: FileSystemFileHandle;
+  target: UploadTarget;
+  path: string;
+  metadata: () => Promise<Metadata | undefined>;
+  sliceSha: boolean;
+  concurrency: number;
+  adaptiveConcurrency: boolean;
+  startNow: boolean;
+}
+
+const PROGRESS_INTERVAL_MS = 200;
+
+export abstract class UploadState {
+  readonly id: string;
+  readonly file: File;
+  status: UploadStatus = UploadStatus.Queued;
+  key?: string;
+  protected wantsToRun: boolean;
+  protected pausedReason?: PausedReason;
+  protected controller?: AbortController;
+  protected running?: Promise<void>;
+  protected sampleSha?: string;
+  protected record?: StoredSession;
+  protected readonly writer: RecordWriter;
+  protected candidate?: SessionCandidate;
+  protected lock: LockHandle | null = null;
+  protected elsewhere = false;
+  protected hashedBytes = 0;
+  protected uploadedBytes = 0;
+  protected error?: UploadError;
+  protected result?: UploadResult;
+  protected retryAt?: number;
+  protected attempts = 0;
+  protected quickRecoveries = 0;
+  protected rehashes = 0;
+  protected slicesAcked = 0;
+  protected started = false;
+  protected lastProgressAt = Number.NEGATIVE_INFINITY;
+  protected progressPending = false;
+  protected readonly meter = new SpeedMeter();
+  protected readonly sliceShas = new Map<number, Promise<string>>();
+  readonly adaptive: AdaptiveConcurrency;
+
+  constructor(
+    protected readonly host: UploadHost,
+    readonly settings: UploadSettings,
+  ) {
+    this.id = settings.id;
+    this.file = settings.file;
+    this.wantsToRun = settings.startNow;
+    this.adaptive = new AdaptiveConcurrency(settings.concurrency, settings.adaptiveConcurrency);
+    this.writer = new RecordWriter(host.store, () => this.record, host.deps.now);
+  }
+
+  // ---- what the queue asks -----------------------------------------------------------------
+
+  get isActive(): boolean { return this.running !== undefined; }
+  get occupiesSlot(): boolean { return this.isActive && !this.elsewhere; }
+  get isRunnable(): boolean { return this.status === UploadStatus.Queued && this.wantsToRun && !this.isActive; }
+  get isSending(): boolean {
+    return this.isActive && (this.status === UploadStatus.Uploading || this.status === UploadStatus.Retrying);
+  }
+  get isTerminal(): boolean {
+    return this.status === UploadStatus.Done || this.status === UploadStatus.Cancelled || this.status === UploadStatus.Error;
+  }
+  get isOfflinePaused(): boolean { return this.status === UploadStatus.Paused && this.pausedReason === 'offline'; }
+  /** Same file, same place: the duplicate rule of `add`. */
+  get duplicateKey(): string {
+    const f = this.file;
+    return JSON.stringify([f.name, f.size, f.lastModified, f.type, this.settings.target.appid, this.settings.target.bucket, this.settings.path]);
+  }
+
+  snapshot(): UploadSnapshot {
+    const s = this.status;
+    const hashing = s === UploadStatus.Hashing;
+    const moving = hashing || s === UploadStatus.Uploading;
+    const done = hashing ? this.hashedBytes : this.uploadedBytes;
+    const snap: UploadSnapshot = {
+      id: this.id, name: this.file.name, size: this.file.size, type: this.file.type, path: this.settings.path,
+      status: s, hashedBytes: this.hashedBytes, uploadedBytes: this.uploadedBytes, sha: this.record?.sha,
+      speed: moving ? Math.round(this.meter.bytesPerSecond) : 0,
+      eta: moving ? this.meter.eta(this.file.size - done) : undefined,
+    };
+    if (this.retryAt !== undefined && s === UploadStatus.Retrying) snap.retryAt = this.retryAt;
+    if (this.error) snap.error = errorInfo(this.error);
+    if (this.result) snap.result = { ...this.result };
+    if (this.elsewhere) snap.elsewhere = true;
+    if (s === UploadStatus.Paused && this.pausedReason) snap.pausedReason = this.pausedReason;
+    return snap;
+  }
+
+  start(): void {
+    if (this.status === UploadStatus.Queued) this.wantsToRun = true;
+  }
+
+  /** Called by the queue when a slot is free and `isRunnable`. */
+  begin(): void {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = this.run(controller.signal).finally(() => {
+      if (this.controller === controller) this.controller = undefined;
+      this.running = undefined;
+      this.host.slotsChanged();
+    });
+  }
+
+  pause(reason: PausedReason = 'user'): void {
+    if (this.isTerminal) return;
+    if (this.status === UploadStatus.Paused) {
+      // A user pause outranks an offline one: coming back online must not resume it.
+      if (reason === 'user' && this.pausedReason !== 'user') { this.pausedReason = 'user'; this.host.changed(); }
+      return;
+    }
+    this.wantsToRun = false;
+    this.pausedReason = reason;
+    this.abort('paused');
+    this.elsewhere = false;
+    this.retryAt = undefined;
+    this.setStatus(UploadStatus.Paused);
+    this.host.emit('pause', { upload: this.snapshot() });
+  }
+
+  resume(): void {
+    if (this.status !== UploadStatus.Paused) return;
+    this.wantsToRun = true;
+    this.pausedReason = undefined;
+    this.setStatus(UploadStatus.Queued);
+    this.host.emit('resume', { upload: this.snapshot() });
+  }
+
+  /** Aborts, then deletes the stored session and releases the lock once the run has stopped. */
+  cancel(): Promise<void> {
+    if (this.status === UploadStatus.Done || this.status === UploadStatus.Cancelled) return Promise.resolve();
+    this.wantsToRun = false;
+    this.abort('cancelled');
+    this.elsewhere = false;
+    this.retryAt = undefined;
+    this.setStatus(UploadStatus.Cancelled);
+    this.host.emit('cancel', { upload: this.snapshot() });
+    return this.forget();
+  }
+
+  retry(): void {
+    if (this.status !== UploadStatus.Error) return;
+    this.error = undefined;
+    this.attempts = 0;
+    this.quickRecoveries = 0;
+    this.rehashes = 0;
+    this.writer.reopen();
+    this.wantsToRun = true;
+    this.setStatus(UploadStatus.Queued);
+  }
+
+  /** Drops an errored row: the user gave up on it, so its stored session goes too. */
+  discard(): Promise<void> {
+    return this.status === UploadStatus.Error ? this.forget() : Promise.resolve();
+  }
+
+  /** The page goes away: stop quietly, keep the stored session for the next page. */
+  dispose(): void {
+    this.wantsToRun = false;
+    this.abort('disposed');
+    const release = (): void => this.releaseLock();
+    if (this.running) void this.running.then(release);
+    else release();
+  }
+
+  /** Resolves when the current run (if any) and pending store writes are over (tests, dispose). */
+  async settled(): Promise<void> {
+    await this.running;
+    await this.writer.flush();
+  }
+
+  protected abort(reason: string): void {
+    this.controller?.abort(abortedError(reason));
+  }
+
+  protected async forget(): Promise<void> {
+    await this.running;
+    if (this.key) await this.writer.remove(this.key);
+    this.releaseLock();
+  }
+
+  protected releaseLock(): void {
+    const lock = this.lock;
+    this.lock = null;
+    try { lock?.release(); } catch { /* a lock that fails to release is gone anyway */ }
+  }
+
+  // ---- for the flow ------------------------------------------------------------------------
+
+  protected abstract run(signal: AbortSignal): Promise<void>;
+
+  /** After every await in a run: a paused or cancelled run must not touch the state any more. */
+  protected live(signal: AbortSignal): void {
+    if (signal.aborted) throw signal.reason ?? abortedError();
+  }
+
+  protected setStatus(next: UploadStatus): void {
+    if (this.status === next) return;
+    if (this.progressPending) this.emitProgress();
+    const previous = this.status;
+    this.status = next;
+    // Speed measures one phase at a time; a retry pause is part of the upload phase.
+    if (next === UploadStatus.Hashing || (next === UploadStatus.Uploading && previous !== UploadStatus.Retrying)) {
+      this.meter.reset();
+    }
+    this.host.changed();
+  }
+
+  /** Progress moved: 'progress' and 'change' at most every PROGRESS_INTERVAL_MS (the rest is flushed
+   *  at the next status change, so the final numbers are never lost). */
+  protected progress(): void {
+    const now = this.host.deps.now();
+    const bytes = this.status === UploadStatus.Hashing ? this.hashedBytes : this.uploadedBytes;
+    this.meter.sample(now, bytes);
+    if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) this.emitProgress();
+    else this.progressPending = true;
+  }
+
+  private emitProgress(): void {
+    this.lastProgressAt = this.host.deps.now();
+    this.progressPending = false;
+    this.host.emit('progress', { upload: this.snapshot() });
+    this.host.changed();
+  }
+
+  protected persist(): void {
+    this.writer.save();
+  }
+}
