@@ -1,0 +1,125 @@
+// Command-line options of `npm run bench`: file size(s), quick mode, discard, JSON output path.
+
+export const KiB = 1024;
+export const MiB = 1024 * KiB;
+export const GiB = 1024 * MiB;
+
+export interface BenchOptions {
+  /** The file size the hash, upload and resume sections use. */
+  size: number;
+  /** Sizes the memory section uploads (one in quick mode, 256 MiB / 1 GiB / 4 GiB in a full run). */
+  memorySizes: number[];
+  quick: boolean;
+  /** The server hashes and drops the bytes instead of writing them to disk. */
+  discard: boolean;
+  /** Repetitions per hash measurement and per upload configuration. */
+  hashReps: number;
+  uploadReps: number;
+  /** Slice size the local server asks for (undefined: the server's default). */
+  sliceSize?: number;
+  json?: string;
+  /** Sections to run (all by default): hash, upload, gaps (part of hash/upload), memory, resume, bundle. */
+  only?: Set<string>;
+  /** Build dist/ when it is missing (the bundle section needs it). */
+  build: boolean;
+}
+
+/** "256MiB", "1GiB", "4GiB", "32MiB", "1.5GiB", "1048576" → bytes. */
+export function parseSize(text: string): number {
+  const match = /^(\d+(?:\.\d+)?)\s*(B|KiB|MiB|GiB|KB|MB|GB|K|M|G)?$/i.exec(text.trim());
+  if (!match) throw new Error(`not a size: ${text} (try 256MiB, 1GiB, 4GiB)`);
+  const unit = (match[2] ?? 'B').toUpperCase().replace('IB', '').replace('B', '');
+  const factor = unit === '' ? 1 : unit === 'K' ? KiB : unit === 'M' ? MiB : GiB;
+  return Math.round(Number(match[1]) * factor);
+}
+
+export function formatSize(bytes: number): string {
+  if (bytes >= GiB && bytes % GiB === 0) return `${bytes / GiB} GiB`;
+  if (bytes >= MiB) return `${+(bytes / MiB).toFixed(1)} MiB`;
+  if (bytes >= KiB) return `${+(bytes / KiB).toFixed(1)} KiB`;
+  return `${bytes} B`;
+}
+
+export function parseArgs(argv: string[]): BenchOptions {
+  let size = GiB;
+  let sizeGiven = false;
+  let quick = false;
+  let discard = false;
+  let json: string | undefined;
+  let sliceSize: number | undefined;
+  let only: Set<string> | undefined;
+  let build = true;
+  let memorySizes: number[] | undefined;
+  let reps: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
+    const value = (): string => {
+      const v = inline ?? argv[++i];
+      if (v === undefined) throw new Error(`${flag} needs a value`);
+      return v;
+    };
+    switch (flag) {
+      case '--size':
+        size = parseSize(value());
+        sizeGiven = true;
+        break;
+      case '--quick':
+        quick = true;
+        break;
+      case '--discard':
+        discard = true;
+        break;
+      case '--json':
+        json = value();
+        break;
+      case '--slice-size':
+        sliceSize = parseSize(value());
+        break;
+      case '--only':
+        only = new Set(value().split(','));
+        break;
+      case '--memory-sizes':
+        memorySizes = value().split(',').map(parseSize);
+        break;
+      case '--reps':
+        reps = Number(value());
+        break;
+      case '--no-build':
+        build = false;
+        break;
+      case '--help':
+      case '-h':
+        process.stdout.write(USAGE);
+        process.exit(0);
+        break;
+      default:
+        throw new Error(`unknown option ${arg}\n${USAGE}`);
+    }
+  }
+  if (quick && !sizeGiven) size = 32 * MiB;
+  return {
+    size,
+    quick,
+    discard,
+    json,
+    sliceSize,
+    only,
+    build,
+    memorySizes: memorySizes ?? (quick ? [size] : [256 * MiB, GiB, 4 * GiB]),
+    hashReps: reps ?? (quick ? 1 : 3),
+    uploadReps: reps ?? (quick ? 1 : 2),
+  };
+}
+
+export const USAGE = `npm run bench -- [options]
+  --size 1GiB            file size for hash/upload/resume (256MiB, 1GiB, 4GiB, 32MiB; default 1GiB)
+  --quick                one pass of every section on one small file (CI smoke; default size 32MiB)
+  --discard              the server drops the bytes instead of storing them
+  --json out.json        write every figure and the environment as JSON
+  --slice-size 1MiB      slice size the local server asks for (default: the server's)
+  --memory-sizes a,b,c   sizes for the memory section (default 256MiB,1GiB,4GiB; quick: --size)
+  --reps N               repetitions per measurement (default 3 for hash, 2 for upload; quick 1)
+  --only hash,upload,memory,resume,bundle
+  --no-build             do not run npm run build when dist/ is missing
+`;

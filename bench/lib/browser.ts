@@ -1,0 +1,238 @@
+// The browser side of the bench: one Vite dev server over the repository, one headless Chromium
+// (the flags of playwright.config.ts), and in-page probes for main-thread gaps and the JS heap.
+
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
+import { createServer, type ViteDevServer } from 'vite';
+import { chromiumArgs } from '../../playwright.config.js';
+import { BENCH_DIR, REPO_ROOT } from './files.js';
+
+export interface BrowserHarness {
+  browser: Browser;
+  vite: ViteDevServer;
+  /** http://127.0.0.1:port of the Vite dev server. */
+  origin: string;
+  /** A fresh context (empty IndexedDB) with one page at `path`, probes installed. */
+  open(path: string): Promise<{ context: BrowserContext; page: Page }>;
+  close(): Promise<void>;
+}
+
+export function chromiumPath(): string {
+  return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+}
+
+/**
+ * Pages come from a Vite dev server, not from dist/: the baselines import hash-wasm, crypto-js and
+ * jsSHA by name and the hash section measures src/hashing directly. The hot paths (the WASM kernel,
+ * Blob reads, fetch) are the same code in dev and in the bundle, and every module is loaded before a
+ * measurement starts; what ships is measured separately in the bundle section.
+ */
+export async function startBrowserHarness(): Promise<BrowserHarness> {
+  process.env.VOD_MOUNT_SERVER = '0'; // never mount the demo server (the bench starts its own)
+  const vite = await createServer({
+    root: REPO_ROOT,
+    logLevel: 'warn',
+    // Its own cache: e2e runs may be optimising deps in node_modules/.vite at the same moment.
+    cacheDir: join(BENCH_DIR, 'out', '.vite'),
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    // Pre-bundled up front so that no page triggers a dependency re-optimisation (and a reload) mid-run.
+    optimizeDeps: {
+      entries: ['bench/pages/*.html'],
+      include: ['hash-wasm', 'crypto-js', 'jssha', 'jssha/sha1', 'lit', 'idb-keyval'].filter((name) =>
+        existsSync(join(REPO_ROOT, 'node_modules', name.split('/')[0]!)),
+      ),
+    },
+  });
+  await vite.listen();
+  const address = vite.httpServer?.address();
+  if (!address || typeof address === 'string') throw new Error('the Vite dev server has no port');
+  const origin = `http://127.0.0.1:${address.port}`;
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+  return {
+    browser,
+    vite,
+    origin,
+    async open(path) {
+      const context = await browser.newContext();
+      await context.addInitScript(GAP_PROBE);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));
+      await page.goto(origin + path);
+      return { context, page };
+    },
+    async close() {
+      await browser.close();
+      await vite.close();
+    },
+  };
+}
+
+/**
+ * Main-thread gaps: a 10 ms interval and requestAnimationFrame each record the longest time between
+ * two of their callbacks while recording. The Long Tasks observer is not used: it misses work that
+ * page.evaluate runs and reports nothing under 50 ms.
+ */
+const GAP_PROBE = `(() => {
+  const state = { recording: false, maxInterval: 0, maxFrame: 0, over50: 0, ticks: 0 };
+  let lastTick = performance.now();
+  setInterval(() => {
+    const now = performance.now(); const gap = now - lastTick; lastTick = now;
+    if (!state.recording) return;
+    state.ticks++; if (gap > state.maxInterval) state.maxInterval = gap; if (gap > 50) state.over50++;
+  }, 10);
+  let lastFrame = performance.now();
+  const frame = (now) => {
+    const gap = now - lastFrame; lastFrame = now;
+    if (state.recording && gap > state.maxFrame) state.maxFrame = gap;
+    requestAnimationFrame(frame);
+  };
+  requestAnimationFrame(frame);
+  globalThis.__benchGaps = {
+    start() { Object.assign(state, { recording: true, maxInterval: 0, maxFrame: 0, over50: 0, ticks: 0 });
+      lastTick = performance.now(); lastFrame = performance.now(); },
+    stop() { state.recording = false;
+      return { maxGapMs: state.maxInterval, maxFrameGapMs: state.maxFrame, gapsOver50: state.over50, ticks: state.ticks }; },
+  };
+})();`;
+
+export interface GapResult {
+  /** Longest time between two 10 ms interval ticks. */
+  maxGapMs: number;
+  /** Longest time between two animation frames. */
+  maxFrameGapMs: number;
+  /** Interval gaps over 50 ms. */
+  gapsOver50: number;
+  ticks: number;
+}
+
+export async function startGaps(page: Page): Promise<void> {
+  await page.evaluate('globalThis.__benchGaps.start()');
+}
+export async function stopGaps(page: Page): Promise<GapResult> {
+  return (await page.evaluate('globalThis.__benchGaps.stop()')) as GapResult;
+}
+
+export interface HeapResult {
+  /** JSHeapUsedSize after a forced GC, before the work. */
+  before: number;
+  /** Highest sample during the work (~every 100 ms). */
+  peak: number;
+  /** After the work and a forced GC. */
+  after: number;
+  samples: number;
+  /** Peak of the workers' heaps (Runtime.getHeapUsage through CDP), when reachable. */
+  workerPeak?: number;
+}
+
+/** Samples the page's JS heap (CDP Performance.getMetrics) and its workers' heaps every ~100 ms. */
+export class HeapSampler {
+  #timer: ReturnType<typeof setInterval> | undefined;
+  #peak = 0;
+  #workerPeak: number | undefined;
+  #samples = 0;
+  #before = 0;
+  #busy = false;
+  readonly #workers = new Map<string, CDPSessionLike>();
+
+  private constructor(private readonly cdp: CDPSession) {}
+
+  static async attach(page: Page): Promise<HeapSampler> {
+    const cdp = await page.context().newCDPSession(page);
+    await cdp.send('Performance.enable');
+    const sampler = new HeapSampler(cdp);
+    await sampler.#watchWorkers();
+    return sampler;
+  }
+
+  async #heapUsed(): Promise<number> {
+    const { metrics } = await this.cdp.send('Performance.getMetrics');
+    return metrics.find((m) => m.name === 'JSHeapUsedSize')?.value ?? 0;
+  }
+
+  async collectGarbage(): Promise<void> {
+    await this.cdp.send('HeapProfiler.collectGarbage');
+  }
+
+  async start(): Promise<void> {
+    await this.collectGarbage();
+    this.#before = await this.#heapUsed();
+    this.#peak = this.#before;
+    this.#samples = 0;
+    this.#timer = setInterval(() => void this.#sample(), 100);
+  }
+
+  async #sample(): Promise<void> {
+    if (this.#busy) return; // a slow answer must not pile up requests
+    this.#busy = true;
+    try {
+      this.#peak = Math.max(this.#peak, await this.#heapUsed());
+      this.#samples++;
+      for (const worker of this.#workers.values()) {
+        const used = await worker.heapUsed().catch(() => undefined);
+        if (used !== undefined) this.#workerPeak = Math.max(this.#workerPeak ?? 0, used);
+      }
+    } catch {
+      /* the page navigated or closed: keep what we have */
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  async stop(): Promise<HeapResult> {
+    clearInterval(this.#timer);
+    await this.#sample();
+    await this.collectGarbage();
+    const after = await this.#heapUsed();
+    return { before: this.#before, peak: this.#peak, after, samples: this.#samples, workerPeak: this.#workerPeak };
+  }
+
+  async detach(): Promise<void> {
+    clearInterval(this.#timer);
+    await this.cdp.detach().catch(() => undefined);
+  }
+
+  /**
+   * Dedicated workers are not pages: Playwright gives no CDP session for them. The page session
+   * auto-attaches to them in non-flat mode and talks to each through Target.sendMessageToTarget.
+   */
+  async #watchWorkers(): Promise<void> {
+    let nextId = 1;
+    const pending = new Map<number, (value: unknown) => void>();
+    this.cdp.on('Target.receivedMessageFromTarget', (event) => {
+      const message = JSON.parse(event.message) as { id?: number; result?: unknown };
+      if (message.id !== undefined) pending.get(message.id)?.(message.result);
+      pending.delete(message.id ?? -1);
+    });
+    this.cdp.on('Target.attachedToTarget', (event) => {
+      if (event.targetInfo.type !== 'worker') return;
+      const sessionId = event.sessionId;
+      const call = (method: string): Promise<unknown> =>
+        new Promise((resolve, reject) => {
+          const id = nextId++;
+          pending.set(id, resolve);
+          this.cdp
+            .send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method }) })
+            .catch(reject);
+          setTimeout(() => reject(new Error('timeout')), 2000);
+        });
+      this.#workers.set(sessionId, {
+        heapUsed: async () => ((await call('Runtime.getHeapUsage')) as { usedSize: number }).usedSize,
+      });
+    });
+    this.cdp.on('Target.detachedFromTarget', (event) => {
+      if (event.sessionId) this.#workers.delete(event.sessionId);
+    });
+    await this.cdp
+      .send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: false, flatten: false })
+      .catch(() => undefined);
+  }
+
+  get workerCount(): number {
+    return this.#workers.size;
+  }
+}
+
+interface CDPSessionLike {
+  heapUsed(): Promise<number>;
+}
