@@ -1,6 +1,6 @@
 // The upload_slice client against a scripted server (msw intercepting fetch): what goes out on the
 // wire (URL, header, form fields, slice bytes) and what comes back (results, errors, timeouts, aborts).
-import { delay, http, HttpResponse } from 'msw';
+import { delay, http, HttpResponse, type JsonBodyType } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UploadError } from '../../src/engine/errors.js';
@@ -28,12 +28,12 @@ afterEach(() => {
 afterAll(() => server.close());
 
 /** Answers every POST with `answer` (JSON body or a Response) after recording the request. */
-function serve(answer: unknown | (() => Response | Promise<Response>)): void {
+function serve(answer: Record<string, unknown> | (() => Response | Promise<Response>)): void {
   server.use(
     http.post('https://vod.test/files/v1/*', async ({ request }) => {
       captured.push({ url: request.url, headers: request.headers, form: await request.formData() });
-      if (typeof answer === 'function') return (answer as () => Response)();
-      return HttpResponse.json(answer);
+      if (typeof answer === 'function') return answer();
+      return HttpResponse.json(answer as JsonBodyType);
     }),
   );
 }
