@@ -1,0 +1,100 @@
+// npm run build: the library for bundler users (ESM + .d.ts, dependencies external), the signer for
+// Node/edge, one self-contained bundle for plain pages, and custom-elements.json. Runs Vite's JS API.
+//
+//   dist/index.js                 side-effect-free exports
+//   dist/vod-uploader.js          registers <vod-uploader>
+//   dist/signer.js                server-side signer (never in the browser bundle)
+//   dist/vod-uploader.bundle.js   everything inlined but the hash worker, which sits beside it
+//   dist/**/*.d.ts, dist/custom-elements.json
+
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build } from 'vite';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist');
+const bin = (name) => join(root, 'node_modules', '.bin', name);
+
+// Bundler users get lit, hash-wasm and idb-keyval from their own node_modules (one copy of Lit per page).
+const external = (id) => /^(lit|@lit\/|lit-html|lit-element|hash-wasm|idb-keyval)(\/|$)/.test(id);
+
+/** Shared settings: relative base so worker URLs resolve against import.meta.url, not the site root (vite#15406). */
+const common = {
+  root,
+  configFile: false,
+  base: './',
+  logLevel: 'warn',
+  worker: { format: 'es' },
+};
+
+rmSync(dist, { recursive: true, force: true });
+
+// 1. The modules for bundlers.
+await build({
+  ...common,
+  build: {
+    outDir: dist,
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: false,
+    sourcemap: true,
+    lib: {
+      entry: {
+        index: join(root, 'src/index.ts'),
+        'vod-uploader': join(root, 'src/vod-uploader.ts'),
+        signer: join(root, 'src/signer/index.ts'),
+      },
+      formats: ['es'],
+      fileName: (_format, name) => `${name}.js`,
+    },
+    rollupOptions: { external },
+  },
+});
+
+// 2. One file for <script type="module" src=".../vod-uploader.bundle.js"> from any folder.
+await build({
+  ...common,
+  build: {
+    outDir: dist,
+    emptyOutDir: false,
+    target: 'es2022',
+    minify: true,
+    sourcemap: true,
+    lib: {
+      entry: join(root, 'src/vod-uploader.ts'),
+      formats: ['es'],
+      fileName: () => 'vod-uploader.bundle.js',
+    },
+    rollupOptions: { output: { inlineDynamicImports: true } },
+  },
+});
+
+// 3. Types (TypeScript 7's native tsc) and the custom elements manifest.
+execFileSync(bin('tsc'), ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
+execFileSync(
+  bin('cem'),
+  ['analyze', '--litelement', '--globs', 'src/element/vod-uploader-element.ts', 'src/element/events.ts', '--outdir', 'dist', '--quiet'],
+  { stdio: 'inherit', cwd: root },
+);
+
+// 4. Checks a broken build would otherwise ship silently.
+const files = readdirSync(dist, { recursive: true }).map(String);
+const jsFiles = files.filter((f) => f.endsWith('.js'));
+for (const entry of ['index.js', 'vod-uploader.js', 'signer.js', 'vod-uploader.bundle.js', 'index.d.ts', 'custom-elements.json']) {
+  if (!files.includes(entry)) throw new Error(`build: dist/${entry} is missing`);
+}
+const bundle = readFileSync(join(dist, 'vod-uploader.bundle.js'), 'utf8');
+// The worker must be found relative to the bundle: new URL("./assets/…", import.meta.url), never "/assets/…".
+const workerRefs = [...bundle.matchAll(/new URL\(\s*["'`]([^"'`]+)["'`]\s*,\s*import\.meta\.url\s*\)/g)].map((m) => m[1]);
+if (workerRefs.length === 0 || workerRefs.some((u) => u.startsWith('/') || /^[a-z]+:/i.test(u))) {
+  throw new Error(`build: the bundle's worker URLs must be relative to import.meta.url, found ${JSON.stringify(workerRefs)}`);
+}
+for (const file of jsFiles) {
+  const text = readFileSync(join(dist, file), 'utf8');
+  if (/\beval\(|new Function\(/.test(text)) throw new Error(`build: dist/${file} uses eval/new Function (breaks a strict CSP)`);
+  if (file === 'signer.js' && /customElements|LitElement/.test(text)) throw new Error('build: signer.js pulls in browser code');
+}
+if (/signUploadSignature|verifyUploadSignature/.test(bundle)) throw new Error('build: the browser bundle contains the signer');
+console.log(`build: ${jsFiles.length} JS files; worker URLs ${workerRefs.join(', ')}`);

@@ -1,0 +1,64 @@
+// The element test page's script: registers <vod-uploader>, points it at the test's protocol server
+// (query parameters: endpoint, signatureUrl, appid, bucket, dir, lang, and any attribute as attr-NAME),
+// records every vod-upload-* event in window.vodEvents, and records form submissions.
+
+import '../../../src/vod-uploader.js';
+import type { VodUploaderElement } from '../../../src/index.js';
+
+interface RecordedEvent {
+  type: string;
+  id?: string;
+  status?: string;
+  uploadedBytes?: number;
+  reason?: string;
+  message?: string;
+  instant?: boolean;
+  resourcePath?: string;
+}
+
+declare global {
+  interface Window {
+    vodEvents: RecordedEvent[];
+    vodSubmissions: string[][];
+  }
+}
+
+const params = new URLSearchParams(location.search);
+const uploader = document.querySelector('vod-uploader') as VodUploaderElement;
+if (params.has('lang')) document.documentElement.lang = params.get('lang')!;
+uploader.endpoint = params.get('endpoint') ?? uploader.endpoint;
+uploader.signatureUrl = params.get('signatureUrl') ?? '';
+uploader.appid = params.get('appid') ?? '';
+uploader.bucket = params.get('bucket') ?? '';
+uploader.dir = params.get('dir') ?? '';
+for (const [key, value] of params) {
+  if (key.startsWith('attr-')) uploader.setAttribute(key.slice(5), value);
+}
+
+window.vodEvents = [];
+const names = ['add', 'reject', 'start', 'progress', 'pause', 'resume', 'retry', 'success', 'error', 'cancel', 'restorable', 'warning'];
+for (const name of names) {
+  document.addEventListener(`vod-upload-${name}`, (event) => {
+    const detail = (event as CustomEvent).detail as Record<string, unknown>;
+    const upload = detail.upload as { id: string; status: string; uploadedBytes: number } | undefined;
+    const result = detail.result as { instant: boolean; resourcePath: string } | undefined;
+    window.vodEvents.push({
+      type: event.type,
+      id: upload?.id,
+      status: upload?.status,
+      uploadedBytes: upload?.uploadedBytes,
+      reason: detail.reason as string | undefined,
+      message: detail.message as string | undefined,
+      instant: result?.instant,
+      resourcePath: result?.resourcePath,
+    });
+  });
+}
+
+window.vodSubmissions = [];
+document.getElementById('form')!.addEventListener('submit', (event) => {
+  event.preventDefault();
+  const data = new FormData(event.target as HTMLFormElement);
+  window.vodSubmissions.push(data.getAll('videos').map(String));
+  document.getElementById('submitted')!.textContent = `Submitted ${data.getAll('videos').length}`;
+});
