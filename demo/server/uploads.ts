@@ -1,0 +1,323 @@
+// The server's state: finished files (by path and by sha), open sessions with the set of slices
+// received, and the rules of the first request (create / resume / instant) and of each slice.
+// Request parsing lives in upload-request.ts; this file only decides and stores.
+
+import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { existsSync, writeFileSync } from 'node:fs';
+import { open, rename, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Codes, fail, type Reply } from './codes.js';
+import type { FilePath } from './paths.js';
+import { count, recordCompleted, type ServerStats } from './stats.js';
+import {
+  coalescingSaver,
+  EMPTY_SHA1,
+  listSessionFiles,
+  readJson,
+  sha1OfFile,
+  unlinkQuietly,
+  writeAtomic,
+  type FileEntry,
+  type Layout,
+} from './storage.js';
+
+interface SessionMeta {
+  id: string;
+  file: FilePath;
+  sha: string;
+  filesize: number;
+  sliceSize: number;
+  /** Received slices as half-open index ranges [start, end). */
+  received: Array<[number, number]>;
+  metadata: Record<string, string>;
+  createdAt: number;
+}
+
+export interface Session {
+  meta: SessionMeta;
+  sliceCount: number;
+  received: Uint8Array;
+  receivedCount: number;
+  state: 'open' | 'completing' | 'done';
+  completion?: Promise<Reply>;
+  save: () => Promise<void>;
+  // Discard mode: the sha is computed as slices arrive in order; early ones wait in `early`.
+  hash?: Hash;
+  hashedSlices: number;
+  early: Map<number, Buffer>;
+}
+
+export interface UploadsOptions {
+  layout: Layout;
+  sliceSize: number;
+  discard: boolean;
+  stats: ServerStats;
+}
+
+/** Builds the `{access_url, url, resource_path}` answer for a finished file. */
+export type DoneData = (file: FilePath) => Record<string, string>;
+
+export const METADATA_FIELDS = ['biz_attr', 'video_cover', 'video_title', 'video_desc', 'magicContext'];
+
+function toRanges(received: Uint8Array): Array<[number, number]> {
+  const ranges: Array<[number, number]> = [];
+  for (let i = 0; i < received.length; i++) {
+    if (!received[i]) continue;
+    const last = ranges[ranges.length - 1];
+    if (last && last[1] === i) last[1] = i + 1;
+    else ranges.push([i, i + 1]);
+  }
+  return ranges;
+}
+
+export class Uploads {
+  readonly files = new Map<string, FileEntry>();
+  readonly sessions = new Map<string, Session>();
+  private readonly bySha = new Map<string, string>();
+  private readonly saveIndex: () => Promise<void>;
+
+  constructor(private readonly options: UploadsOptions) {
+    const { layout } = options;
+    const stored = readJson<Record<string, FileEntry>>(layout.filesIndex) ?? {};
+    for (const [key, entry] of Object.entries(stored)) this.setFile(key, entry);
+    this.saveIndex = coalescingSaver(() =>
+      writeAtomic(layout.filesIndex, JSON.stringify(Object.fromEntries(this.files))),
+    );
+    if (!options.discard) this.reloadSessions();
+  }
+
+  private setFile(key: string, entry: FileEntry): void {
+    this.files.set(key, entry);
+    this.bySha.set(entry.sha, key);
+  }
+
+  private reloadSessions(): void {
+    for (const name of listSessionFiles(this.options.layout)) {
+      const meta = readJson<SessionMeta>(join(this.options.layout.sessions, name));
+      if (!meta?.id || !existsSync(this.partPath(meta.id))) continue;
+      const session = this.newSession(meta);
+      for (const [start, end] of meta.received) {
+        for (let i = start; i < end && i < session.sliceCount; i++) this.mark(session, i);
+      }
+    }
+  }
+
+  blobPath(sha: string): string {
+    return join(this.options.layout.blobs, sha);
+  }
+
+  private partPath(id: string): string {
+    return join(this.options.layout.sessions, `${id}.part`);
+  }
+
+  private metaPath(id: string): string {
+    return join(this.options.layout.sessions, `${id}.json`);
+  }
+
+  private newSession(meta: SessionMeta): Session {
+    const sliceCount = Math.ceil(meta.filesize / meta.sliceSize);
+    const session: Session = {
+      meta,
+      sliceCount,
+      received: new Uint8Array(sliceCount),
+      receivedCount: 0,
+      state: 'open',
+      hashedSlices: 0,
+      early: new Map(),
+      save: this.options.discard
+        ? () => Promise.resolve()
+        : coalescingSaver(() => {
+            meta.received = toRanges(session.received);
+            return writeAtomic(this.metaPath(meta.id), JSON.stringify(meta));
+          }),
+    };
+    if (this.options.discard) session.hash = createHash('sha1');
+    this.sessions.set(meta.id, session);
+    return session;
+  }
+
+  private mark(session: Session, index: number): void {
+    if (session.received[index]) return;
+    session.received[index] = 1;
+    session.receivedCount++;
+  }
+
+  /** The first byte not yet received: where a resuming client goes on. */
+  firstMissingOffset(session: Session): number {
+    const index = session.received.indexOf(0);
+    return index < 0 ? session.meta.filesize : index * session.meta.sliceSize;
+  }
+
+  private async recordFile(file: FilePath, sha: string, size: number, instant: boolean): Promise<void> {
+    this.setFile(file.key, { sha, size, completedAt: Date.now() });
+    await this.saveIndex();
+    recordCompleted(this.options.stats, { path: file.resourcePath, sha, size, instant, at: Date.now() });
+  }
+
+  /** The first request: instant answer, resume, or a new session. */
+  async create(
+    file: FilePath,
+    req: { sha: string; filesize: number; session?: string; metadata: Record<string, string> },
+    done: DoneData,
+  ): Promise<Reply> {
+    const existing = this.files.get(file.key);
+    if (existing?.sha === req.sha) return { code: Codes.OK, data: done(file) };
+    if (existing) return fail(Codes.FILE_EXISTS, `${file.resourcePath} already holds a different file`);
+
+    if (req.session !== undefined) {
+      const session = this.sessions.get(req.session);
+      if (!session || session.meta.file.key !== file.key || session.meta.sha !== req.sha) {
+        return fail(Codes.SESSION_NOT_FOUND, 'no such session for this path and sha');
+      }
+      if (session.meta.filesize !== req.filesize) return fail(Codes.SESSION_NOT_FOUND, 'the session has another filesize');
+      return this.resume(session, done);
+    }
+    // Same path, same sha, unfinished: resume it rather than answer -4019 (one round trip less).
+    for (const session of this.sessions.values()) {
+      const m = session.meta;
+      if (m.file.key === file.key && m.sha === req.sha && m.filesize === req.filesize && session.state !== 'done') {
+        return this.resume(session, done);
+      }
+    }
+    const sameElsewhere = this.bySha.get(req.sha);
+    const other = sameElsewhere === undefined ? undefined : this.files.get(sameElsewhere);
+    if (other && other.size === req.filesize && (this.options.discard || existsSync(this.blobPath(req.sha)))) {
+      await this.recordFile(file, req.sha, req.filesize, true);
+      return { code: Codes.OK, data: done(file) };
+    }
+    if (req.filesize === 0) {
+      if (req.sha !== EMPTY_SHA1) return fail(Codes.SHA_MISMATCH, 'the sha of an empty file is ' + EMPTY_SHA1);
+      if (!this.options.discard) writeFileSync(this.blobPath(EMPTY_SHA1), '');
+      await this.recordFile(file, EMPTY_SHA1, 0, false);
+      return { code: Codes.OK, data: done(file) };
+    }
+
+    const meta: SessionMeta = {
+      id: randomUUID(),
+      file,
+      sha: req.sha,
+      filesize: req.filesize,
+      sliceSize: this.options.sliceSize,
+      received: [],
+      metadata: req.metadata,
+      createdAt: Date.now(),
+    };
+    if (!this.options.discard) writeFileSync(this.partPath(meta.id), '');
+    const session = this.newSession(meta);
+    await session.save();
+    return { code: Codes.OK, data: { session: meta.id, offset: 0, slice_size: meta.sliceSize } };
+  }
+
+  private async resume(session: Session, done: DoneData): Promise<Reply> {
+    if (session.state === 'open' && session.receivedCount === session.sliceCount) {
+      session.completion = this.complete(session, done); // every slice came but the check never ran (restart)
+    }
+    if (session.state !== 'open' && session.completion) return session.completion;
+    const m = session.meta;
+    return { code: Codes.OK, data: { session: m.id, offset: this.firstMissingOffset(session), slice_size: m.sliceSize } };
+  }
+
+  /** Checks a slice's place before its bytes are read; undefined means "go ahead". */
+  checkSlice(session: Session, file: FilePath, offset: number): Reply | undefined {
+    const m = session.meta;
+    if (m.file.key !== file.key) return fail(Codes.SESSION_NOT_FOUND, 'the session belongs to another path');
+    if (!Number.isSafeInteger(offset) || offset < 0 || offset >= m.filesize || offset % m.sliceSize !== 0) {
+      return fail(Codes.SLICE_OFFSET_INVALID, `offset must be a multiple of ${m.sliceSize} below ${m.filesize}`);
+    }
+    return undefined;
+  }
+
+  expectedLength(session: Session, offset: number): number {
+    return Math.min(session.meta.sliceSize, session.meta.filesize - offset);
+  }
+
+  isReceived(session: Session, offset: number): boolean {
+    return session.received[offset / session.meta.sliceSize] === 1;
+  }
+
+  /** Opens the part file for positioned writes (not in discard mode). */
+  openPart(session: Session): ReturnType<typeof open> {
+    return open(this.partPath(session.meta.id), 'r+');
+  }
+
+  /**
+   * Records a slice whose bytes were written (or, in discard mode, are given in `data`) and answers
+   * it; the slice that completes the file runs the sha check.
+   */
+  async acceptSlice(session: Session, offset: number, length: number, done: DoneData, data?: Buffer): Promise<Reply> {
+    const index = offset / session.meta.sliceSize;
+    const path = session.meta.file.resourcePath;
+    if (session.received[index]) {
+      count(this.options.stats, path, 'bytesDuplicate', length);
+    } else {
+      count(this.options.stats, path, 'bytesReceived', length);
+      this.mark(session, index);
+      if (session.hash && data) {
+        session.early.set(index, data);
+        while (session.early.has(session.hashedSlices)) {
+          session.hash.update(session.early.get(session.hashedSlices) as Buffer);
+          session.early.delete(session.hashedSlices++);
+        }
+      }
+      await session.save();
+      if (session.state === 'open' && session.receivedCount === session.sliceCount) {
+        session.completion = this.complete(session, done);
+      }
+    }
+    if (session.state !== 'open' && session.completion) {
+      const reply = await session.completion;
+      if (reply.code !== Codes.OK) return reply;
+      return { code: Codes.OK, data: { ...reply.data, session: session.meta.id, offset } };
+    }
+    return { code: Codes.OK, data: { session: session.meta.id, offset } };
+  }
+
+  private async complete(session: Session, done: DoneData): Promise<Reply> {
+    session.state = 'completing';
+    const m = session.meta;
+    const part = this.partPath(m.id);
+    try {
+      const sha = session.hash ? session.hash.digest('hex') : await sha1OfFile(part);
+      if (sha !== m.sha) {
+        // Start the session over: the client re-hashes and sends everything again.
+        session.received.fill(0);
+        session.receivedCount = 0;
+        session.hashedSlices = 0;
+        session.early.clear();
+        if (session.hash) session.hash = createHash('sha1');
+        session.state = 'open';
+        await session.save();
+        return fail(Codes.SHA_MISMATCH, `the file's sha-1 is ${sha}, not ${m.sha}`);
+      }
+      const existing = this.files.get(m.file.key);
+      if (existing && existing.sha !== sha) {
+        await this.drop(session);
+        return fail(Codes.FILE_EXISTS, `${m.file.resourcePath} was finished meanwhile with a different file`);
+      }
+      if (!this.options.discard) {
+        const blob = this.blobPath(sha);
+        const blobSize = await stat(blob).then((s) => s.size, () => -1);
+        if (blobSize === m.filesize) await unlinkQuietly(part);
+        else await rename(part, blob);
+      }
+      await this.recordFile(m.file, sha, m.filesize, false);
+      session.state = 'done';
+      await unlinkQuietly(this.metaPath(m.id));
+      return { code: Codes.OK, data: done(m.file) };
+    } catch (error) {
+      session.state = 'open';
+      return fail(Codes.INTERNAL, `completing the file failed: ${String(error)}`, 500);
+    }
+  }
+
+  private async drop(session: Session): Promise<void> {
+    this.sessions.delete(session.meta.id);
+    await unlinkQuietly(this.partPath(session.meta.id));
+    await unlinkQuietly(this.metaPath(session.meta.id));
+  }
+
+  /** Forgets every unfinished session (tests: "the server lost the session" -> -94). */
+  async forgetSessions(): Promise<void> {
+    await Promise.all([...this.sessions.values()].map((s) => this.drop(s)));
+  }
+}
