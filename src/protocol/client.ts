@@ -88,6 +88,7 @@ export function createProtocolClient(options: ProtocolClientOptions = {}): Proto
 
   async function send(url: string, form: FormData, signature: string, limitMs: number, signal?: AbortSignal): Promise<Sent> {
     if (signal?.aborted) throw abortedError(signal.reason);
+    checkSignature(signature);
     const controller = new AbortController();
     let timedOut = false;
     const onAbort = (): void => controller.abort(signal?.reason);
@@ -200,6 +201,21 @@ export function createProtocolClient(options: ProtocolClientOptions = {}): Proto
       return result ? { kind: 'done', session, offset, result } : { kind: 'ack', session, offset };
     },
   };
+}
+
+/**
+ * A header value must be printable ASCII, or fetch throws a TypeError that would pass for a network
+ * error. A signature is Base64, so anything else is a broken one: renewing it is the way out.
+ */
+function checkSignature(signature: string): void {
+  if (!/^[\x21-\x7e]+$/.test(signature)) {
+    throw new UploadError({
+      kind: ErrorKind.Signature,
+      code: 'invalid-signature',
+      message: signature === '' ? 'The upload signature is empty.' : 'The upload signature contains characters a signature cannot have.',
+      action: ErrorAction.RenewSignature,
+    });
+  }
 }
 
 /**

@@ -29,9 +29,9 @@ rule(
   'The upload service had a temporary problem',
 );
 
-/** 5xx and 429 are transient by HTTP's own meaning; other statuses are not worth repeating. */
+/** 5xx, 429 and 408 are transient by HTTP's own meaning; other statuses are not worth repeating. */
 export function isTransientStatus(status: number): boolean {
-  return status >= 500 || status === 429;
+  return status >= 500 || status === 429 || status === 408;
 }
 
 function actionForStatus(status: number): ErrorAction {

@@ -48,6 +48,10 @@ function abortedError(reason: unknown): UploadError {
   });
 }
 
+function seconds(ms: number): string {
+  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
+}
+
 function excerpt(text: string): string {
   const line = text.replace(/\s+/g, ' ').trim();
   return line.length > 120 ? `${line.slice(0, 117)}...` : line;
@@ -73,6 +77,13 @@ function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
+/** `{"signature": "..."}`, also accepted inside a `data` envelope (`{"code":0,"data":{...}}`). */
+function readSignatureField(json: unknown): string | undefined {
+  if (typeof json !== 'object' || json === null) return undefined;
+  const value = (json as { signature?: unknown }).signature;
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
+}
+
 /** Reads the signature out of the endpoint's body: plain text, a JSON string, or `{"signature"}`. */
 export function signatureFromBody(body: string, contentType: string): string {
   const text = body.trim();
@@ -85,21 +96,24 @@ export function signatureFromBody(body: string, contentType: string): string {
     try {
       json = JSON.parse(text);
     } catch (cause) {
+      // A backend that labels a plain signature as JSON: the text is still usable.
+      if (/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return text;
       throw signatureError(`The signature endpoint answered JSON that cannot be read: ${excerpt(text)}`, cause);
     }
     if (typeof json === 'string') return json.trim();
-    const value = typeof json === 'object' && json !== null ? (json as { signature?: unknown }).signature : undefined;
-    if (typeof value !== 'string' || value.trim() === '') {
+    const value = readSignatureField(json) ?? readSignatureField((json as { data?: unknown } | null)?.data);
+    if (value === undefined) {
       throw signatureError('The signature endpoint answered JSON without a "signature" string.');
     }
-    return value.trim();
+    return value;
   }
   return text;
 }
 
 export function createSigner(options: SignerOptions): Signer {
   const now = options.now ?? Date.now;
-  const renewAt = options.renewAt ?? 0.8;
+  // Outside (0, 1] the option makes no sense (renew before receiving, or after expiry): use the default.
+  const renewAt = options.renewAt !== undefined && options.renewAt > 0 && options.renewAt <= 1 ? options.renewAt : 0.8;
   const timeoutMs = options.timeoutMs ?? 30_000;
   const source = options.source;
   // In memory only, keyed by scope: nothing here is ever written to any storage.
@@ -137,7 +151,7 @@ export function createSigner(options: SignerOptions): Signer {
       const timedOut = (cause as { name?: string } | null)?.name === 'TimeoutError';
       throw signatureError(
         timedOut
-          ? `The signature endpoint did not answer within ${Math.round(timeoutMs / 1000)} s.`
+          ? `The signature endpoint did not answer within ${seconds(timeoutMs)}.`
           : 'Could not reach the signature endpoint (network error or blocked by CORS).',
         cause,
       );
@@ -151,11 +165,21 @@ export function createSigner(options: SignerOptions): Signer {
 
   async function fromFunction(fn: SignatureFunction, ctx: SignatureContext): Promise<string> {
     let value: unknown;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(signatureError(`The signature function did not answer within ${seconds(timeoutMs)}.`)),
+        timeoutMs,
+      );
+    });
     try {
-      value = await fn(ctx);
+      value = await Promise.race([fn(ctx), timeout]);
     } catch (cause) {
+      if (cause instanceof UploadError) throw cause;
       const detail = cause instanceof Error ? `: ${cause.message}` : '';
       throw signatureError(`The signature function failed${detail}.`, cause);
+    } finally {
+      clearTimeout(timer);
     }
     if (typeof value !== 'string') {
       throw signatureError(`The signature function returned ${value === null ? 'null' : typeof value}, not a string.`);
@@ -194,6 +218,9 @@ export function createSigner(options: SignerOptions): Signer {
   function request(scope: SignatureScope, reason: SignatureReason, rejected?: string): Pending {
     const key = keyOf(scope);
     const promise = obtain(scope, reason).then((fresh) => {
+      // One entry per path: drop the expired ones so a long session with many files stays small.
+      const at = now();
+      for (const [other, entry] of cache) if (entry.expiresAtMs <= at) cache.delete(other);
       cache.set(key, fresh);
       return fresh;
     });
@@ -223,9 +250,11 @@ export function createSigner(options: SignerOptions): Signer {
 
   async function renew(scope: SignatureScope, rejected: string): Promise<string> {
     const key = keyOf(scope);
+    const usable = (entry: CachedSignature | undefined): entry is CachedSignature =>
+      entry !== undefined && entry.signature !== rejected && now() < entry.expiresAtMs;
     const cached = cache.get(key);
     // Another caller already replaced the refused signature: use the new one, ask nobody.
-    if (cached && cached.signature !== rejected) return cached.signature;
+    if (usable(cached)) return cached.signature;
     let inFlight = pending.get(key);
     if (inFlight && !(inFlight.reason === 'rejected' && inFlight.rejected === rejected)) {
       // A renewal for another reason is under way; its answer is new unless the source repeats itself.
@@ -235,7 +264,7 @@ export function createSigner(options: SignerOptions): Signer {
     }
     if (!inFlight || !(inFlight.reason === 'rejected' && inFlight.rejected === rejected)) {
       const current = cache.get(key);
-      if (current && current.signature !== rejected) return current.signature;
+      if (usable(current)) return current.signature;
       // The refused signature must not be handed out again while its replacement is on the way.
       cache.delete(key);
       inFlight = request(scope, 'rejected', rejected);

@@ -337,6 +337,17 @@ describe('failures on the wire', () => {
     expect(captured).toHaveLength(0);
   });
 
+  it.each([
+    ['empty', ''],
+    ['non-ASCII', 'sigé'],
+    ['with a line break', 'abc\ndef'],
+  ])('an %s signature is a signature error to renew, and nothing is sent', async (_label, signature) => {
+    serve(ok({}));
+    const error = await rejection(createProtocolClient({ endpoint }).create(createReq({ signature })));
+    expect(error).toMatchObject({ kind: 'signature', code: 'invalid-signature', action: 'renew-signature' });
+    expect(captured).toHaveLength(0);
+  });
+
   it('uses the fetch it is given', async () => {
     const fake = vi.fn(async () => Response.json(ok({ session: 's', offset: 0, slice_size: 5 })));
     await createProtocolClient({ endpoint, fetch: fake }).create(createReq());

@@ -69,7 +69,7 @@ describe('HTTP statuses', () => {
     expect(error).toMatchObject({ kind: 'server', code: -1, status, action: 'retry', serverMessage: 'ERROR_BUSY' });
   });
 
-  it.each([500, 503, 429])('HTTP %i with a plain-text body: kind http, retry', (status) => {
+  it.each([500, 503, 429, 408])('HTTP %i with a plain-text body: kind http, retry', (status) => {
     const error = failure(status, 'Service Unavailable');
     expect(error).toMatchObject({ kind: 'http', code: status, status, action: 'retry' });
     expect(error.message).toContain(`HTTP ${status}`);

@@ -85,6 +85,8 @@ describe('URL source', () => {
     ['JSON object', (s: string) => HttpResponse.json({ signature: s })],
     ['JSON string', (s: string) => HttpResponse.json(s)],
     ['JSON without a content type', (s: string) => new HttpResponse(JSON.stringify({ signature: s }))],
+    ['JSON data envelope', (s: string) => HttpResponse.json({ code: 0, data: { signature: s } })],
+    ['plain text labelled as JSON', (s: string) => new HttpResponse(s, { headers: { 'Content-Type': 'application/json' } })],
   ])('reads a %s body', async (_label, respond) => {
     const sig = await sign();
     server.use(http.get('https://app.test/sign', () => respond(sig)));
@@ -161,6 +163,13 @@ describe('function source and checks', () => {
     expect((await rejection(throwing.get(scope))).message).toMatch(/signature function failed: backend down/);
     const numeric = createSigner({ source: () => 42 as unknown as string });
     expect(await rejection(numeric.get(scope))).toMatchObject({ kind: 'signature', action: 'retry' });
+  });
+
+  it('a function that never answers times out as a signature error', async () => {
+    const signer = createSigner({ source: () => new Promise<string>(() => undefined), timeoutMs: 30 });
+    const error = await rejection(signer.get(scope));
+    expect(error).toMatchObject({ kind: 'signature', action: 'retry' });
+    expect(error.message).toMatch(/did not answer within 30 ms/);
   });
 
   it('does not cache a failure: the next get asks again', async () => {
@@ -258,6 +267,18 @@ describe('cache, coalescing and renewal', () => {
     // A slow caller reporting the old signature later gets the new one without another request.
     await expect(signer.renew(scope, first)).resolves.toBe(second);
     expect(calls).toHaveLength(2);
+  });
+
+  it('renew does not hand out a cached signature that has expired meanwhile', async () => {
+    let local = T0 * 1000;
+    const first = await sign(T0, 100);
+    const fresh = await sign(T0 + 200, 100);
+    const { source, calls } = scripted(first, fresh);
+    const signer = createSigner({ source, now: () => local });
+    await signer.get(scope);
+    local += 150_000;
+    await expect(signer.renew(scope, 'an-older-refused-signature')).resolves.toBe(fresh);
+    expect(calls.map((c) => c.reason)).toEqual(['initial', 'rejected']);
   });
 
   it('renew with nothing cached asks with reason rejected', async () => {
