@@ -1,0 +1,133 @@
+// <vod-uploader> controls end to end: pause and resume, cancel, an error with the retry button,
+// retrying after server trouble, and the validation notices.
+import { randomBytes } from 'node:crypto';
+import { expect, test, uniqueName } from './helpers/server.js';
+import { choose, openElementPage, recordedEvents, sha1 } from './helpers/element-page.js';
+
+test('pause stops sending, resume goes on from where the server is', async ({ page, server }) => {
+  server.setFaults({ delayMs: 250 });
+  const name = uniqueName('pause');
+  const bytes = randomBytes(16 * server.sliceSize);
+  const host = await openElementPage(page, server);
+  await choose(page, [{ name, buffer: bytes }]);
+  const row = host.locator('[part=file]');
+  await expect(row).toHaveAttribute('data-status', 'uploading');
+  await expect.poll(() => server.stats.paths[`/${name}`]?.bytesReceived ?? 0).toBeGreaterThan(0);
+
+  await row.getByRole('button', { name: `Pause ${name}` }).click();
+  await expect(row).toHaveAttribute('data-status', 'paused');
+  await expect(row.locator('[part=status]')).toHaveText('Paused');
+  await expect(host.getByRole('status')).toHaveText(`${name}: paused`);
+  // Nothing more arrives while paused (requests in flight when pausing were aborted or finished).
+  await page.waitForTimeout(400);
+  const atPause = server.stats.paths[`/${name}`]!.bytesReceived;
+  await page.waitForTimeout(800);
+  expect(server.stats.paths[`/${name}`]!.bytesReceived).toBe(atPause);
+  expect(atPause).toBeLessThan(bytes.length);
+
+  server.setFaults({});
+  await row.getByRole('button', { name: `Resume ${name}` }).click();
+  await expect(row).toHaveAttribute('data-status', 'done');
+  const stats = server.stats.paths[`/${name}`]!;
+  expect(stats.sha).toBe(sha1(bytes));
+  // Resuming re-sends at most the slices that were in flight at the pause.
+  expect(stats.bytesDuplicate).toBeLessThanOrEqual(3 * server.sliceSize);
+  const types = (await recordedEvents(page)).map((e) => e.type);
+  expect(types.indexOf('vod-upload-pause')).toBeLessThan(types.indexOf('vod-upload-resume'));
+  expect(types.indexOf('vod-upload-resume')).toBeLessThan(types.indexOf('vod-upload-success'));
+});
+
+test('cancel stops the upload and the row can be removed', async ({ page, server }) => {
+  server.setFaults({ delayMs: 300 });
+  const name = uniqueName('cancel');
+  const host = await openElementPage(page, server);
+  await choose(page, [{ name, buffer: randomBytes(12 * server.sliceSize) }]);
+  const row = host.locator('[part=file]');
+  await expect(row).toHaveAttribute('data-status', 'uploading');
+  await row.getByRole('button', { name: `Cancel ${name}` }).click();
+  await expect(row).toHaveAttribute('data-status', 'cancelled');
+  await expect(row.locator('[part=status]')).toHaveText('Cancelled');
+  expect((await recordedEvents(page)).some((e) => e.type === 'vod-upload-cancel')).toBe(true);
+  expect(server.stats.paths[`/${name}`]?.completed ?? 0).toBe(0);
+  await row.getByRole('button', { name: `Remove ${name} from the list` }).click();
+  await expect(host.locator('[part=file]')).toHaveCount(0);
+});
+
+test('server trouble: "retrying in N s", then an error in plain words with its code, then Retry finishes it', async ({ page, server }) => {
+  // Fake timers make the engine's backoff (up to 30 s a step) pass at once; fetch and the worker stay real.
+  await page.clock.install();
+  const host = await openElementPage(page, server);
+  server.setFaults({ errorRate: 1 });
+  const name = uniqueName('retry');
+  const bytes = randomBytes(2 * server.sliceSize + 99);
+  await choose(page, [{ name, buffer: bytes }]);
+  const row = host.locator('[part=file]');
+  await expect(row).toHaveAttribute('data-status', 'retrying');
+  await expect(row.locator('[part=status]')).toHaveText(/^Retrying in \d+ s$/);
+  await expect
+    .poll(async () => {
+      await page.clock.fastForward(31_000);
+      return row.getAttribute('data-status');
+    })
+    .toBe('error');
+  const status = row.locator('[part=status]');
+  await expect(status).toContainText(/\(code (http-)?5\d\d\)|\(code [a-z-]+\)/);
+  expect((await recordedEvents(page)).filter((e) => e.type === 'vod-upload-retry').length).toBeGreaterThan(1);
+  await expect(host.getByRole('status')).toContainText(`${name}: failed.`);
+
+  server.setFaults({});
+  await row.getByRole('button', { name: `Retry ${name}` }).click();
+  await expect
+    .poll(async () => {
+      await page.clock.fastForward(1000);
+      return row.getAttribute('data-status');
+    })
+    .toBe('done');
+  expect(server.stats.paths[`/${name}`]?.sha).toBe(sha1(bytes));
+});
+
+test('a different file at a taken path is a terminal error, said in plain words with the code', async ({ page, server }) => {
+  const name = uniqueName('taken');
+  const host = await openElementPage(page, server, { dir: 'taken' });
+  await choose(page, [{ name, buffer: randomBytes(1000) }]);
+  await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
+  await host.evaluate((el) => el.clear());
+  await choose(page, [{ name, buffer: randomBytes(1000) }]);
+  const row = host.locator('[part=file]');
+  await expect(row).toHaveAttribute('data-status', 'error');
+  await expect(row.locator('[part=status]')).toHaveText('A file with this name already exists on the server. (code -4018)');
+  await expect(row.getByRole('button', { name: /^Retry/ })).toHaveCount(0);
+});
+
+test('validation: each refused file gets a notice and a vod-upload-reject event; the good one uploads', async ({ page, server }) => {
+  const host = await openElementPage(page, server, { 'attr-max-size': '100000', 'attr-max-files': '2' });
+  const good = uniqueName('good');
+  await choose(page, [
+    { name: good, buffer: randomBytes(5000) },
+    { name: 'big.mp4', buffer: randomBytes(100_001) },
+    { name: 'photo.png', buffer: randomBytes(10), mimeType: 'image/png' },
+    { name: 'empty.mp4', buffer: Buffer.alloc(0) },
+  ]);
+  await expect(host.locator('[part=file]')).toHaveCount(1);
+  await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
+  const notices = host.locator('.notice');
+  await expect(notices).toHaveCount(3);
+  await expect(notices.nth(0)).toContainText('“big.mp4” is 97.7 KB; the limit is 97.7 KB.');
+  await expect(notices.nth(1)).toContainText('“photo.png” is not an accepted type (video/*).');
+  await expect(notices.nth(2)).toContainText('“empty.mp4” is empty (0 bytes)');
+  const rejects = (await recordedEvents(page)).filter((e) => e.type === 'vod-upload-reject');
+  expect(rejects.map((e) => e.reason)).toEqual(['too-large', 'wrong-type', 'empty']);
+  expect(rejects[0]!.message).toContain('big.mp4');
+
+  // The same file again is a duplicate; two more exceed max-files=2.
+  await choose(page, [
+    { name: uniqueName('second'), buffer: randomBytes(10) },
+    { name: uniqueName('third'), buffer: randomBytes(10) },
+  ]);
+  await expect(notices).toHaveCount(4);
+  await expect(notices.nth(3)).toContainText('at most 2 files');
+
+  await notices.nth(0).getByRole('button', { name: 'Dismiss' }).click();
+  await expect(notices).toHaveCount(3);
+  await expect(host.locator('[part=file]').first()).toHaveAttribute('data-status', 'done');
+});

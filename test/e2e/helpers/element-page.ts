@@ -1,0 +1,47 @@
+// Shared steps of the element's end-to-end tests: open the test page pointed at the test server,
+// read the recorded events, choose files through the part=input.
+import { createHash } from 'node:crypto';
+import type { Locator, Page } from '@playwright/test';
+import type { TestServer } from './server.js';
+
+export interface RecordedEvent {
+  type: string;
+  id?: string;
+  status?: string;
+  uploadedBytes?: number;
+  reason?: string;
+  message?: string;
+  instant?: boolean;
+  resourcePath?: string;
+}
+
+export function elementPageUrl(server: TestServer, extra: Record<string, string> = {}): string {
+  const q = new URLSearchParams({
+    endpoint: server.endpoint,
+    signatureUrl: server.signatureUrl,
+    appid: server.appid,
+    bucket: server.bucket,
+    ...extra,
+  });
+  return `/test/e2e/pages/element.html?${q}`;
+}
+
+export async function openElementPage(page: Page, server: TestServer, extra: Record<string, string> = {}): Promise<Locator> {
+  await page.goto(elementPageUrl(server, extra));
+  await page.evaluate(() => customElements.whenDefined('vod-uploader'));
+  return page.locator('vod-uploader');
+}
+
+export function recordedEvents(page: Page): Promise<RecordedEvent[]> {
+  return page.evaluate(() => window.vodEvents);
+}
+
+export async function choose(page: Page, files: Array<{ name: string; buffer: Buffer; mimeType?: string }>): Promise<void> {
+  await page
+    .locator('vod-uploader [part=input]')
+    .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.mimeType ?? 'video/mp4', buffer: f.buffer })));
+}
+
+export function sha1(bytes: Buffer): string {
+  return createHash('sha1').update(bytes).digest('hex');
+}
