@@ -21,6 +21,8 @@ export interface FakeCall {
   size: number;
   offset?: number;
   metadata?: CreateRequest['metadata'];
+  /** Requests in flight when this one arrived (itself included). */
+  inFlight?: number;
 }
 
 interface ServerSession {
@@ -157,6 +159,7 @@ export class FakeProtocol implements ProtocolClient {
   private async handle<T>(call: FakeCall, signal: AbortSignal | undefined, answer: (loseDone: boolean) => T): Promise<T> {
     this.calls.push(call);
     this.inFlight++;
+    call.inFlight = this.inFlight;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
     try {
       await this.wait(signal);
