@@ -19,6 +19,9 @@ export interface SignerOptions {
   timeoutMs?: number;
 }
 
+/** After a failed early renewal, how long the still-valid signature is used before asking again. */
+const RENEW_RETRY_MS = 10_000;
+
 interface CachedSignature {
   signature: string;
   /** Local time (ms) at which to ask for a new one. */
@@ -190,7 +193,10 @@ export function createSigner(options: SignerOptions): Signer {
   /** Asks the source once and checks the answer against the scope. */
   async function obtain(scope: SignatureScope, reason: SignatureReason): Promise<CachedSignature> {
     const ctx: SignatureContext = { appid: scope.appid, bucket: scope.bucket, path: scope.path, reason };
-    const signature = typeof source === 'string' ? await fromUrl(source, ctx) : await fromFunction(source, ctx);
+    const answer = typeof source === 'string' ? await fromUrl(source, ctx) : await fromFunction(source, ctx);
+    // Base64 wrapped into lines (Java's MIME encoder, PHP's chunk_split) is still the same signature,
+    // but whitespace cannot go into the Authorization header.
+    const signature = answer.replace(/\s+/g, '');
     const receivedAt = now();
     if (signature === '') throw signatureError('The signature source returned an empty signature.');
     const decoded = decodeSignature(signature);
@@ -242,8 +248,13 @@ export function createSigner(options: SignerOptions): Signer {
     try {
       return (await inFlight.promise).signature;
     } catch (error) {
-      // A renewal ahead of time failed, but the old signature is still good: keep uploading with it.
-      if (cached && now() < cached.expiresAtMs && cache.get(key) === cached) return cached.signature;
+      // A renewal ahead of time failed, but the old signature is still good: keep uploading with it,
+      // and give the source a pause before the next try instead of asking again on every slice.
+      const later = now();
+      if (cached && later < cached.expiresAtMs && cache.get(key) === cached) {
+        cached.renewAtMs = Math.min(cached.expiresAtMs, Math.max(cached.renewAtMs, later + RENEW_RETRY_MS));
+        return cached.signature;
+      }
       throw error;
     }
   }

@@ -246,8 +246,23 @@ describe('cache, coalescing and renewal', () => {
     await signer.get(scope);
     local += 900_000;
     await expect(signer.get(scope)).resolves.toBe(first);
-    local += 100_000;
+    expect(source).toHaveBeenCalledTimes(2);
+    // Not on every slice: the source is asked again only after a pause of 10 s.
+    local += 5_000;
+    await expect(signer.get(scope)).resolves.toBe(first);
+    expect(source).toHaveBeenCalledTimes(2);
+    local += 5_000;
+    await expect(signer.get(scope)).resolves.toBe(first);
+    expect(source).toHaveBeenCalledTimes(3);
+    local += 90_000;
     expect((await rejection(signer.get(scope))).kind).toBe('signature');
+  });
+
+  it('joins a signature wrapped into Base64 lines', async () => {
+    const sig = await sign();
+    const wrapped = `${sig.slice(0, 20)}\r\n${sig.slice(20, 40)}\n${sig.slice(40)}\n`;
+    const { source } = scripted(wrapped);
+    await expect(createSigner({ source, now: () => T0 * 1000 }).get(scope)).resolves.toBe(sig);
   });
 
   it('renew after a refusal asks once for all callers reporting the same signature', async () => {
