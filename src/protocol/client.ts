@@ -6,6 +6,7 @@ import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type {
   CreateRequest,
   CreateResult,
+  Metadata,
   ProtocolClient,
   SliceRequest,
   SliceResult,
@@ -16,6 +17,10 @@ import { buildFileUrl } from './url.js';
 
 export const DEFAULT_ENDPOINT = 'https://web.video.myqcloud.com/files/v1';
 export const DEFAULT_TIMEOUT_MS = 60_000;
+const METADATA_FIELDS = ['video_title', 'video_desc', 'video_cover', 'biz_attr', 'magicContext'] as const satisfies ReadonlyArray<
+  keyof Metadata
+>;
+
 /** The slowest link a slice is given time for before it counts as stalled. */
 export const DEFAULT_MIN_BYTES_PER_SECOND = 64 * 1024;
 
@@ -153,7 +158,9 @@ export function createProtocolClient(options: ProtocolClientOptions = {}): Proto
       form.append('filesize', String(req.filesize));
       form.append('sha', req.sha);
       if (req.session) form.append('session', req.session);
-      for (const [field, value] of Object.entries(req.metadata ?? {})) {
+      // Only the protocol's own fields: an object from plain JS may carry others that are not ours to send.
+      for (const field of METADATA_FIELDS) {
+        const value = req.metadata?.[field];
         if (typeof value === 'string' && value !== '') form.append(field, value);
       }
 

@@ -82,9 +82,9 @@ describe('create: the request', () => {
   it('sends session and metadata only when they are set and non-empty', async () => {
     serve(ok({ session: 's', offset: 0, slice_size: 100 }));
     const client = createProtocolClient({ endpoint });
-    await client.create(
-      createReq({ session: 'old-session', metadata: { video_title: '标题 & more', video_desc: '', biz_attr: 'b' } }),
-    );
+    // `extra` stands for what plain JS may pass: not a protocol field, so not sent.
+    const metadata = { video_title: '标题 & more', video_desc: '', biz_attr: 'b', extra: 'no' };
+    await client.create(createReq({ session: 'old-session', metadata }));
     await client.create(
       createReq({
         metadata: { video_title: 't', video_desc: 'd', video_cover: 'https://x/c.jpg', biz_attr: 'b', magicContext: 'm' },
