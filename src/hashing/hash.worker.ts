@@ -19,6 +19,7 @@ async function run(request: Exclude<HashRequest, { type: 'cancel' }>, signal: Ab
       return hashBlob(request.file, {
         signal,
         from: request.from,
+        ...request.tuning,
         onProgress: (bytes) => post({ type: 'progress', id, bytes }),
         onCheckpoint: (offset, state) =>
           post({ type: 'checkpoint', id, offset, state }, [state.buffer as ArrayBuffer]),

@@ -10,7 +10,7 @@
 import type { HashCheckpoint, HashOptions, Hasher } from '../engine/types.js';
 import { hashAbortError, hashFailure } from './hash-errors.js';
 import { MainThreadHasher } from './main-thread-hasher.js';
-import type { HashRequest, HashResponse } from './messages.js';
+import type { HashRequest, HashResponse, HashTuning } from './messages.js';
 
 export { MainThreadHasher } from './main-thread-hasher.js';
 
@@ -19,6 +19,8 @@ export const WORKER_IDLE_TIMEOUT_MS = 10_000;
 
 export interface WorkerHasherOptions {
   idleTimeoutMs?: number;
+  /** Block size, read-ahead and checkpoint interval other than hash-core's measured defaults. */
+  tuning?: HashTuning;
 }
 
 interface Job {
@@ -32,6 +34,7 @@ type JobRequest = HashRequest extends infer R ? (R extends { type: 'cancel' } ? 
 
 export class WorkerHasher implements Hasher {
   readonly #idleTimeoutMs: number;
+  readonly #tuning: HashTuning | undefined;
   #worker: Worker | undefined;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #jobs = new Map<number, Job>();
@@ -39,12 +42,13 @@ export class WorkerHasher implements Hasher {
 
   constructor(options: WorkerHasherOptions = {}) {
     this.#idleTimeoutMs = options.idleTimeoutMs ?? WORKER_IDLE_TIMEOUT_MS;
+    this.#tuning = options.tuning;
   }
 
   sha1(file: Blob, options: HashOptions = {}): Promise<string> {
     // A copy: the caller keeps its checkpoint (it is stored), and posting must not detach it.
     const from = options.from ? { offset: options.from.offset, state: options.from.state.slice() } : undefined;
-    return this.#run({ type: 'sha1', file, from }, options.signal, options);
+    return this.#run({ type: 'sha1', file, from, tuning: this.#tuning }, options.signal, options);
   }
 
   sample(file: Blob, signal?: AbortSignal): Promise<string> {

@@ -9,6 +9,8 @@ export type HashRequest =
       file: Blob;
       /** Resume from a saved hash-wasm state after `offset` bytes. */
       from?: { offset: number; state: Uint8Array };
+      /** Overrides of hash-core's constants, for measurements and tests. */
+      tuning?: HashTuning;
     }
   | { type: 'sample'; id: number; file: Blob }
   | { type: 'slice'; id: number; blob: Blob }
@@ -23,3 +25,10 @@ export type HashResponse =
   | { type: 'done'; id: number; sha: string }
   /** A DOMException or Error flattened: structured clone keeps name/message but not subclasses. */
   | { type: 'error'; id: number; name: string; message: string };
+
+/** hash-core's block size, read-ahead depth and checkpoint interval, when not the defaults. */
+export interface HashTuning {
+  blockSize?: number;
+  readAhead?: number;
+  checkpointEvery?: number;
+}

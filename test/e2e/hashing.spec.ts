@@ -1,0 +1,245 @@
+// The hashing worker in real Chromium with real files (setInputFiles): SHA-1 against node:crypto,
+// progress throttling, abort, checkpoint → resume, the sampled fingerprint, worker reuse and idle
+// termination, and hash-wasm under a strict CSP. `VOD_HASH_BENCH=1` adds the speed measurement.
+import { copyFileSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { expect, test, type Page } from '@playwright/test';
+import { BLOCK_SIZE, CHECKPOINT_EVERY, PROGRESS_INTERVAL_MS } from '../../src/hashing/hash-core.js';
+import { makeTestFile, type TestFile } from './helpers/files.js';
+
+const MiB = 1024 * 1024;
+const EMPTY_SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
+
+async function openPage(page: Page, files: string[], query = ''): Promise<void> {
+  await page.goto(`/test/e2e/pages/hashing.html${query}`);
+  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  await page.locator('#files').setInputFiles(files);
+}
+
+test.describe('WorkerHasher', () => {
+  const files: TestFile[] = [];
+  const make = (size: number, seed?: number): TestFile => {
+    const f = makeTestFile(size, { seed });
+    files.push(f);
+    return f;
+  };
+  test.afterAll(() => files.forEach((f) => f.cleanup()));
+
+  test('SHA-1 equals node:crypto at the block boundaries and for 100 MiB + 3', async ({ page }) => {
+    const sized = [0, 1, BLOCK_SIZE - 1, BLOCK_SIZE, BLOCK_SIZE + 1, 100 * MiB + 3].map((s) => make(s));
+    await openPage(page, sized.map((f) => f.path));
+    for (const [i, f] of sized.entries()) {
+      const run = await page.evaluate((n) => window.hashing.sha1(n), i);
+      expect(run.error, `size ${f.size}`).toBeUndefined();
+      expect(run.sha, `size ${f.size}`).toBe(f.sha1);
+      expect(run.progress.at(-1)?.bytes, `final progress, size ${f.size}`).toBe(f.size);
+    }
+    expect(sized[0]!.sha1).toBe(EMPTY_SHA1);
+    // The main-thread fallback agrees on the odd size.
+    const main = await page.evaluate(() => window.hashing.sha1(5, { main: true }));
+    expect(main.sha).toBe(sized[5]!.sha1);
+  });
+
+  test('progress is throttled, several per second, and ends at the size', async ({ page }) => {
+    const f = make(200 * MiB + 5);
+    await openPage(page, [f.path]);
+    const run = await page.evaluate(() => window.hashing.sha1(0));
+    expect(run.sha).toBe(f.sha1);
+    const times = run.progress.map((p) => p.t);
+    const bytes = run.progress.map((p) => p.bytes);
+    expect(bytes.at(-1)).toBe(f.size);
+    expect([...bytes].sort((a, b) => a - b)).toEqual(bytes);
+    // Between the first and the final report, reports are at least ~PROGRESS_INTERVAL_MS apart
+    // (the worker throttles; 10 ms of slack for message delivery).
+    const gaps = times.slice(1, -1).map((t, i) => t - times[i]!);
+    for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(PROGRESS_INTERVAL_MS - 10);
+    // ... and frequent: no gap much longer than the interval plus one block.
+    expect(Math.max(...gaps)).toBeLessThan(PROGRESS_INTERVAL_MS + 250);
+    expect(run.progress.length).toBeGreaterThanOrEqual(Math.floor(run.ms / 1000) * 3);
+  });
+
+  test('abort rejects at once and the worker stops reporting', async ({ page }) => {
+    const f = make(200 * MiB);
+    await openPage(page, [f.path]);
+    const result = await page.evaluate(() => window.hashing.abortDuring(0, 8 * 1024 * 1024));
+    expect(result.error?.kind).toBe('aborted');
+    expect(result.rejectMs).toBeGreaterThanOrEqual(0);
+    expect(result.rejectMs).toBeLessThan(100);
+    expect(result.progressAfterAbort).toBe(0);
+    // The worker is free again: a new job finishes with the right sha.
+    const run = await page.evaluate(() => window.hashing.sha1(0));
+    expect(run.sha).toBe(f.sha1);
+  });
+
+  test('a checkpoint at 256 MiB resumes to the same SHA-1, hashing only the rest', async ({ page }) => {
+    const f = make(CHECKPOINT_EVERY + 20 * MiB + 7);
+    await openPage(page, [f.path]);
+    const full = await page.evaluate(() => window.hashing.sha1(0));
+    expect(full.sha).toBe(f.sha1);
+    expect(full.checkpoints.map((c) => c.offset)).toEqual([CHECKPOINT_EVERY]);
+    const checkpoint = full.checkpoints[0]!;
+    expect(checkpoint.offset % BLOCK_SIZE).toBe(0);
+
+    const resumed = await page.evaluate((from) => window.hashing.sha1(0, { from }), checkpoint);
+    expect(resumed.sha).toBe(f.sha1);
+    expect(resumed.progress[0]!.bytes).toBe(CHECKPOINT_EVERY);
+    expect(Math.min(...resumed.progress.map((p) => p.bytes))).toBe(CHECKPOINT_EVERY);
+    expect(resumed.ms).toBeLessThan(full.ms / 2);
+    expect(resumed.checkpoints).toEqual([]);
+  });
+
+  test('sample() is stable for the same content and changes with a middle byte', async ({ page }) => {
+    const a = make(64 * MiB + 11, 42);
+    const same = make(64 * MiB + 11, 42); // another file, same bytes
+    const dir = tmpdir();
+    const changed = join(dir, `vod-test-changed-${Date.now()}.mp4`);
+    const unsampled = join(dir, `vod-test-unsampled-${Date.now()}.mp4`);
+    copyFileSync(a.path, changed);
+    copyFileSync(a.path, unsampled);
+    files.push({ ...a, path: changed, cleanup: () => rmSync(changed, { force: true }) });
+    files.push({ ...a, path: unsampled, cleanup: () => rmSync(unsampled, { force: true }) });
+    flipByte(changed, Math.floor(a.size / 2));
+    flipByte(unsampled, Math.floor(a.size / 8)); // between the start range and the quarter range
+
+    await openPage(page, [a.path, same.path, changed, unsampled]);
+    const first = await page.evaluate(() => window.hashing.sampleTimed(0));
+    const samples = await page.evaluate(async () => [
+      await window.hashing.sample(0),
+      await window.hashing.sample(1),
+      await window.hashing.sample(2),
+      await window.hashing.sample(3),
+      await window.hashing.sample(0, true),
+    ]);
+    expect(samples[0]).toBe(first.sha);
+    expect(samples[1]).toBe(first.sha);
+    expect(samples[2]).not.toBe(first.sha);
+    expect(samples[3]).toBe(first.sha); // a sample, not a whole-file hash: documented
+    expect(samples[4]).toBe(first.sha); // worker and main thread agree
+    expect(first.ms).toBeLessThan(500);
+  });
+
+  test('sliceSha1 hashes one blob', async ({ page }) => {
+    const f = make(3 * MiB);
+    await openPage(page, [f.path]);
+    expect(await page.evaluate(() => window.hashing.bytesSha1([]))).toBe(EMPTY_SHA1);
+    expect(await page.evaluate(() => window.hashing.bytesSha1([...new TextEncoder().encode('abc')]))).toBe(
+      'a9993e364706816aba3e25717850c26c9cd0d89d',
+    );
+    expect(await page.evaluate(() => window.hashing.sliceSha1(0, 0, 3 * 1024 * 1024))).toBe(f.sha1);
+  });
+
+  test('one worker serves many jobs, ends when idle, and comes back on demand', async ({ page }) => {
+    const small = [make(1000), make(2 * MiB), make(5 * MiB)];
+    const workers: Array<{ closed: boolean }> = [];
+    page.on('worker', (w) => {
+      const entry = { closed: false };
+      workers.push(entry);
+      w.on('close', () => (entry.closed = true));
+    });
+    await openPage(page, small.map((f) => f.path), '?idle=800');
+    const shas = await page.evaluate(async () => {
+      const parallel = await Promise.all([window.hashing.sha1(0), window.hashing.sha1(1), window.hashing.sample(2)]);
+      const next = await window.hashing.sha1(2);
+      return [parallel[0].sha, parallel[1].sha, next.sha];
+    });
+    expect(shas).toEqual(small.map((f) => f.sha1));
+    expect(workers).toHaveLength(1);
+    expect(workers[0]!.closed).toBe(false);
+    await expect.poll(() => workers[0]!.closed, { timeout: 5000 }).toBe(true);
+    const again = await page.evaluate(() => window.hashing.sha1(0));
+    expect(again.sha).toBe(small[0]!.sha1);
+    expect(workers).toHaveLength(2);
+  });
+});
+
+test.describe('hash-wasm under a Content Security Policy', () => {
+  const policy = (script: string): string => `default-src 'self'; script-src ${script}; connect-src 'self' ws:`;
+
+  /** Serves the test page and the worker with the policy as a header (the worker gets its own CSP). */
+  async function withPolicy(page: Page, csp: string): Promise<void> {
+    await page.route(/\/test\/e2e\/pages\/hashing\.html|hash\.worker\.ts/, async (route) => {
+      const response = await route.fetch();
+      await route.fulfill({ response, headers: { ...response.headers(), 'content-security-policy': csp } });
+    });
+  }
+
+  test("works with script-src 'self' 'wasm-unsafe-eval' (no 'unsafe-eval')", async ({ page }) => {
+    const f = makeTestFile(3 * MiB + 1);
+    try {
+      const violations: string[] = [];
+      page.on('console', (m) => m.text().includes('Content Security Policy') && violations.push(m.text()));
+      await withPolicy(page, policy("'self' 'wasm-unsafe-eval'"));
+      await openPage(page, [f.path]);
+      expect((await page.evaluate(() => window.hashing.sha1(0))).sha).toBe(f.sha1);
+      expect((await page.evaluate(() => window.hashing.sha1(0, { main: true }))).sha).toBe(f.sha1);
+      expect(violations).toEqual([]);
+    } finally {
+      f.cleanup();
+    }
+  });
+
+  test("fails clearly without 'wasm-unsafe-eval' (hash-wasm compiles WASM at run time)", async ({ page }) => {
+    const f = makeTestFile(1000);
+    try {
+      await withPolicy(page, policy("'self'"));
+      await openPage(page, [f.path]);
+      const worker = await page.evaluate(() => window.hashing.sha1(0));
+      const main = await page.evaluate(() => window.hashing.sha1(0, { main: true }));
+      expect(worker.sha).toBeUndefined();
+      expect(worker.error).toMatchObject({ kind: 'file', code: 'hash-failed' });
+      expect(main.error).toMatchObject({ kind: 'file', code: 'hash-failed' });
+    } finally {
+      f.cleanup();
+    }
+  });
+});
+
+test.describe('speed', () => {
+  test.skip(!process.env.VOD_HASH_BENCH, 'measurement: set VOD_HASH_BENCH=1');
+  test.setTimeout(600_000);
+
+  test('worker loop vs read-then-hash vs in-memory kernel', async ({ page }) => {
+    const sizeMiB = Number(process.env.VOD_HASH_BENCH_MIB ?? 768);
+    const f = makeTestFile(sizeMiB * MiB);
+    try {
+      await openPage(page, [f.path]);
+      const rows: string[] = [];
+      const kernel = await page.evaluate((n) => window.hashing.kernel(n), 1024);
+      rows.push(`kernel (in-memory, 4 MiB updates): ${kernel.toFixed(0)} MiB/s`);
+      const configs: Array<[number, number]> = [
+        [1, 0], [4, 0], [1, 1], [1, 2], [1, 3], [2, 1], [2, 2], [2, 3], [4, 1], [4, 2], [4, 3], [8, 1], [8, 2], [8, 3],
+      ];
+      await page.evaluate((i) => window.hashing.tuned(i, {}), 0); // warm the page cache and the worker code
+      for (const [blockMiB, readAhead] of configs) {
+        const runs: number[] = [];
+        for (let r = 0; r < 2; r++) {
+          const { mibps, sha } = await page.evaluate(
+            ([b, d]) => window.hashing.tuned(0, { blockSize: b * 1048576, readAhead: d }),
+            [blockMiB, readAhead] as const,
+          );
+          expect(sha).toBe(f.sha1);
+          runs.push(mibps);
+        }
+        rows.push(`worker block ${blockMiB} MiB read-ahead ${readAhead}: ${runs.map((x) => x.toFixed(0)).join(' / ')} MiB/s (${(Math.max(...runs) / kernel).toFixed(2)}x kernel)`);
+      }
+      const chosen = await page.evaluate(() => window.hashing.sha1(0));
+      rows.push(`WorkerHasher defaults: ${((f.size / MiB) / (chosen.ms / 1000)).toFixed(0)} MiB/s`);
+      console.log(`\n${sizeMiB} MiB file\n${rows.join('\n')}`);
+    } finally {
+      f.cleanup();
+    }
+  });
+});
+
+function flipByte(path: string, at: number): void {
+  const fd = openSync(path, 'r+');
+  try {
+    const b = Buffer.alloc(1);
+    readSync(fd, b, 0, 1, at);
+    b[0] = b[0]! ^ 0xff;
+    writeSync(fd, b, 0, 1, at);
+  } finally {
+    closeSync(fd);
+  }
+}
