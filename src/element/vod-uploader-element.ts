@@ -214,6 +214,23 @@ export class VodUploaderElement extends LitElement {
     this.notices = [];
   }
 
+  /** The form this control belongs to, as for native controls. */
+  get form(): HTMLFormElement | null {
+    return this.internals.form;
+  }
+  get validity(): ValidityState {
+    return this.internals.validity;
+  }
+  get validationMessage(): string {
+    return this.internals.validationMessage;
+  }
+  checkValidity(): boolean {
+    return this.internals.checkValidity();
+  }
+  reportValidity(): boolean {
+    return this.internals.reportValidity();
+  }
+
   formResetCallback(): void {
     this.clear();
   }
@@ -320,8 +337,13 @@ export class VodUploaderElement extends LitElement {
       | (FileSystemFileHandle & { requestPermission?: (d: { mode: 'read' }) => Promise<PermissionState> })
       | undefined;
     // Asked first thing inside the click: the permission prompt needs the user's gesture.
-    const permission = handle?.requestPermission ? await handle.requestPermission({ mode: 'read' }) : 'granted';
-    if (permission === 'granted') await this.controller.restore(upload.key);
+    try {
+      const permission = handle?.requestPermission ? await handle.requestPermission({ mode: 'read' }) : 'granted';
+      if (permission === 'granted') await this.controller.restore(upload.key);
+    } catch (error) {
+      // The file moved or the permission was refused: the row stays, choosing the file again still works.
+      this.notices = [...this.notices, { id: ++this.noticeCounter, text: error instanceof Error ? error.message : String(error) }];
+    }
   }
 
   override connectedCallback(): void {
