@@ -62,9 +62,10 @@ type FileSink =
 
 const WRITE_BATCH = 512 * 1024;
 
-async function flush(sink: Extract<FileSink, { kind: 'write' }>, uploads: Uploads): Promise<void> {
+async function flush(sink: Extract<FileSink, { kind: 'write' }>, uploads: Uploads, onOpen: (h: FileHandle) => void): Promise<void> {
   if (sink.pendingBytes === 0) return;
   sink.handle ??= await uploads.openPart(sink.session);
+  onOpen(sink.handle);
   const buffers = sink.pending;
   const bytes = sink.pendingBytes;
   sink.pending = [];
@@ -94,6 +95,7 @@ export async function handleUploadBody(
   const fields: Record<string, string> = {};
   let sink: FileSink | undefined;
   let early: Reply | undefined;
+  let handle: FileHandle | undefined;
   const { uploads } = ctx;
 
   const planWrite = (): FileSink => {
@@ -134,15 +136,15 @@ export async function handleUploadBody(
           }
           sink.pending.push(chunk);
           sink.pendingBytes += chunk.length;
-          if (sink.pendingBytes >= WRITE_BATCH) await flush(sink, uploads);
+          if (sink.pendingBytes >= WRITE_BATCH) await flush(sink, uploads, (h) => (handle = h));
         }
       },
       async fileEnd() {
-        if (sink?.kind === 'write') await flush(sink, uploads);
+        if (sink?.kind === 'write') await flush(sink, uploads, (h) => (handle = h));
       },
     });
   } finally {
-    if (sink?.kind === 'write') await sink.handle?.close();
+    await handle?.close();
   }
 
   if (fields.op !== 'upload_slice') return fail(Codes.PARAM_INVALID, 'op must be upload_slice');

@@ -249,27 +249,31 @@ export class Uploads {
     const path = session.meta.file.resourcePath;
     if (session.received[index]) {
       count(this.options.stats, path, 'bytesDuplicate', length);
-    } else {
-      count(this.options.stats, path, 'bytesReceived', length);
-      this.mark(session, index);
-      if (session.hash && data) {
-        session.early.set(index, data);
-        while (session.early.has(session.hashedSlices)) {
-          session.hash.update(session.early.get(session.hashedSlices) as Buffer);
-          session.early.delete(session.hashedSlices++);
-        }
-      }
-      await session.save();
-      if (session.state === 'open' && session.receivedCount === session.sliceCount) {
-        session.completion = this.complete(session, done);
+      // Re-sent after the file was finished (its answer was lost): give the result again.
+      if (session.state !== 'open' && session.completion) return this.withSlice(await session.completion, session, offset);
+      return { code: Codes.OK, data: { session: session.meta.id, offset } };
+    }
+    count(this.options.stats, path, 'bytesReceived', length);
+    this.mark(session, index);
+    if (session.hash && data) {
+      session.early.set(index, data);
+      while (session.early.has(session.hashedSlices)) {
+        session.hash.update(session.early.get(session.hashedSlices) as Buffer);
+        session.early.delete(session.hashedSlices++);
       }
     }
-    if (session.state !== 'open' && session.completion) {
-      const reply = await session.completion;
-      if (reply.code !== Codes.OK) return reply;
-      return { code: Codes.OK, data: { ...reply.data, session: session.meta.id, offset } };
+    await session.save();
+    // Only the request whose slice completes the file carries the result (or the -4016).
+    if (session.state === 'open' && session.receivedCount === session.sliceCount) {
+      session.completion = this.complete(session, done);
+      return this.withSlice(await session.completion, session, offset);
     }
     return { code: Codes.OK, data: { session: session.meta.id, offset } };
+  }
+
+  private withSlice(reply: Reply, session: Session, offset: number): Reply {
+    if (reply.code !== Codes.OK) return reply;
+    return { code: Codes.OK, data: { ...reply.data, session: session.meta.id, offset } };
   }
 
   private async complete(session: Session, done: DoneData): Promise<Reply> {

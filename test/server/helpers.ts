@@ -23,6 +23,11 @@ export function randomFile(size: number): Buffer {
   return randomBytes(size);
 }
 
+/** A Blob of some bytes (copies them: later changes to the buffer do not show). */
+export function blobOf(bytes: Uint8Array): Blob {
+  return new Blob([bytes as Uint8Array<ArrayBuffer>]);
+}
+
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'vod-server-test-'));
 }
@@ -86,7 +91,7 @@ export class TestServer {
     form.append('op', 'upload_slice');
     form.append('session', session);
     form.append('offset', String(offset));
-    form.append('filecontent', new Blob([bytes as Uint8Array<ArrayBuffer>]), 'blob');
+    form.append('filecontent', blobOf(bytes), 'blob');
     return this.post(this.fileUrl(path), form, signature ?? (await this.sign()));
   }
 
