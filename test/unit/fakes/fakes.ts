@@ -185,6 +185,18 @@ export class TestStore implements SessionStore {
   warnOnPut = false;
   puts = 0;
   onWarning?: (e: UploadError) => void;
+  private putGate?: { promise: Promise<void>; open: () => void };
+
+  /** Puts wait for releasePuts() (a slow IndexedDB). */
+  holdPuts(): void {
+    let open!: () => void;
+    const promise = new Promise<void>((r) => (open = r));
+    this.putGate = { promise, open };
+  }
+  releasePuts(): void {
+    this.putGate?.open();
+    this.putGate = undefined;
+  }
 
   constructor(now: () => number) {
     this.inner = new MemorySessionStore({ now });
@@ -198,6 +210,7 @@ export class TestStore implements SessionStore {
   }
   async put(s: StoredSession): Promise<void> {
     this.puts++;
+    if (this.putGate) await this.putGate.promise;
     if (this.warnOnPut) {
       this.onWarning?.(new UploadError({ kind: ErrorKind.Storage, code: 'quota', message: 'quota exceeded', action: ErrorAction.Fatal }));
       return;

@@ -14,6 +14,15 @@ export interface RecordedEvent {
   detail: UploadQueueEventMap[keyof UploadQueueEventMap];
 }
 
+/** Resolves when `predicate` holds (polls between event-loop turns; fails after ~400 turns). */
+export async function waitFor(predicate: () => boolean | Promise<boolean>, what = 'condition'): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (await predicate()) return;
+    await flush(2);
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
 export interface Harness {
   queue: UploadQueue;
   protocol: FakeProtocol;
