@@ -10,6 +10,7 @@ import { startBrowserHarness } from './lib/browser.js';
 import { describeEnvironment } from './lib/env.js';
 import { benchFile, nodeSha1 } from './lib/files.js';
 import { runHashSection } from './sections/hash.js';
+import { runUploadSection } from './sections/upload.js';
 
 function log(line: string): void {
   process.stderr.write(line + '\n');
@@ -26,7 +27,9 @@ async function main(options: BenchOptions): Promise<void> {
     const env = describeEnvironment(harness.browser.version());
     const results: Record<string, unknown> = { env, options: { ...options, only: options.only && [...options.only] } };
     log('hash…');
-    results.hash = await runHashSection(harness, file, { reps: options.hashReps, quick: options.quick }, log);
+    if (!options.only || options.only.has('hash')) results.hash = await runHashSection(harness, file, { reps: options.hashReps, quick: options.quick }, log);
+    log('upload…');
+    if (!options.only || options.only.has('upload')) results.upload = await runUploadSection(harness, file, { reps: options.uploadReps, discard: options.discard, sliceSize: options.sliceSize, quick: options.quick }, log);
     process.stdout.write(JSON.stringify(results, null, 2) + '\n');
     if (options.json) {
       mkdirSync(dirname(resolve(options.json)), { recursive: true });

@@ -74,12 +74,13 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
  * page.evaluate runs and reports nothing under 50 ms.
  */
 const GAP_PROBE = `(() => {
-  const state = { recording: false, maxInterval: 0, maxFrame: 0, over50: 0, ticks: 0 };
+  const state = { recording: false, maxInterval: 0, maxFrame: 0, over50: 0, ticks: 0, long: [] };
   let lastTick = performance.now();
   setInterval(() => {
     const now = performance.now(); const gap = now - lastTick; lastTick = now;
     if (!state.recording) return;
     state.ticks++; if (gap > state.maxInterval) state.maxInterval = gap; if (gap > 50) state.over50++;
+    if (gap >= 20 && state.long.length < 2000) state.long.push({ t: now, gap });
   }, 10);
   let lastFrame = performance.now();
   const frame = (now) => {
@@ -89,10 +90,11 @@ const GAP_PROBE = `(() => {
   };
   requestAnimationFrame(frame);
   globalThis.__benchGaps = {
-    start() { Object.assign(state, { recording: true, maxInterval: 0, maxFrame: 0, over50: 0, ticks: 0 });
+    start() { Object.assign(state, { recording: true, maxInterval: 0, maxFrame: 0, over50: 0, ticks: 0, long: [] });
       lastTick = performance.now(); lastFrame = performance.now(); },
     stop() { state.recording = false;
-      return { maxGapMs: state.maxInterval, maxFrameGapMs: state.maxFrame, gapsOver50: state.over50, ticks: state.ticks }; },
+      return { maxGapMs: state.maxInterval, maxFrameGapMs: state.maxFrame, gapsOver50: state.over50, ticks: state.ticks,
+        long: state.long }; },
   };
 })();`;
 
@@ -104,6 +106,17 @@ export interface GapResult {
   /** Interval gaps over 50 ms. */
   gapsOver50: number;
   ticks: number;
+  /** Interval gaps of 20 ms or more: when they ended (performance.now) and how long they were. */
+  long?: Array<{ t: number; gap: number }>;
+}
+
+/** The longest interval gap that ended within [from, to) (page time), or under 20 when none was long. */
+export function gapsBetween(result: GapResult, from: number, to: number): { maxGapMs: number; gapsOver50: number } {
+  const inside = (result.long ?? []).filter((g) => g.t >= from && g.t < to);
+  return {
+    maxGapMs: inside.reduce((max, g) => Math.max(max, g.gap), 0),
+    gapsOver50: inside.filter((g) => g.gap > 50).length,
+  };
 }
 
 export async function startGaps(page: Page): Promise<void> {

@@ -15,7 +15,7 @@ export const FILES_DIR = join(BENCH_DIR, 'files');
 /** Path of the reusable random file of `size` bytes, made now if missing or of the wrong size. */
 export async function benchFile(size: number, log: (line: string) => void): Promise<string> {
   mkdirSync(FILES_DIR, { recursive: true });
-  const path = join(FILES_DIR, `random-${size}.bin`);
+  const path = join(FILES_DIR, `random-${size}.mp4`);
   if (existsSync(path) && statSync(path).size === size) return path;
   const started = performance.now();
   // A temporary name first: an interrupted run must not leave a short file that looks reusable.

@@ -1,0 +1,50 @@
+// A fresh local protocol server per measured run (demo/server): an empty data directory under
+// os.tmpdir(), so no run is answered "instant upload" because an earlier run left the same sha.
+
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startProtocolServer, type RunningProtocolServer } from '../../demo/server/index.js';
+
+export interface BenchServer {
+  server: RunningProtocolServer;
+  appid: string;
+  bucket: string;
+  sliceSize: number;
+  close(): Promise<void>;
+}
+
+export async function startBenchServer(options: { sliceSize?: number; discard: boolean; delayMs?: number }): Promise<BenchServer> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'vod-bench-'));
+  const server = await startProtocolServer({
+    dataDir,
+    port: 0,
+    sliceSize: options.sliceSize,
+    discard: options.discard,
+    faults: options.delayMs ? { delayMs: options.delayMs } : {},
+  });
+  const { appid, bucket, sliceSize } = server.handler.config;
+  return {
+    server,
+    appid,
+    bucket,
+    sliceSize,
+    async close() {
+      await server.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Runs `work` against a fresh server and always cleans up after it. */
+export async function withServer<T>(
+  options: { sliceSize?: number; discard: boolean; delayMs?: number },
+  work: (server: BenchServer) => Promise<T>,
+): Promise<T> {
+  const server = await startBenchServer(options);
+  try {
+    return await work(server);
+  } finally {
+    await server.close();
+  }
+}

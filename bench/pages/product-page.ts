@@ -1,0 +1,85 @@
+// The product bench page: one <vod-uploader> set up from the query string (endpoint, signatureUrl,
+// appid, bucket, dir, concurrency). Records a timeline of its snapshots, polled every 20 ms and on
+// every vod-upload-* event (progress events are throttled to 5/s: too coarse for the phase ends).
+
+import '../../src/vod-uploader.js';
+import type { UploadSnapshot } from '../../src/engine/types.js';
+
+export interface TimelinePoint {
+  t: number;
+  status: UploadSnapshot['status'];
+  hashedBytes: number;
+  uploadedBytes: number;
+}
+
+export interface ProductRun {
+  /** performance.now() when the element reported the file (vod-upload-add). */
+  addedAt?: number;
+  /** First time the whole file was hashed and the upload moved on (status uploading or done). */
+  hashedAt?: number;
+  /** First snapshot with uploadedBytes > 0 after the hash: the first slice the server acknowledged. */
+  firstSliceAt?: number;
+  /** vod-upload-success. */
+  doneAt?: number;
+  /** hashedBytes at the first snapshot: the full size when the hash was not redone (resume). */
+  firstHashedBytes?: number;
+  firstUploadedBytes?: number;
+  sawHashing: boolean;
+  error?: string;
+  timeline: TimelinePoint[];
+}
+
+const params = new URLSearchParams(location.search);
+const element = document.createElement('vod-uploader');
+for (const [param, attribute] of [
+  ['endpoint', 'endpoint'],
+  ['signatureUrl', 'signature-url'],
+  ['appid', 'appid'],
+  ['bucket', 'bucket'],
+  ['dir', 'dir'],
+  ['concurrency', 'concurrency'],
+] as const) {
+  const value = params.get(param);
+  if (value !== null) element.setAttribute(attribute, value);
+}
+document.body.append(element);
+
+const run: ProductRun = { sawHashing: false, timeline: [] };
+
+function observe(): void {
+  const upload = element.uploads[0];
+  if (!upload) return;
+  const t = performance.now();
+  const last = run.timeline.at(-1);
+  if (!last || last.status !== upload.status || last.hashedBytes !== upload.hashedBytes || last.uploadedBytes !== upload.uploadedBytes) {
+    run.timeline.push({ t, status: upload.status, hashedBytes: upload.hashedBytes, uploadedBytes: upload.uploadedBytes });
+  }
+  run.firstHashedBytes ??= upload.hashedBytes;
+  run.firstUploadedBytes ??= upload.uploadedBytes;
+  if (upload.status === 'hashing') run.sawHashing = true;
+  const hashed = upload.hashedBytes >= upload.size && upload.status !== 'hashing' && upload.status !== 'queued';
+  if (hashed) run.hashedAt ??= t;
+  if (run.hashedAt !== undefined && upload.uploadedBytes > (run.firstUploadedBytes ?? 0)) run.firstSliceAt ??= t;
+  if (upload.status === 'error') run.error = upload.error ? `${upload.error.code} ${upload.error.message}` : 'error';
+}
+
+const poll = setInterval(observe, 20);
+element.addEventListener('vod-upload-add', () => {
+  run.addedAt ??= performance.now();
+  observe();
+});
+for (const type of ['vod-upload-start', 'vod-upload-progress', 'vod-upload-error', 'vod-upload-retry'] as const) {
+  element.addEventListener(type, observe);
+}
+element.addEventListener('vod-upload-success', () => {
+  observe();
+  run.doneAt = performance.now();
+  clearInterval(poll);
+});
+
+declare global {
+  interface Window {
+    __benchProduct: ProductRun;
+  }
+}
+window.__benchProduct = run;

@@ -1,0 +1,88 @@
+// The upload baselines, exposed as `__benchUpload` for the Node driver:
+// - raw: one fetch POST of the whole file to /__raw (the loopback ceiling: no protocol, no slicing);
+// - sequential: what the protocol's SDKs do, a create request and then one slice after another with
+//   fetch + FormData, each waiting for the previous answer (same form fields as the product's client).
+
+export interface SequentialTarget {
+  endpoint: string;
+  signatureUrl: string;
+  appid: string;
+  bucket: string;
+  dir: string;
+  sha: string;
+}
+
+export interface BaselineResult {
+  ms: number;
+  bytes: number;
+  requests: number;
+  /** The server's answer to the last request (its `data`), to check that the file was accepted. */
+  last: unknown;
+}
+
+const input = document.querySelector<HTMLInputElement>('#file')!;
+
+function file(): File {
+  const chosen = input.files?.[0];
+  if (!chosen) throw new Error('no file chosen');
+  return chosen;
+}
+
+interface Answer {
+  code: number;
+  message: string;
+  data: { session?: string; offset?: number; slice_size?: number; access_url?: string };
+}
+
+async function post(url: string, form: FormData, signature: string): Promise<Answer> {
+  const response = await fetch(url, { method: 'POST', body: form, headers: { Authorization: signature } });
+  const answer = (await response.json()) as Answer;
+  if (answer.code !== 0) throw new Error(`server said ${answer.code} ${answer.message}`);
+  return answer;
+}
+
+const api = {
+  async raw(url: string): Promise<BaselineResult> {
+    const chosen = file();
+    const started = performance.now();
+    const response = await fetch(url, { method: 'POST', body: chosen });
+    const answer = (await response.json()) as { data: { size: number } };
+    return { ms: performance.now() - started, bytes: chosen.size, requests: 1, last: answer.data };
+  },
+
+  async sequential(target: SequentialTarget): Promise<BaselineResult> {
+    const chosen = file();
+    const path = [target.dir, chosen.name].filter(Boolean).join('/');
+    const fileUrl = `${target.endpoint}/${target.appid}/${target.bucket}/${path.split('/').map(encodeURIComponent).join('/')}`;
+    const started = performance.now();
+    const query = new URLSearchParams({ appid: target.appid, bucket: target.bucket, path });
+    const signature = (await (await fetch(`${target.signatureUrl}?${query}`)).text()).trim();
+    const create = new FormData();
+    create.append('op', 'upload_slice');
+    create.append('filesize', String(chosen.size));
+    create.append('sha', target.sha);
+    let answer = await post(fileUrl, create, signature);
+    let requests = 1;
+    const { session, slice_size: sliceSize } = answer.data;
+    if (answer.data.access_url === undefined) {
+      if (!session || !sliceSize) throw new Error('the create answer has no session or slice_size');
+      for (let offset = answer.data.offset ?? 0; offset < chosen.size; offset += sliceSize) {
+        const form = new FormData();
+        form.append('op', 'upload_slice');
+        form.append('filecontent', chosen.slice(offset, offset + sliceSize), chosen.name);
+        form.append('session', session);
+        form.append('offset', String(offset));
+        answer = await post(fileUrl, form, signature);
+        requests++;
+      }
+    }
+    return { ms: performance.now() - started, bytes: chosen.size, requests, last: answer.data };
+  },
+};
+
+declare global {
+  interface Window {
+    __benchUpload: typeof api;
+  }
+}
+window.__benchUpload = api;

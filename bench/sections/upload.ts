@@ -1,0 +1,108 @@
+// Section 2: uploading the file. The product through the element (hash excluded and included,
+// concurrency 1, 3, 6) against one raw fetch of the whole file (the loopback ceiling) and the SDKs'
+// sequential slices, at 0 ms and at 50 ms added per request.
+
+import type { BrowserHarness } from '../lib/browser.js';
+import { figure, mibps, type Figure } from '../lib/measure.js';
+import { withServer } from '../lib/server.js';
+import type { BaselineResult } from '../pages/upload-page.js';
+import { runProductUpload, type ProductUploadResult } from './product-run.js';
+
+export const CONCURRENCIES = [1, 3, 6];
+export const DELAYS = [0, 50];
+
+export interface UploadConfigResult {
+  /** MiB/s of the upload alone (product: hash excluded). */
+  speed: Figure;
+  /** MiB/s of choose → done, hash included (product only). */
+  speedWithHash?: Figure;
+  runs: Array<ProductUploadResult | BaselineResult>;
+}
+
+export interface UploadSectionResult {
+  fileBytes: number;
+  sliceSize: number;
+  /** Keyed `product-c3-d0`, `raw-d50`, `sequential-d0`... */
+  configs: Record<string, UploadConfigResult>;
+  shaOk: boolean;
+}
+
+export async function runUploadSection(
+  harness: BrowserHarness,
+  file: { path: string; size: number; sha: string },
+  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean },
+  log: (line: string) => void,
+): Promise<UploadSectionResult> {
+  const configs: Record<string, UploadConfigResult> = {};
+  let sliceSize = 0;
+  let shaOk = true;
+
+  const baseline = async (kind: 'raw' | 'sequential', delayMs: number): Promise<BaselineResult> =>
+    withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, async (server) => {
+      sliceSize = server.sliceSize;
+      const { page, context } = await harness.open('/bench/pages/upload.html');
+      try {
+        await page.waitForFunction(() => window.__benchUpload !== undefined);
+        await page.locator('#file').setInputFiles(file.path);
+        const result =
+          kind === 'raw'
+            ? await page.evaluate((url) => window.__benchUpload.raw(url), `${server.server.url}/__raw`)
+            : await page.evaluate((target) => window.__benchUpload.sequential(target), {
+                endpoint: server.server.endpoint,
+                signatureUrl: server.server.signatureUrl,
+                appid: server.appid,
+                bucket: server.bucket,
+                dir: 'bench',
+                sha: file.sha,
+              });
+        const accepted =
+          kind === 'raw'
+            ? (result.last as { sha?: string }).sha === file.sha
+            : server.server.stats.completedFiles.some((f) => f.sha === file.sha);
+        if (!accepted) {
+          shaOk = false;
+          log(`  ! ${kind} upload not accepted with the right sha: ${JSON.stringify(result.last)}`);
+        }
+        return result;
+      } finally {
+        await context.close();
+      }
+    });
+
+  for (const delayMs of DELAYS) {
+    for (const kind of ['raw', 'sequential'] as const) {
+      const runs: BaselineResult[] = [];
+      // Sequential slices at 50 ms cost ~50 ms per slice: one run says enough about them.
+      const reps = kind === 'sequential' && delayMs > 0 ? 1 : options.reps;
+      for (let rep = 0; rep < reps; rep++) runs.push(await baseline(kind, delayMs));
+      const key = `${kind}-d${delayMs}`;
+      configs[key] = { speed: figure(runs.map((r) => mibps(r.bytes, r.ms))), runs };
+      log(`  ${key}: ${configs[key].speed.value.toFixed(0)} MiB/s`);
+    }
+    for (const concurrency of CONCURRENCIES) {
+      const runs: ProductUploadResult[] = [];
+      for (let rep = 0; rep < options.reps; rep++) {
+        runs.push(
+          await withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, (server) =>
+            runProductUpload(harness, server, file, { concurrency, heap: false }),
+          ),
+        );
+        if (!runs.at(-1)!.shaOk) {
+          shaOk = false;
+          log(`  ! product c${concurrency} d${delayMs}: the server has no file with the right sha`);
+        }
+      }
+      const key = `product-c${concurrency}-d${delayMs}`;
+      configs[key] = {
+        speed: figure(runs.map((r) => mibps(file.size, r.uploadMs))),
+        speedWithHash: figure(runs.map((r) => mibps(file.size, r.totalMs))),
+        runs,
+      };
+      log(
+        `  ${key}: upload ${configs[key].speed.value.toFixed(0)} MiB/s, with hash ${configs[key].speedWithHash!.value.toFixed(0)} MiB/s, ` +
+          `gaps hash ${runs[0]!.gaps.hash.maxGapMs.toFixed(0)} / upload ${runs[0]!.gaps.upload.maxGapMs.toFixed(0)} ms`,
+      );
+    }
+  }
+  return { fileBytes: file.size, sliceSize, configs, shaOk };
+}
