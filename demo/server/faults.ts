@@ -52,20 +52,25 @@ export function answerInjectedError(res: ServerResponse): number {
 }
 
 /** Passes the body on until a random point, then destroys the connection (a dropped network). */
+export class DroppedError extends Error {
+  override readonly name = 'DroppedError';
+}
+
 export async function* droppingBody(req: IncomingMessage, body: AsyncIterable<Buffer>): AsyncGenerator<Buffer> {
+  const socket = req.socket;
   const length = Number(req.headers['content-length'] ?? 0);
   const cut = Math.floor(Math.random() * Math.max(1, length / 2));
   let seen = 0;
   for await (const chunk of body) {
     seen += chunk.length;
     if (seen > cut) {
-      req.socket.destroy();
-      throw new Error('connection dropped by fault injection');
+      socket?.destroy();
+      throw new DroppedError('connection dropped by fault injection');
     }
     yield chunk;
   }
-  req.socket.destroy();
-  throw new Error('connection dropped by fault injection');
+  socket?.destroy();
+  throw new DroppedError('connection dropped by fault injection');
 }
 
 /** Answers /api/signature as the fault says; false when the signature should be served normally. */

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Codes, fail, type Reply } from './codes.js';
-import { answerInjectedError, chance, droppingBody, sanitizeFaults, type Faults } from './faults.js';
+import { answerInjectedError, chance, DroppedError, droppingBody, sanitizeFaults, type Faults } from './faults.js';
 import { answerPreflight, drain, readJsonBody, replyAndClose, sendJson, sendReply, setCors, sleep, type AllowedOrigins } from './http-util.js';
 import { MultipartError } from './multipart.js';
 import { parseFilePath, type FilePath } from './paths.js';
@@ -197,13 +197,15 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
   return {
     handle(req, res, next) {
       route(req, res, next).catch((error: unknown) => {
-        if (error instanceof BodyTooLargeError) {
+        if (error instanceof DroppedError) {
+          countRejected(stats, 'dropped');
+        } else if (error instanceof BodyTooLargeError) {
           countRejected(stats, Codes.BODY_TOO_LARGE);
           replyAndClose(req, res, fail(Codes.BODY_TOO_LARGE, error.message, 413));
         } else if (error instanceof MultipartError) {
           countRejected(stats, Codes.MULTIPART_INVALID);
           sendReply(res, fail(Codes.MULTIPART_INVALID, error.message));
-        } else if (!res.headersSent && !req.socket.destroyed) {
+        } else if (!res.headersSent && !res.destroyed && req.socket?.destroyed !== true) {
           countRejected(stats, Codes.INTERNAL);
           sendReply(res, fail(Codes.INTERNAL, String(error), 500));
         }

@@ -4,6 +4,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { request as httpRequest } from 'node:http';
 import { join } from 'node:path';
 import { signUploadSignature } from '../../src/signer/index.js';
 import { startProtocolServer, type RunningProtocolServer, type StartOptions } from '../../demo/server/protocol-server.js';
@@ -119,4 +120,24 @@ export class TestServer {
     await this.server.close();
     if (removeData) rmSync(this.dataDir, { recursive: true, force: true });
   }
+}
+
+/** A request with the path sent exactly as written (fetch would normalise `..` and `\`). */
+export function rawRequest(
+  base: string,
+  path: string,
+  init: { method?: string; headers?: Record<string, string | number>; body?: Buffer | string; bodyChunks?: Array<Buffer | string> } = {},
+): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; text: string }> {
+  const { hostname, port } = new URL(base);
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ hostname, port, path, method: init.method ?? 'GET', headers: init.headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    if (init.bodyChunks) for (const c of init.bodyChunks) req.write(c);
+    req.end(init.body);
+  });
 }

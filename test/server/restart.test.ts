@@ -1,0 +1,43 @@
+// A restart keeps what it must: the generated keys (signatures stay valid), unfinished sessions with
+// the slices received, and finished files (GET and instant upload).
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, it } from 'vitest';
+import { randomFile, sha1, tempDir, TestServer } from './helpers.js';
+
+it('resumes a session after a restart on the same data dir', async () => {
+  const dataDir = tempDir();
+  const file = randomFile(3500);
+  const a = await TestServer.start({ dataDir, sliceSize: 1000 });
+  const signature = await a.sign({ expiresInSeconds: 600 });
+  const created = await a.create('r/a.mp4', { filesize: file.length, sha: sha1(file) }, signature);
+  const session = String(created.data.session);
+  await Promise.all([0, 2000, 3000].map((o) => a.slice('r/a.mp4', session, o, file.subarray(o, o + 1000), signature)));
+  const finished = randomFile(1500);
+  const done = await a.upload('r/finished.mp4', finished);
+  const keys = a.config;
+  await a.close(false);
+
+  const b = await TestServer.start({ dataDir, sliceSize: 1000 });
+  try {
+    expect(b.config.secretKey).toBe(keys.secretKey);
+    expect(b.config.secretId).toBe(keys.secretId);
+    const resumed = await b.create('r/a.mp4', { filesize: file.length, sha: sha1(file), session }, signature);
+    expect(resumed).toMatchObject({ code: 0, data: { session, offset: 1000, slice_size: 1000 } });
+    const last = await b.slice('r/a.mp4', session, 1000, file.subarray(1000, 2000), signature);
+    expect(last.data.resource_path).toBe('/r/a.mp4');
+    const got = Buffer.from(await (await fetch(String(last.data.access_url))).arrayBuffer());
+    expect(sha1(got)).toBe(sha1(file));
+    // The file finished before the restart is still served, and still counts for instant uploads.
+    const path = String(done.data.access_url).replace(/^http:\/\/[^/]+/, b.server.url);
+    expect((await fetch(path)).status).toBe(200);
+    const instant = await b.create('r/finished.mp4', { filesize: 1500, sha: sha1(finished) });
+    expect(instant).toMatchObject({ code: 0, data: { resource_path: '/r/finished.mp4' } });
+    expect(instant.data.session).toBeUndefined();
+    // Session metadata is written atomically: no temp files left behind, the part file is gone.
+    expect(readdirSync(join(dataDir, 'sessions')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
+    expect(existsSync(join(dataDir, 'sessions', `${session}.part`))).toBe(false);
+  } finally {
+    await b.close();
+  }
+});
