@@ -3,7 +3,7 @@
 // once and serves this page from memory (uploads go on; they just will not resume after a reload).
 // Writes are coalesced per key (see write-coalescer.ts): acknowledged slices arrive 20+ times a second.
 
-import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, entries, get, promisifyRequest, type UseStore } from 'idb-keyval';
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type { SessionStore, StoredSession } from '../engine/types.js';
 import { MemorySessionStore } from './memory-store.js';
@@ -34,6 +34,8 @@ export interface IdbSessionStoreOptions {
   now?: () => number;
   /** Flush pending writes on 'pagehide' (default true in a window). */
   flushOnPageHide?: boolean;
+  /** An IndexedDB operation taking longer than this counts as a failure (default 5 s). */
+  timeoutMs?: number;
 }
 
 function isCurrentRecord(value: unknown): value is SessionRecord {
@@ -49,6 +51,18 @@ function isCurrentRecord(value: unknown): value is SessionRecord {
     typeof s.updatedAt === 'number' &&
     Array.isArray(s.acked)
   );
+}
+
+/**
+ * idb-keyval's `set`, plus an explicit `commit()`: Chromium otherwise commits a transaction only when
+ * the page returns to its event loop, which a page being unloaded (the 'pagehide' flush) may never do.
+ */
+function putAndCommit(key: string, value: SessionRecord, store: UseStore): Promise<void> {
+  return store('readwrite', (objectStore) => {
+    objectStore.put(value, key);
+    objectStore.transaction.commit?.();
+    return promisifyRequest(objectStore.transaction);
+  });
 }
 
 function errorName(error: unknown): string {
@@ -79,6 +93,7 @@ export class IdbSessionStore implements SessionStore {
   readonly #dbName: string;
   readonly #storeName: string;
   readonly #now: () => number;
+  readonly #timeoutMs: number;
   /** Every put lands here at once: it serves reads if IndexedDB fails later in this page. */
   readonly #memory: MemorySessionStore;
   readonly #writes: WriteCoalescer<StoredSession>;
@@ -90,6 +105,7 @@ export class IdbSessionStore implements SessionStore {
     this.#dbName = options.dbName ?? 'vod-uploader';
     this.#storeName = options.storeName ?? 'sessions';
     this.#now = options.now ?? Date.now;
+    this.#timeoutMs = options.timeoutMs ?? OPERATION_TIMEOUT_MS;
     this.#memory = new MemorySessionStore({ now: this.#now });
     this.#writes = new WriteCoalescer({
       write: (_key, session) => this.#write(session),
@@ -169,12 +185,12 @@ export class IdbSessionStore implements SessionStore {
     await this.#use(
       async (store) => {
         try {
-          await set(session.key, { schema: SESSION_SCHEMA_VERSION, session } satisfies SessionRecord, store);
+          await putAndCommit(session.key, { schema: SESSION_SCHEMA_VERSION, session }, store);
         } catch (error) {
           // A handle this browser cannot clone: keep the session, lose only "resume without re-choosing".
           if (errorName(error) !== 'DataCloneError' || !session.handle) throw error;
           const withoutHandle: StoredSession = { ...session, handle: undefined };
-          await set(session.key, { schema: SESSION_SCHEMA_VERSION, session: withoutHandle }, store);
+          await putAndCommit(session.key, { schema: SESSION_SCHEMA_VERSION, session: withoutHandle }, store);
         }
       },
       async () => undefined, // the memory mirror already has it
@@ -189,7 +205,7 @@ export class IdbSessionStore implements SessionStore {
           throw new DOMException('IndexedDB is not available', 'NotSupportedError');
         }
         this.#idb ??= createStore(this.#dbName, this.#storeName);
-        return await withTimeout(op(this.#idb), OPERATION_TIMEOUT_MS);
+        return await withTimeout(op(this.#idb), this.#timeoutMs);
       } catch (error) {
         this.#degrade(error);
       }
