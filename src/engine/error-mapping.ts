@@ -77,3 +77,12 @@ export function shaRejectedTwice(last: UploadError): UploadError {
 export function errorInfo(e: UploadError): UploadErrorInfo {
   return { code: e.code, message: e.message, retryable: e.retryable, kind: e.kind };
 }
+
+/** Every slice acknowledged, yet no 'done': ask again with the session (the answer was lost). */
+export function incompleteError(): UploadError {
+  return new UploadError({
+    kind: ErrorKind.Server, code: 'incomplete',
+    message: 'Every slice was acknowledged but the server did not report the file complete',
+    action: ErrorAction.Resume,
+  });
+}

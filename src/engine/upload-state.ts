@@ -2,7 +2,7 @@
 // (pause, resume, cancel, retry). The flow that moves it forward is in upload.ts, which extends this.
 
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import type { UploadError } from './errors.js';
+import { ErrorKind, type UploadError } from './errors.js';
 import { abortedError, errorInfo } from './error-mapping.js';
 import type { EngineDepsResolved } from './options.js';
 import { RecordWriter, type SafeStore, type SessionCandidate } from './session-record.js';
@@ -134,6 +134,11 @@ export abstract class UploadState {
     });
   }
 
+  /**
+   * Stops the run; the cross-tab lock is kept while paused, so that another tab does not take over
+   * (and race this one for the same server session) an upload the user means to resume here.
+   * A closed tab releases it (dispose, or the browser drops Web Locks with the page).
+   */
   pause(reason: PausedReason = 'user'): void {
     if (this.isTerminal) return;
     if (this.status === UploadStatus.Paused) {
@@ -207,7 +212,9 @@ export abstract class UploadState {
 
   protected async forget(): Promise<void> {
     await this.running;
-    if (this.key) await this.writer.remove(this.key);
+    // Only a run that held the lock loaded (and owns) the stored session: an upload that was
+    // waiting for another tab must not delete the session that tab is uploading.
+    if (this.key && this.record) await this.writer.remove(this.key);
     this.releaseLock();
   }
 
@@ -253,6 +260,30 @@ export abstract class UploadState {
     this.progressPending = false;
     this.host.emit('progress', { upload: this.snapshot() });
     this.host.changed();
+  }
+
+  /** Step 10: the server has the file. */
+  protected finish(result: UploadResult): void {
+    this.result = result;
+    this.uploadedBytes = this.file.size;
+    this.hashedBytes = this.file.size;
+    if (this.key) void this.writer.remove(this.key);
+    this.releaseLock();
+    this.setStatus(UploadStatus.Done);
+    this.host.emit('success', { upload: this.snapshot(), result: { ...result } });
+  }
+
+  protected fail(err: UploadError): void {
+    this.error = err;
+    this.retryAt = undefined;
+    this.releaseLock();
+    // Keep what lets the upload go on later: transient trouble, an unreadable file (re-selecting
+    // it continues), a signing problem (the sha is worth keeping). A terminal server answer
+    // (e.g. -4018, file exists) makes the stored session useless.
+    const keep = err.retryable || err.kind === ErrorKind.File || err.kind === ErrorKind.Signature;
+    if (!keep && this.key) void this.writer.remove(this.key);
+    this.setStatus(UploadStatus.Error);
+    this.host.emit('error', { upload: this.snapshot(), error: err });
   }
 
   protected persist(): void {

@@ -4,7 +4,7 @@
 
 import { MAX_ATTEMPTS_WITHOUT_PROGRESS, backoffDelay } from './backoff.js';
 import { ErrorAction, ErrorKind, UploadError, isAbortError } from './errors.js';
-import { retriesExhausted, shaRejectedTwice, toUploadError } from './error-mapping.js';
+import { incompleteError, retriesExhausted, shaRejectedTwice, toUploadError } from './error-mapping.js';
 import { fingerprintKey } from './fingerprint.js';
 import { addRange, clipRanges, plannedSlices, totalBytes } from './ranges.js';
 import { reconcileStored } from './session-record.js';
@@ -40,8 +40,8 @@ export class Upload extends UploadState {
     }
   }
 
-  private get record_(): StoredSession {
-    if (!this.record) throw new Error('no record before prepare()');
+  private requireRecord(): StoredSession {
+    if (!this.record) throw new Error('no stored-session record before prepare()');
     return this.record;
   }
 
@@ -100,7 +100,7 @@ export class Upload extends UploadState {
 
   /** Step 4: the whole-file SHA-1, from a checkpoint when there is one. */
   private async hash(signal: AbortSignal): Promise<void> {
-    const r = this.record_;
+    const r = this.requireRecord();
     const size = this.file.size;
     this.setStatus(UploadStatus.Hashing);
     const from = r.checkpoint && r.checkpoint.offset > 0 && r.checkpoint.offset <= size ? r.checkpoint : undefined;
@@ -141,7 +141,7 @@ export class Upload extends UploadState {
   private async uploadPhase(signal: AbortSignal): Promise<UploadResult> {
     let distrustAcked = false;
     for (;;) {
-      if (!this.record_.sha) await this.hash(signal);
+      if (!this.requireRecord().sha) await this.hash(signal);
       if (!this.host.deps.online.isOnline()) throw new OfflinePause();
       this.setStatus(UploadStatus.Uploading);
       try {
@@ -159,7 +159,7 @@ export class Upload extends UploadState {
   }
 
   private async transferOnce(signal: AbortSignal, distrustAcked: boolean): Promise<{ result?: UploadResult; acked: number }> {
-    const r = this.record_;
+    const r = this.requireRecord();
     const { protocol, now } = this.host.deps;
     const sentBefore = totalBytes(r.acked) > 0 || this.slicesAcked > 0;
     const created = await withSignature(this.host.deps.signer, this.scope, signal, async (signature) => {
@@ -201,7 +201,7 @@ export class Upload extends UploadState {
   }
 
   private async sendSlice(range: ByteRange, next: ByteRange | undefined, signal: AbortSignal, runSignal: AbortSignal): Promise<SliceResult> {
-    const r = this.record_;
+    const r = this.requireRecord();
     const session = r.session!;
     let sha: string | undefined;
     if (this.settings.sliceSha) {
@@ -229,7 +229,7 @@ export class Upload extends UploadState {
   }
 
   private onSliceAcked(range: ByteRange, durationMs: number, signal: AbortSignal): void {
-    const r = this.record_;
+    const r = this.requireRecord();
     // Even after a pause the bytes are on the server: record them so a resume skips them.
     r.acked = addRange(r.acked, range);
     this.slicesAcked++;
@@ -280,7 +280,7 @@ export class Upload extends UploadState {
   }
 
   private forgetServerSession(): void {
-    const r = this.record_;
+    const r = this.requireRecord();
     delete r.session;
     delete r.sliceSize;
     r.acked = [];
@@ -289,43 +289,11 @@ export class Upload extends UploadState {
   }
 
   private forgetHash(): void {
-    const r = this.record_;
+    const r = this.requireRecord();
     delete r.sha;
     delete r.checkpoint;
     this.candidate = undefined;
     this.hashedBytes = 0;
     this.forgetServerSession();
   }
-
-  /** Step 10. */
-  private finish(result: UploadResult): void {
-    this.result = result;
-    this.uploadedBytes = this.file.size;
-    this.hashedBytes = this.file.size;
-    if (this.key) void this.writer.remove(this.key);
-    this.releaseLock();
-    this.setStatus(UploadStatus.Done);
-    this.host.emit('success', { upload: this.snapshot(), result: { ...result } });
-  }
-
-  private fail(err: UploadError): void {
-    this.error = err;
-    this.retryAt = undefined;
-    this.releaseLock();
-    // Keep what lets the upload go on later: transient trouble, an unreadable file (re-selecting
-    // it continues), a signing problem (the sha is worth keeping). A terminal server answer
-    // (e.g. -4018, file exists) makes the stored session useless.
-    const keep = err.retryable || err.kind === ErrorKind.File || err.kind === ErrorKind.Signature;
-    if (!keep && this.key) void this.writer.remove(this.key);
-    this.setStatus(UploadStatus.Error);
-    this.host.emit('error', { upload: this.snapshot(), error: err });
-  }
-}
-
-function incompleteError(): UploadError {
-  return new UploadError({
-    kind: ErrorKind.Server, code: 'incomplete',
-    message: 'Every slice was acknowledged but the server did not report the file complete',
-    action: ErrorAction.Resume,
-  });
 }

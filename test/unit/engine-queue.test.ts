@@ -226,3 +226,45 @@ describe('dispose', () => {
     expect(h.queue.get(added[0]!.id)?.status).not.toBe('error');
   });
 });
+
+describe('more queue behaviour', () => {
+  it('cancelling an upload that waits for another tab leaves that tab\'s stored session alone', async () => {
+    const file = makeFile(6000);
+    const h1 = makeHarness({ concurrency: 1 });
+    h1.protocol.sliceSize = 1000;
+    h1.protocol.onAnswer = (c) => {
+      if (c.op === 'slice') h1.protocol.hold();
+    };
+    const { added } = h1.queue.add([file]);
+    await waitFor(async () => ((await h1.store.inner.list())[0]?.acked.length ?? 0) > 0, 'tab 1 stored an ack');
+    const h2 = h1.secondTab();
+    const { added: added2 } = h2.queue.add([file]);
+    await waitFor(() => h2.queue.get(added2[0]!.id)?.elsewhere === true, 'elsewhere');
+    h2.queue.cancel(added2[0]!.id);
+    await h2.queue.idle();
+    await flush();
+    expect(await h1.store.inner.list()).toHaveLength(1);
+    expect(h1.queue.get(added[0]!.id)?.status).toBe('uploading');
+    h1.queue.dispose();
+  });
+
+  it('sends the metadata the option gives for each file', async () => {
+    const h = makeHarness({ metadata: async (f) => ({ video_title: `T ${f.name}`, biz_attr: 'x' }) });
+    const { added } = h.queue.add([makeFile(1000, 'm.mp4')]);
+    await h.until(added[0]!.id, 'done');
+    expect(h.protocol.creates()[0]!.metadata).toEqual({ video_title: 'T m.mp4', biz_attr: 'x' });
+  });
+
+  it('configure({concurrency}) applies to an upload already running', async () => {
+    const h = makeHarness({ concurrency: 1, adaptiveConcurrency: false });
+    h.protocol.sliceSize = 1000;
+    h.protocol.onAnswer = (c) => {
+      if (c.op === 'slice' && c.offset === 0) h.queue.configure({ concurrency: 4 });
+    };
+    const { added } = h.queue.add([makeFile(10_000)]);
+    await h.until(added[0]!.id, 'done');
+    const inFlight = h.protocol.slices().map((s) => s.inFlight ?? 0);
+    expect(inFlight[0]).toBe(1);
+    expect(Math.max(...inFlight)).toBe(4);
+  });
+});
