@@ -13,6 +13,9 @@ import type {
   UploadResult,
 } from '../engine/types.js';
 import { classifyResponse } from './response.js';
+
+// The classification is the client's public behaviour too: callers and tests may import it from here.
+export { classifyResponse, errorFromCode, isTransientStatus } from './response.js';
 import { buildFileUrl } from './url.js';
 
 export const DEFAULT_ENDPOINT = 'https://web.video.myqcloud.com/files/v1';
