@@ -67,7 +67,7 @@ await build({
       formats: ['es'],
       fileName: () => 'vod-uploader.bundle.js',
     },
-    rollupOptions: { output: { inlineDynamicImports: true } },
+    rollupOptions: { output: { codeSplitting: false } },
   },
 });
 

@@ -145,7 +145,7 @@ export class UploadController implements ReactiveController {
     for (const upload of uploads) {
       if (upload.hasHandle && !this.handles.has(upload.key)) void this.loadHandle(upload.key);
     }
-    if (fire) fireVodEvent(this.host, 'vod-upload-restorable', { uploads });
+    if (fire && uploads.length > 0) fireVodEvent(this.host, 'vod-upload-restorable', { uploads });
     this.host.requestUpdate();
   }
 

@@ -1,6 +1,7 @@
 // Poster frames and durations read from the video itself, lazily and one at a time: a hidden
 // <video> seeks to a tenth of the clip and the frame is painted into the row's <canvas>. Failures
 // (unknown codec, a CSP without `blob:` in media-src) leave the plain placeholder; nothing waits.
+// Under a CSP without `media-src blob:` the first attempt is refused (one report) and no more are made.
 
 export interface PosterInfo {
   /** Seconds, when the browser could read it. */
@@ -11,6 +12,13 @@ export interface PosterInfo {
 
 const cache = new WeakMap<File, Promise<PosterInfo>>();
 let chain: Promise<unknown> = Promise.resolve();
+/** Set once the page's CSP refused a blob: video: trying again would only add violation reports. */
+let blockedByCsp = false;
+if (typeof document !== 'undefined') {
+  document.addEventListener('securitypolicyviolation', (event) => {
+    if (event.blockedURI.startsWith('blob') && /^(media-src|default-src)/.test(event.effectiveDirective)) blockedByCsp = true;
+  });
+}
 
 /** One extraction at a time: decoding several big files at once would compete with the uploads. */
 export function posterFor(file: File): Promise<PosterInfo> {
@@ -24,7 +32,7 @@ export function posterFor(file: File): Promise<PosterInfo> {
 }
 
 async function extract(file: File): Promise<PosterInfo> {
-  if (typeof document === 'undefined') return {};
+  if (typeof document === 'undefined' || blockedByCsp) return {};
   const video = document.createElement('video');
   video.muted = true;
   video.preload = 'metadata';

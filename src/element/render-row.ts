@@ -1,8 +1,8 @@
 // The template of one upload row: poster, name (text only), size, phase, a progress bar per
 // phase, speed and ETA, the buttons that make sense for the state, and the result or the error.
 
-import { html, nothing, type TemplateResult } from 'lit';
-import { styleMap } from 'lit/directives/style-map.js';
+import { html, noChange, nothing, type ElementPart, type TemplateResult } from 'lit';
+import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
 import type { UploadErrorInfo, UploadSnapshot } from '../engine/types.js';
 import { format, formatBytes, formatDuration, type VodUploaderStrings } from './i18n.js';
 
@@ -17,6 +17,25 @@ export interface RowContext {
   now: number;
   act: (action: RowAction, id: string) => void;
 }
+
+/**
+ * Sets one CSS custom property through CSSOM on every render. Lit's styleMap writes a `style`
+ * attribute string on first render, which a strict `style-src 'self'` CSP blocks; CSSOM is allowed.
+ */
+class CssPropertyDirective extends Directive {
+  constructor(info: PartInfo) {
+    super(info);
+    if (info.type !== PartType.ELEMENT) throw new Error('cssProperty() goes on an element');
+  }
+  render(_name: string, _value: string): typeof noChange {
+    return noChange;
+  }
+  override update(part: ElementPart, [name, value]: [string, string]): typeof noChange {
+    (part.element as HTMLElement).style.setProperty(name, value);
+    return noChange;
+  }
+}
+const cssProperty = directive(CssPropertyDirective);
 
 /** Server codes meaning "a file already exists at this path" (PROTOCOL.md). */
 const EXISTS_CODES = new Set<number | string>([-4018, -177]);
@@ -57,8 +76,6 @@ function progressBar(label: string, done: number, total: number, ctx: RowContext
     done: formatBytes(done, ctx.lang),
     total: formatBytes(total, ctx.lang),
   });
-  // The fill's width goes through CSSOM (styleMap sets a custom property), which a strict
-  // `style-src 'self'` CSP allows; an inline style attribute string would be blocked.
   return html`<div
     part="progress"
     role="progressbar"
@@ -68,7 +85,7 @@ function progressBar(label: string, done: number, total: number, ctx: RowContext
     aria-valuenow=${percent}
     aria-valuetext=${text}
   >
-    <div class="fill" style=${styleMap({ '--vod-uploader-fraction': String(fraction) })}></div>
+    <div class="fill" ${cssProperty('--vod-uploader-fraction', String(fraction))}></div>
   </div>`;
 }
 

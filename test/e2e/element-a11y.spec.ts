@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
+import type { VodUploaderElement } from '../../src/index.js';
 import { expect, test, uniqueName } from './helpers/server.js';
 import { choose, openElementPage } from './helpers/element-page.js';
 
@@ -76,7 +77,7 @@ test('Simplified Chinese from the document language, and i18n overrides', async 
   await expect(row.locator('[part=status]')).toContainText('上传完成');
   await expect(row.getByRole('button', { name: `从列表中移除 ${name}` })).toBeVisible();
 
-  await host.evaluate((el) => {
+  await host.evaluate((el: VodUploaderElement) => {
     el.i18n = { dropzoneTitle: 'Déposez vos vidéos ici' };
   });
   await expect(host.locator('[part=dropzone]')).toContainText('Déposez vos vidéos ici');

@@ -1,6 +1,7 @@
 // <vod-uploader> controls end to end: pause and resume, cancel, an error with the retry button,
 // retrying after server trouble, and the validation notices.
 import { randomBytes } from 'node:crypto';
+import type { VodUploaderElement } from '../../src/index.js';
 import { expect, test, uniqueName } from './helpers/server.js';
 import { choose, openElementPage, recordedEvents, sha1 } from './helpers/element-page.js';
 
@@ -91,7 +92,7 @@ test('a different file at a taken path is a terminal error, said in plain words 
   const host = await openElementPage(page, server, { dir: 'taken' });
   await choose(page, [{ name, buffer: randomBytes(1000) }]);
   await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
-  await host.evaluate((el) => el.clear());
+  await host.evaluate((el: VodUploaderElement) => el.clear());
   await choose(page, [{ name, buffer: randomBytes(1000) }]);
   const row = host.locator('[part=file]');
   await expect(row).toHaveAttribute('data-status', 'error');

@@ -1,6 +1,7 @@
 // <vod-uploader> in a form: submission is blocked while an upload runs, the value is the finished
 // uploads' resource paths (one entry each), `required` wants one, and a form reset clears the list.
 import { randomBytes } from 'node:crypto';
+import type { VodUploaderElement } from '../../src/index.js';
 import { expect, test, uniqueName } from './helpers/server.js';
 import { choose, openElementPage } from './helpers/element-page.js';
 
@@ -16,7 +17,7 @@ test('a form is not sent while uploading, and carries every finished resource pa
   await expect(host.locator('[part=file]').first()).toHaveAttribute('data-status', /hashing|uploading|queued/);
   await page.getByRole('button', { name: 'Save' }).click();
   expect(await page.evaluate(() => window.vodSubmissions.length)).toBe(0);
-  const validity = await host.evaluate((el) => {
+  const validity = await host.evaluate((el: VodUploaderElement) => {
     const form = el.closest('form')!;
     return { valid: form.checkValidity(), message: el.validationMessage, custom: el.validity.customError };
   });
