@@ -1,11 +1,14 @@
-// Signatures for uploads: fetched from the embedder's backend (a URL) or produced by the embedder's
-// function, checked (decodable, for the asked appid/bucket, not expired), cached per scope in memory
+// Signatures for uploads: asked from the embedder's backend (a URL) or function (signature-source.ts),
+// checked (decodable, for the asked appid/bucket, not expired), cached per scope in memory
 // only, renewed ahead of expiry, and shared between concurrent callers so that one burst of slices
 // asks the backend once. Never persisted: a signature is a credential.
 
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type { SignatureContext, SignatureFunction, SignatureReason, SignatureScope, Signer } from '../engine/types.js';
 import { decodeSignature } from './signature-format.js';
+import { askSource, signatureError } from './signature-source.js';
+
+export { signatureFromBody } from './signature-source.js';
 
 export interface SignerOptions {
   /** A URL (GET ?appid&bucket&path, body: the signature or `{"signature": "..."}`) or a function. */
@@ -37,10 +40,6 @@ interface Pending {
   promise: Promise<CachedSignature>;
 }
 
-function signatureError(message: string, cause?: unknown, action: ErrorAction = ErrorAction.Retry): UploadError {
-  return new UploadError({ kind: ErrorKind.Signature, code: 'signature', message, action, cause });
-}
-
 function abortedError(reason: unknown): UploadError {
   return new UploadError({
     kind: ErrorKind.Aborted,
@@ -49,15 +48,6 @@ function abortedError(reason: unknown): UploadError {
     action: ErrorAction.Fatal,
     cause: reason,
   });
-}
-
-function seconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
-}
-
-function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
 /** Resolves the caller's share of a shared promise, or rejects this caller alone on its abort. */
@@ -80,39 +70,6 @@ function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
   });
 }
 
-/** `{"signature": "..."}`, also accepted inside a `data` envelope (`{"code":0,"data":{...}}`). */
-function readSignatureField(json: unknown): string | undefined {
-  if (typeof json !== 'object' || json === null) return undefined;
-  const value = (json as { signature?: unknown }).signature;
-  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
-}
-
-/** Reads the signature out of the endpoint's body: plain text, a JSON string, or `{"signature"}`. */
-export function signatureFromBody(body: string, contentType: string): string {
-  const text = body.trim();
-  if (text === '') throw signatureError('The signature endpoint answered with an empty body.');
-  if (/html/i.test(contentType) || /^<(!doctype|html|head|body|\?xml|[a-z])/i.test(text)) {
-    throw signatureError('The signature endpoint answered an HTML page instead of a signature.');
-  }
-  if (/json/i.test(contentType) || text.startsWith('{') || text.startsWith('"')) {
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch (cause) {
-      // A backend that labels a plain signature as JSON: the text is still usable.
-      if (/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return text;
-      throw signatureError(`The signature endpoint answered JSON that cannot be read: ${excerpt(text)}`, cause);
-    }
-    if (typeof json === 'string') return json.trim();
-    const value = readSignatureField(json) ?? readSignatureField((json as { data?: unknown } | null)?.data);
-    if (value === undefined) {
-      throw signatureError('The signature endpoint answered JSON without a "signature" string.');
-    }
-    return value;
-  }
-  return text;
-}
-
 export function createSigner(options: SignerOptions): Signer {
   const now = options.now ?? Date.now;
   // Outside (0, 1] the option makes no sense (renew before receiving, or after expiry): use the default.
@@ -125,75 +82,10 @@ export function createSigner(options: SignerOptions): Signer {
 
   const keyOf = (scope: SignatureScope): string => JSON.stringify([scope.appid, scope.bucket, scope.path]);
 
-  async function fromUrl(url: string, ctx: SignatureContext): Promise<string> {
-    let target: URL;
-    try {
-      // Relative URLs resolve against the page; in Node there is no page and they must be absolute.
-      const base = (globalThis as { location?: { href?: string } }).location?.href;
-      target = base ? new URL(url, base) : new URL(url);
-    } catch (cause) {
-      throw signatureError(`The signature URL ${JSON.stringify(url)} is not a valid URL.`, cause, ErrorAction.Fatal);
-    }
-    // set(), not append(): these three are ours; any other query parameter of the URL is kept.
-    target.searchParams.set('appid', ctx.appid);
-    target.searchParams.set('bucket', ctx.bucket);
-    target.searchParams.set('path', ctx.path);
-    const doFetch = options.fetch ?? globalThis.fetch;
-    let response: Response;
-    let body: string;
-    try {
-      const signal = AbortSignal.timeout(timeoutMs);
-      response = await doFetch(target.href, {
-        method: 'GET',
-        credentials: 'same-origin',
-        headers: { Accept: 'text/plain, application/json' },
-        signal,
-      });
-      body = await response.text();
-    } catch (cause) {
-      const timedOut = (cause as { name?: string } | null)?.name === 'TimeoutError';
-      throw signatureError(
-        timedOut
-          ? `The signature endpoint did not answer within ${seconds(timeoutMs)}.`
-          : 'Could not reach the signature endpoint (network error or blocked by CORS).',
-        cause,
-      );
-    }
-    if (!response.ok) {
-      const detail = /^\s*</.test(body) ? 'an HTML page' : excerpt(body);
-      throw signatureError(`HTTP ${response.status} from the signature endpoint${detail ? `: ${detail}` : ''}.`);
-    }
-    return signatureFromBody(body, response.headers.get('content-type') ?? '');
-  }
-
-  async function fromFunction(fn: SignatureFunction, ctx: SignatureContext): Promise<string> {
-    let value: unknown;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(
-        () => reject(signatureError(`The signature function did not answer within ${seconds(timeoutMs)}.`)),
-        timeoutMs,
-      );
-    });
-    try {
-      value = await Promise.race([fn(ctx), timeout]);
-    } catch (cause) {
-      if (cause instanceof UploadError) throw cause;
-      const detail = cause instanceof Error ? `: ${cause.message}` : '';
-      throw signatureError(`The signature function failed${detail}.`, cause);
-    } finally {
-      clearTimeout(timer);
-    }
-    if (typeof value !== 'string') {
-      throw signatureError(`The signature function returned ${value === null ? 'null' : typeof value}, not a string.`);
-    }
-    return value.trim();
-  }
-
   /** Asks the source once and checks the answer against the scope. */
   async function obtain(scope: SignatureScope, reason: SignatureReason): Promise<CachedSignature> {
     const ctx: SignatureContext = { appid: scope.appid, bucket: scope.bucket, path: scope.path, reason };
-    const answer = typeof source === 'string' ? await fromUrl(source, ctx) : await fromFunction(source, ctx);
+    const answer = await askSource(source, ctx, { fetch: options.fetch, timeoutMs });
     // Base64 wrapped into lines (Java's MIME encoder, PHP's chunk_split) is still the same signature,
     // but whitespace cannot go into the Authorization header.
     const signature = answer.replace(/\s+/g, '');

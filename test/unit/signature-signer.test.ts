@@ -1,5 +1,6 @@
 // The signer: URL and function sources, checking what they answer, the in-memory cache, renewal
 // ahead of expiry measured on the signer's clock, coalescing, renewal after a refusal, and aborts.
+import { readFileSync } from 'node:fs';
 import { delay, http, HttpResponse } from 'msw';
 import { setupServer } from 'msw/node';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -330,6 +331,13 @@ describe('aborts', () => {
 });
 
 describe('never persisted', () => {
+  it('the signer modules reference no storage API at all', () => {
+    for (const file of ['signature.ts', 'signature-source.ts', 'signature-format.ts']) {
+      const text = readFileSync(new URL(`../../src/protocol/${file}`, import.meta.url), 'utf8');
+      expect(text, file).not.toMatch(/localStorage|sessionStorage|indexedDB|idb-keyval|document\.cookie|caches\./);
+    }
+  });
+
   it('touches no storage while getting and renewing', async () => {
     const touched: string[] = [];
     const spy = (name: string) =>
