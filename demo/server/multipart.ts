@@ -60,7 +60,19 @@ export async function parseMultipart(body: AsyncIterable<Buffer>, boundary: stri
   };
 
   for await (const chunk of body) {
-    buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    if (state === 'body' && buf.length > 0 && buf.length < delimiter.length && chunk.length >= delimiter.length) {
+      // The usual case inside a slice: a short tail kept from the last chunk. Rather than copy the new
+      // chunk onto it, check whether a delimiter starts in the tail; if not, the tail is plain data.
+      const probe = Buffer.concat([buf, chunk.subarray(0, delimiter.length - 1)]);
+      if (probe.indexOf(delimiter) < 0) {
+        await emit(buf);
+        buf = chunk;
+      } else {
+        buf = Buffer.concat([buf, chunk]);
+      }
+    } else {
+      buf = buf.length === 0 ? chunk : Buffer.concat([buf, chunk]);
+    }
     for (;;) {
       if (state === 'preamble') {
         const at = buf.indexOf(dashBoundary);

@@ -7,7 +7,8 @@ import { Codes, fail, type Code, type Reply } from './codes.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 import type { FilePath } from './paths.js';
 import { count } from './stats.js';
-import { METADATA_FIELDS, type DoneData, type Session, type Uploads } from './uploads.js';
+import type { Session } from './session.js';
+import { METADATA_FIELDS, type DoneData, type Uploads } from './uploads.js';
 import type { ServerStats } from './stats.js';
 
 export interface UploadContext {

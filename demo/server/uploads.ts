@@ -2,50 +2,32 @@
 // received, and the rules of the first request (create / resume / instant) and of each slice.
 // Request parsing lives in upload-request.ts; this file only decides and stores.
 
-import { createHash, randomUUID, type Hash } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Codes, fail, type Reply } from './codes.js';
 import type { FilePath } from './paths.js';
 import { count, recordCompleted, type ServerStats } from './stats.js';
+import { coalescingSaver, writeAtomic } from './storage.js';
 import {
-  coalescingSaver,
+  createSession,
+  firstMissingOffset,
+  hashInOrder,
+  markReceived,
+  resetSession,
+  type Session,
+  type SessionMeta,
+} from './session.js';
+import {
   EMPTY_SHA1,
   listSessionFiles,
   readJson,
   sha1OfFile,
   unlinkQuietly,
-  writeAtomic,
   type FileEntry,
   type Layout,
 } from './storage.js';
-
-interface SessionMeta {
-  id: string;
-  file: FilePath;
-  sha: string;
-  filesize: number;
-  sliceSize: number;
-  /** Received slices as half-open index ranges [start, end). */
-  received: Array<[number, number]>;
-  metadata: Record<string, string>;
-  createdAt: number;
-}
-
-export interface Session {
-  meta: SessionMeta;
-  sliceCount: number;
-  received: Uint8Array;
-  receivedCount: number;
-  state: 'open' | 'completing' | 'done';
-  completion?: Promise<Reply>;
-  save: () => Promise<void>;
-  // Discard mode: the sha is computed as slices arrive in order; early ones wait in `early`.
-  hash?: Hash;
-  hashedSlices: number;
-  early: Map<number, Buffer>;
-}
 
 export interface UploadsOptions {
   layout: Layout;
@@ -58,17 +40,6 @@ export interface UploadsOptions {
 export type DoneData = (file: FilePath) => Record<string, string>;
 
 export const METADATA_FIELDS = ['biz_attr', 'video_cover', 'video_title', 'video_desc', 'magicContext'];
-
-function toRanges(received: Uint8Array): Array<[number, number]> {
-  const ranges: Array<[number, number]> = [];
-  for (let i = 0; i < received.length; i++) {
-    if (!received[i]) continue;
-    const last = ranges[ranges.length - 1];
-    if (last && last[1] === i) last[1] = i + 1;
-    else ranges.push([i, i + 1]);
-  }
-  return ranges;
-}
 
 export class Uploads {
   readonly files = new Map<string, FileEntry>();
@@ -95,10 +66,7 @@ export class Uploads {
     for (const name of listSessionFiles(this.options.layout)) {
       const meta = readJson<SessionMeta>(join(this.options.layout.sessions, name));
       if (!meta?.id || !existsSync(this.partPath(meta.id))) continue;
-      const session = this.newSession(meta);
-      for (const [start, end] of meta.received) {
-        for (let i = start; i < end && i < session.sliceCount; i++) this.mark(session, i);
-      }
+      this.newSession(meta);
     }
   }
 
@@ -115,37 +83,9 @@ export class Uploads {
   }
 
   private newSession(meta: SessionMeta): Session {
-    const sliceCount = Math.ceil(meta.filesize / meta.sliceSize);
-    const session: Session = {
-      meta,
-      sliceCount,
-      received: new Uint8Array(sliceCount),
-      receivedCount: 0,
-      state: 'open',
-      hashedSlices: 0,
-      early: new Map(),
-      save: this.options.discard
-        ? () => Promise.resolve()
-        : coalescingSaver(() => {
-            meta.received = toRanges(session.received);
-            return writeAtomic(this.metaPath(meta.id), JSON.stringify(meta));
-          }),
-    };
-    if (this.options.discard) session.hash = createHash('sha1');
+    const session = createSession(meta, this.options.discard ? undefined : this.metaPath(meta.id));
     this.sessions.set(meta.id, session);
     return session;
-  }
-
-  private mark(session: Session, index: number): void {
-    if (session.received[index]) return;
-    session.received[index] = 1;
-    session.receivedCount++;
-  }
-
-  /** The first byte not yet received: where a resuming client goes on. */
-  firstMissingOffset(session: Session): number {
-    const index = session.received.indexOf(0);
-    return index < 0 ? session.meta.filesize : index * session.meta.sliceSize;
   }
 
   private async recordFile(file: FilePath, sha: string, size: number, instant: boolean): Promise<void> {
@@ -214,7 +154,7 @@ export class Uploads {
     }
     if (session.state !== 'open' && session.completion) return session.completion;
     const m = session.meta;
-    return { code: Codes.OK, data: { session: m.id, offset: this.firstMissingOffset(session), slice_size: m.sliceSize } };
+    return { code: Codes.OK, data: { session: m.id, offset: firstMissingOffset(session), slice_size: m.sliceSize } };
   }
 
   /** Checks a slice's place before its bytes are read; undefined means "go ahead". */
@@ -254,14 +194,8 @@ export class Uploads {
       return { code: Codes.OK, data: { session: session.meta.id, offset } };
     }
     count(this.options.stats, path, 'bytesReceived', length);
-    this.mark(session, index);
-    if (session.hash && data) {
-      session.early.set(index, data);
-      while (session.early.has(session.hashedSlices)) {
-        session.hash.update(session.early.get(session.hashedSlices) as Buffer);
-        session.early.delete(session.hashedSlices++);
-      }
-    }
+    markReceived(session, index);
+    if (data) hashInOrder(session, index, data);
     await session.save();
     // Only the request whose slice completes the file carries the result (or the -4016).
     if (session.state === 'open' && session.receivedCount === session.sliceCount) {
@@ -284,12 +218,7 @@ export class Uploads {
       const sha = session.hash ? session.hash.digest('hex') : await sha1OfFile(part);
       if (sha !== m.sha) {
         // Start the session over: the client re-hashes and sends everything again.
-        session.received.fill(0);
-        session.receivedCount = 0;
-        session.hashedSlices = 0;
-        session.early.clear();
-        if (session.hash) session.hash = createHash('sha1');
-        session.state = 'open';
+        resetSession(session);
         await session.save();
         return fail(Codes.SHA_MISMATCH, `the file's sha-1 is ${sha}, not ${m.sha}`);
       }
@@ -315,6 +244,7 @@ export class Uploads {
   }
 
   private async drop(session: Session): Promise<void> {
+    session.dropped = true;
     this.sessions.delete(session.meta.id);
     await unlinkQuietly(this.partPath(session.meta.id));
     await unlinkQuietly(this.metaPath(session.meta.id));
