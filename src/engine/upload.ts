@@ -61,20 +61,21 @@ export class Upload extends UploadState {
     }
     const key = this.key;
     if (!this.lock) {
-      let lock = await locks.tryAcquire(key).catch(() => ({ release() {} }));
+      // Without Web Locks (a failing adapter) uploads go on unguarded rather than not at all.
+      const lock = await locks.tryAcquire(key).catch(() => ({ release() {} }));
+      // Kept even if a pause came meanwhile: cancel and dispose release it, a pause keeps it.
+      this.lock = lock;
       this.live(signal);
-      if (!lock) {
+      if (!this.lock) {
         // Another tab uploads this very file: wait (without holding a queue slot) and take over.
         this.elsewhere = true;
         this.host.changed();
         this.host.slotsChanged();
-        lock = await locks.acquire(key, signal);
-        if (signal.aborted) lock.release();
-        this.live(signal);
+        this.lock = await locks.acquire(key, signal);
         this.elsewhere = false;
+        this.live(signal);
         this.host.changed();
       }
-      this.lock = lock;
     }
     if (!this.record) {
       const stored = await this.host.store.get(key);
