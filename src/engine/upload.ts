@@ -198,7 +198,7 @@ export class Upload extends UploadState {
       onError: (e) => {
         if (e instanceof UploadError && e.kind === ErrorKind.Timeout) this.adaptive.onTimeout();
       },
-    });
+    }).finally(() => this.sliceShas.clear()); // prefetched shas of a finished round are stale
   }
 
   private async sendSlice(range: ByteRange, next: ByteRange | undefined, signal: AbortSignal, runSignal: AbortSignal): Promise<SliceResult> {
