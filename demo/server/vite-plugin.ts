@@ -19,7 +19,9 @@ export function protocolServerPlugin(overrides: Partial<ProtocolServerOptions> =
       const urls = server.resolvedUrls?.local ?? [];
       const base = (urls[0] ?? '').replace(/\/$/, '');
       setTimeout(() => {
-        console.log(`  vod demo: ${base}/   upload endpoint: ${base}/files/v1   signature: ${base}/api/signature`);
+        server.config.logger.info(
+          `  vod demo: ${base}/   upload endpoint: ${base}/files/v1   signature: ${base}/api/signature`,
+        );
       }, 0);
     });
   };
