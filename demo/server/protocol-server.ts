@@ -16,7 +16,7 @@ import { parseFilePath, type FilePath } from './paths.js';
 import { serveFile } from './serve-file.js';
 import { handleSignatureRequest, type SignatureEndpoint } from './signature-endpoint.js';
 import { count, countRejected, createStats, statsSnapshot, type ServerStats } from './stats.js';
-import { loadOrCreateSecret, prepareDataDir } from './storage.js';
+import { loadOrCreateSecret, prepareDataDir, unlinkQuietly } from './storage.js';
 import { BodyTooLargeError, checkSignature, handleUploadBody, limitedBody, type UploadContext } from './upload-request.js';
 import { Uploads, type DoneData } from './uploads.js';
 
@@ -135,7 +135,10 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
       hash.update(chunk);
       if (sink && !sink.write(chunk)) await new Promise<void>((resolve) => sink.once('drain', () => resolve()));
     }
-    if (sink) await new Promise<void>((resolve) => sink.end(() => resolve()));
+    if (sink && target) {
+      await new Promise<void>((resolve) => sink.end(() => resolve()));
+      await unlinkQuietly(target); // the write was the cost to measure; keeping it would fill the disk
+    }
     sendJson(res, 200, { code: 0, message: 'SUCCESS', data: { size, sha: hash.digest('hex') } });
   }
 

@@ -4,7 +4,10 @@ export interface PathStats {
   requests: number;
   createRequests: number;
   sliceRequests: number;
-  /** Slice payload bytes accepted and stored (or hashed, in discard mode). */
+  /**
+   * Payload bytes of every accepted slice (answered code 0), duplicates included; refused slices
+   * (wrong length, offset, session, signature) do not count. Unique bytes = received - duplicate.
+   */
   bytesReceived: number;
   /** Payload bytes of slices the server already had: bytes the client sent twice. */
   bytesDuplicate: number;

@@ -187,13 +187,14 @@ export class Uploads {
   async acceptSlice(session: Session, offset: number, length: number, done: DoneData, data?: Buffer): Promise<Reply> {
     const index = offset / session.meta.sliceSize;
     const path = session.meta.file.resourcePath;
+    // bytesReceived counts every accepted slice payload; bytesDuplicate the part that was re-sent.
+    count(this.options.stats, path, 'bytesReceived', length);
     if (session.received[index]) {
       count(this.options.stats, path, 'bytesDuplicate', length);
       // Re-sent after the file was finished (its answer was lost): give the result again.
       if (session.state !== 'open' && session.completion) return this.withSlice(await session.completion, session, offset);
       return { code: Codes.OK, data: { session: session.meta.id, offset } };
     }
-    count(this.options.stats, path, 'bytesReceived', length);
     markReceived(session, index);
     if (data) hashInOrder(session, index, data);
     await session.save();
