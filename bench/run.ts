@@ -1,48 +1,98 @@
 // `npm run bench`: measures the product against its peers' approaches and the machine's limits
-// (hash, upload, main thread, memory, resume, bundle), prints a Markdown table with PASS/FAIL lines
+// (hash, upload, main thread, memory, resume, bundle), prints Markdown tables with PASS/FAIL lines
 // for the targets, and writes every figure as JSON with --json. Exit code: 0 when the bench ran
-// (targets are reported, not enforced), 1 when the bench itself broke.
+// (targets are reported, not enforced), 1 when the bench itself (or the product under it) broke.
 
-import { writeFileSync, mkdirSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
 import { formatSize, parseArgs, type BenchOptions } from './lib/args.js';
-import { startBrowserHarness } from './lib/browser.js';
+import { startBrowserHarness, type BrowserHarness } from './lib/browser.js';
 import { describeEnvironment } from './lib/env.js';
 import { benchFile, nodeSha1 } from './lib/files.js';
+import { judgeTargets, renderReport, type BenchResults } from './lib/report.js';
+import { runBundleSection } from './sections/bundle.js';
 import { runHashSection } from './sections/hash.js';
+import { runMemorySection } from './sections/memory.js';
+import { runResumeSection } from './sections/resume.js';
 import { runUploadSection } from './sections/upload.js';
+
+/** The element's default concurrency: what the memory and resume sections use. */
+const DEFAULT_CONCURRENCY = 3;
 
 function log(line: string): void {
   process.stderr.write(line + '\n');
 }
 
-async function main(options: BenchOptions): Promise<void> {
+async function main(options: BenchOptions): Promise<BenchResults> {
   const started = performance.now();
-  const path = await benchFile(options.size, log);
-  const sha = await nodeSha1(path);
-  const file = { path, size: options.size, sha, prefixSha: (bytes: number) => nodeSha1(path, bytes) };
-  log(`file ${formatSize(options.size)} ${path} sha ${sha}`);
-  const harness = await startBrowserHarness();
-  try {
-    const env = describeEnvironment(harness.browser.version());
-    const results: Record<string, unknown> = { env, options: { ...options, only: options.only && [...options.only] } };
-    log('hash…');
-    if (!options.only || options.only.has('hash')) results.hash = await runHashSection(harness, file, { reps: options.hashReps, quick: options.quick }, log);
-    log('upload…');
-    if (!options.only || options.only.has('upload')) results.upload = await runUploadSection(harness, file, { reps: options.uploadReps, discard: options.discard, sliceSize: options.sliceSize, quick: options.quick }, log);
-    process.stdout.write(JSON.stringify(results, null, 2) + '\n');
-    if (options.json) {
-      mkdirSync(dirname(resolve(options.json)), { recursive: true });
-      writeFileSync(options.json, JSON.stringify(results, null, 2));
+  const wants = (section: string): boolean => !options.only || options.only.has(section);
+  const results: BenchResults = {
+    env: { ...describeEnvironment(''), loadAverage: { start: loadavg() } },
+    options: { ...options, only: options.only && [...options.only] },
+    errors: [],
+  };
+  // Each section on its own: one that breaks is reported, and the others still run.
+  const section = async (name: string, work: () => Promise<void>): Promise<void> => {
+    if (!wants(name)) return;
+    const t = performance.now();
+    log(`${name}…`);
+    try {
+      await work();
+    } catch (error) {
+      results.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+      log(`  ! ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
-  } finally {
-    await harness.close();
+    log(`  (${name}: ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+  };
+
+  await section('bundle', async () => {
+    results.bundle = runBundleSection({ build: options.build }, log);
+  });
+  const needsBrowser = ['hash', 'upload', 'memory', 'resume'].some(wants);
+  if (needsBrowser) {
+    const path = await benchFile(options.size, log);
+    const sha = await nodeSha1(path);
+    const file = { path, size: options.size, sha, prefixSha: (bytes: number) => nodeSha1(path, bytes) };
+    const known = new Map([[options.size, { path, sha }]]);
+    log(`file ${formatSize(options.size)} ${path} sha ${sha}`);
+    let harness: BrowserHarness | undefined;
+    try {
+      harness = await startBrowserHarness();
+      const h = harness;
+      results.env.chromium = h.browser.version();
+      await section('hash', async () => {
+        results.hash = await runHashSection(h, file, { reps: options.hashReps, quick: options.quick }, log);
+        if (!results.hash.shaOk) results.errors.push('hash: a hash did not match Node’s SHA-1');
+      });
+      await section('upload', async () => {
+        results.upload = await runUploadSection(h, file, { ...options, reps: options.uploadReps }, log);
+        if (!results.upload.shaOk) results.errors.push('upload: a file arrived with the wrong sha');
+      });
+      await section('memory', async () => {
+        results.memory = await runMemorySection(h, options.memorySizes, known, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
+      });
+      await section('resume', async () => {
+        results.resume = await runResumeSection(h, file, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
+      });
+    } finally {
+      await harness?.close();
+    }
+  }
+  results.env.loadAverage.end = loadavg();
+  results.targets = judgeTargets(results);
+  process.stdout.write('\n' + renderReport(results));
+  if (options.json) {
+    mkdirSync(dirname(resolve(options.json)), { recursive: true });
+    writeFileSync(options.json, JSON.stringify(results, null, 2));
+    log(`wrote ${options.json}`);
   }
   log(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return results;
 }
 
 main(parseArgs(process.argv.slice(2))).then(
-  () => process.exit(0),
+  (results) => process.exit(results.errors.length ? 1 : 0),
   (error: unknown) => {
     log(`bench failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     process.exit(1);

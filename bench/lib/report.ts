@@ -1,0 +1,169 @@
+// The bench's output: the Markdown tables printed to the terminal and put in bench/README.md, and
+// the targets, each judged PASS / FAIL (or n/a when its section did not run).
+
+import type { BundleSectionResult } from '../sections/bundle.js';
+import type { HashSectionResult } from '../sections/hash.js';
+import type { MemorySectionResult } from '../sections/memory.js';
+import type { ProductUploadResult } from '../sections/product-run.js';
+import type { ResumeSectionResult } from '../sections/resume.js';
+import type { UploadSectionResult } from '../sections/upload.js';
+import { formatSize, MiB } from './args.js';
+import type { Environment } from './env.js';
+
+export interface BenchResults {
+  env: Environment & { loadAverage: { start: number[]; end?: number[] } };
+  options: Record<string, unknown>;
+  hash?: HashSectionResult;
+  upload?: UploadSectionResult;
+  memory?: MemorySectionResult;
+  resume?: ResumeSectionResult;
+  bundle?: BundleSectionResult;
+  targets?: Target[];
+  errors: string[];
+}
+
+export interface Target {
+  name: string;
+  /** undefined: not measured in this run. */
+  pass?: boolean;
+  detail: string;
+}
+
+const f0 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(0));
+const f1 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(1));
+const f2 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(2));
+const mib = (bytes: number | undefined): string => (bytes === undefined ? '–' : (bytes / MiB).toFixed(1));
+const kb = (bytes: number): string => (bytes / 1000).toFixed(1);
+
+function table(header: string[], rows: string[][]): string {
+  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
+  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
+}
+
+function productRuns(upload: UploadSectionResult | undefined): ProductUploadResult[] {
+  if (!upload) return [];
+  return Object.entries(upload.configs)
+    .filter(([key]) => key.startsWith('product'))
+    .flatMap(([, config]) => config.runs as ProductUploadResult[]);
+}
+
+export function judgeTargets(r: BenchResults): Target[] {
+  const targets: Target[] = [];
+  const h = r.hash;
+  const add = (name: string, pass: boolean | undefined, detail: string) => targets.push({ name, pass, detail });
+  if (h) {
+    const p = h.product.value;
+    add('worker hash ≥ 1.1× raw read-then-hash loop', p >= 1.1 * h.rawLoop.value, `${f2(p / h.rawLoop.value)}× (${f0(p)} vs ${f0(h.rawLoop.value)} MiB/s)`);
+    add('worker hash ≥ 0.75× in-memory kernel', p >= 0.75 * h.kernel.value, `${f2(p / h.kernel.value)}× (${f0(p)} vs ${f0(h.kernel.value)} MiB/s)`);
+    add('worker hash ≥ 8× crypto-js', p >= 8 * h.cryptoJs.value, `${f1(p / h.cryptoJs.value)}× (${f0(p)} vs ${f1(h.cryptoJs.value)} MiB/s)`);
+    const native = Math.max(h.sha1sum?.value ?? 0, h.opensslSha1?.value ?? 0);
+    add('worker hash vs native (reported, no target)', undefined, native ? `${f2(p / native)}× of the fastest native tool (${f0(native)} MiB/s)` : 'no native tool');
+  } else add('hash targets', undefined, 'hash section not run');
+
+  const u = r.upload?.configs;
+  if (u?.['product-c3-d0'] && u['raw-d0']) {
+    const ratio = u['product-c3-d0'].speed.value / u['raw-d0'].speed.value;
+    const best = Math.max(...[1, 3, 6].map((c) => u[`product-c${c}-d0`]?.speed.value ?? 0));
+    add('upload (hash excluded, concurrency 3) ≥ 0.9× one raw fetch at 0 ms', ratio >= 0.9, `${f2(ratio)}× (${f0(u['product-c3-d0'].speed.value)} vs ${f0(u['raw-d0'].speed.value)} MiB/s; best concurrency ${f2(best / u['raw-d0'].speed.value)}×)`);
+  } else add('upload ≥ 0.9× raw fetch', undefined, 'upload section not run');
+  if (u?.['product-c3-d50'] && u['sequential-d50']) {
+    const ratio = u['product-c3-d50'].speed.value / u['sequential-d50'].speed.value;
+    add('upload (concurrency 3) ≥ 2.5× sequential slices at 50 ms', ratio >= 2.5, `${f2(ratio)}× (${f0(u['product-c3-d50'].speed.value)} vs ${f0(u['sequential-d50'].speed.value)} MiB/s)`);
+  }
+
+  const runs = productRuns(r.upload);
+  if (h || runs.length) {
+    const hashGap = Math.max(h?.gaps.maxGapMs ?? 0, ...runs.map((x) => x.gaps.hash.maxGapMs));
+    const uploadGap = Math.max(0, ...runs.map((x) => x.gaps.upload.maxGapMs));
+    const over = (h?.gaps.gapsOver50 ?? 0) + runs.reduce((s, x) => s + x.gaps.hash.gapsOver50 + x.gaps.upload.gapsOver50, 0);
+    add('no main-thread gap over 50 ms during hash and upload', Math.max(hashGap, uploadGap) <= 50, `longest ${f0(hashGap)} ms hashing, ${f0(uploadGap)} ms uploading; ${over} gaps over 50 ms`);
+  }
+
+  const m = r.memory?.runs ?? [];
+  if (m.length) {
+    const worst = Math.max(...m.map((x) => x.growth));
+    add('heap growth ≤ 64 MiB', worst <= 64 * MiB, `worst ${mib(worst)} MiB (${m.map((x) => `${formatSize(x.fileBytes)}: ${mib(x.growth)}`).join(', ')})`);
+    const small = m.reduce((a, b) => (a.fileBytes <= b.fileBytes ? a : b));
+    const big = m.reduce((a, b) => (a.fileBytes >= b.fileBytes ? a : b));
+    if (big.fileBytes > small.fileBytes) {
+      add(`${formatSize(big.fileBytes)} heap growth ≤ 1.25× the ${formatSize(small.fileBytes)} run's`, big.growth <= 1.25 * small.growth, `${f2(big.growth / small.growth)}× (${mib(big.growth)} vs ${mib(small.growth)} MiB)`);
+    } else add('heap flat in file size', undefined, 'one size only (full run: 256 MiB, 1 GiB, 4 GiB)');
+  }
+
+  const s = r.resume;
+  if (s) {
+    const limit = s.concurrency * s.sliceSize;
+    add('after a reload: re-sent bytes ≤ concurrency × slice size', s.completed && s.bytesDuplicate <= limit, `${s.bytesDuplicate} bytes sent twice, limit ${limit}${s.completed ? '' : '; the upload did not complete'}`);
+    add('after a reload: no full re-hash of an unchanged file', !s.rehashed, s.rehashed ? `hashing seen after the reload (first hashedBytes ${s.firstHashedBytes})` : 'hashedBytes full at once, no hashing phase');
+  }
+  const b = r.bundle;
+  if (b) add('bundle with worker ≤ 40 KB gzip', b.bundle.gzip <= 40_000, `${kb(b.bundle.gzip)} KB gzip (${b.bundle.files.map((x) => `${x.path.replace('dist/', '')} ${kb(x.gzip)}`).join(' + ')})`);
+  return targets;
+}
+
+export function renderReport(r: BenchResults): string {
+  const out: string[] = [];
+  const e = r.env;
+  out.push(`**Machine**: ${e.cpuModel}, ${e.cores} cores, ${e.memoryGiB} GiB; ${e.chromium ? `Chromium ${e.chromium}` : ''}; Node ${e.node}; ${e.os}; commit ${e.commit}; ${e.date}`);
+  out.push(`Load average at start ${e.loadAverage.start.map(f2).join(' ')}${e.loadAverage.end ? `, at end ${e.loadAverage.end.map(f2).join(' ')}` : ''}${Math.max(...e.loadAverage.start, ...(e.loadAverage.end ?? [])) > e.cores ? ' (**busy machine: other processes competed for the CPU; figures are low and noisy**)' : ''}`);
+  if (r.hash) {
+    const h = r.hash;
+    const p = h.product.value;
+    const row = (name: string, v: number | undefined, note = '') => [name, f1(v), v ? f2(v / p) : '–', note];
+    out.push(`\n### Hash: SHA-1 of a ${formatSize(h.fileBytes)} file (MiB/s, median of ${h.product.samples.length})\n`);
+    out.push(table(['method', 'MiB/s', '× product', 'note'], [
+      row('product: worker, hash-wasm, read-ahead', p),
+      row('raw loop: read 8 MiB, then hash (bare worker)', h.rawLoop.value),
+      row('hash-wasm kernel on a 64 MiB buffer in memory', h.kernel.value, 'ceiling in the browser'),
+      row('crypto-js incremental', h.cryptoJs.value, `first ${formatSize(h.legacyBytes)}`),
+      row('jsSHA incremental', h.jsSha.value, `first ${formatSize(h.legacyBytes)}`),
+      row('sha1sum (native)', h.sha1sum?.value, 'file in page cache'),
+      row('openssl sha1 (native)', h.opensslSha1?.value, 'file in page cache'),
+    ]));
+  }
+  if (r.upload) {
+    const c = r.upload.configs;
+    const cell = (key: string, withHash = false) => f0((withHash ? c[key]?.speedWithHash : c[key]?.speed)?.value);
+    out.push(`\n### Upload of a ${formatSize(r.upload.fileBytes)} file over loopback, slice ${formatSize(r.upload.sliceSize)} (MiB/s)\n`);
+    out.push(table(['method', '0 ms', '+50 ms per request', 'with hash, 0 ms', 'with hash, 50 ms'], [
+      ['one raw fetch of the whole file (/__raw)', cell('raw-d0'), cell('raw-d50'), '', ''],
+      ['sequential slices (SDK style)', cell('sequential-d0'), cell('sequential-d50'), '', ''],
+      ...[1, 3, 6].map((n) => [`product, concurrency ${n}`, cell(`product-c${n}-d0`), cell(`product-c${n}-d50`), cell(`product-c${n}-d0`, true), cell(`product-c${n}-d50`, true)]),
+    ]));
+  }
+  const runs = productRuns(r.upload);
+  if (r.hash || runs.length) {
+    out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');
+    const rows: string[][] = [];
+    if (r.hash) rows.push(['hash section (product hasher)', f0(r.hash.gaps.maxGapMs), String(r.hash.gaps.gapsOver50), f0(r.hash.gaps.maxFrameGapMs)]);
+    if (runs.length) {
+      rows.push(['element, hashing phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.hash.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.hash.gapsOver50, 0)), '']);
+      rows.push(['element, upload phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.upload.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.upload.gapsOver50, 0)), f0(Math.max(...runs.map((x) => x.gaps.all.maxFrameGapMs)))]);
+    }
+    out.push(table(['phase', 'longest gap ms', 'gaps > 50 ms', 'longest frame gap ms'], rows));
+  }
+  if (r.memory) {
+    out.push('\n### Memory: page JS heap (CDP JSHeapUsedSize, ~100 ms samples), product upload at concurrency 3 (MiB)\n');
+    out.push(table(['file', 'before', 'peak', 'after GC', 'growth', 'worker peak'], r.memory.runs.map((x) => [formatSize(x.fileBytes), mib(x.before), mib(x.peak), mib(x.after), mib(x.growth), mib(x.workerPeak)])));
+    out.push(`\nperformance.measureUserAgentSpecificMemory: ${r.memory.measureUserAgentSpecificMemory ? 'available' : 'not available (the page is not cross-origin isolated)'}`);
+  }
+  if (r.resume) {
+    const s = r.resume;
+    out.push(`\n### Resume: reload during the upload of a ${formatSize(s.fileBytes)} file, choose it again\n`);
+    out.push(table(['reloaded at', 'bytes sent twice', 'allowed (c × slice)', 'to first new slice ms', 'to done ms', 're-hashed'], [
+      [`${f0(s.reloadedAtFraction * 100)}%`, String(s.bytesDuplicate), String(s.concurrency * s.sliceSize), f0(s.msToFirstNewSlice), f0(s.msToDone), s.rehashed ? 'yes' : 'no'],
+    ]));
+  }
+  if (r.bundle) {
+    const b = r.bundle;
+    out.push(`\n### Bundle (gzip -9; dist built ${b.builtAt})\n`);
+    out.push(table(['what', 'files', 'bytes', 'gzip KB'], [
+      ['vod-uploader.bundle.js + worker', String(b.bundle.files.length), String(b.bundle.bytes), kb(b.bundle.gzip)],
+      ['npm entry dist/index.js + local imports + worker', String(b.npmEntry.files.length), String(b.npmEntry.bytes), kb(b.npmEntry.gzip)],
+    ]));
+  }
+  out.push('\n### Targets\n');
+  for (const t of r.targets ?? []) out.push(`${t.pass === undefined ? 'INFO' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
+  for (const err of r.errors) out.push(`ERROR  ${err}`);
+  return out.join('\n') + '\n';
+}

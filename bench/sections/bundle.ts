@@ -1,0 +1,75 @@
+// Section 6: what a page downloads. The gzip size of dist/vod-uploader.bundle.js with every asset it
+// loads (the hashing worker; hash-wasm inlines its WASM in the worker), and of the npm entry
+// dist/index.js with its local imports (dependencies such as lit are the app's bundler's business).
+
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { REPO_ROOT } from '../lib/files.js';
+
+export interface BundleFile {
+  path: string;
+  bytes: number;
+  gzip: number;
+}
+
+export interface BundleSectionResult {
+  /** The <script> bundle and what it loads. */
+  bundle: { files: BundleFile[]; gzip: number; bytes: number };
+  /** dist/index.js and its local imports (no node_modules). */
+  npmEntry: { files: BundleFile[]; gzip: number; bytes: number };
+  /** When dist/ was built (its bundle's mtime): a stale dist/ measures old code. */
+  builtAt: string;
+  builtNow: boolean;
+}
+
+const DIST = join(REPO_ROOT, 'dist');
+
+/** Relative references a built module makes: static and dynamic imports, `new URL('./x', import.meta.url)`. */
+function localReferences(code: string): string[] {
+  const found = new Set<string>();
+  const patterns = [
+    /\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g,
+    /\bimport\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g,
+    /new URL\(\s*["'](\.{0,2}\/?[^"':]+\.(?:js|wasm|mjs))["']\s*,\s*import\.meta\.url/g,
+  ];
+  for (const pattern of patterns) for (const match of code.matchAll(pattern)) found.add(match[1]!);
+  return [...found];
+}
+
+/** The file and everything it loads by relative reference, each once. */
+function closure(entry: string): BundleFile[] {
+  const seen = new Map<string, BundleFile>();
+  const visit = (path: string): void => {
+    if (seen.has(path) || !existsSync(path)) return;
+    const content = readFileSync(path);
+    seen.set(path, { path: relative(REPO_ROOT, path), bytes: content.length, gzip: gzipSync(content, { level: 9 }).length });
+    if (!/\.m?js$/.test(path)) return;
+    for (const ref of localReferences(content.toString('utf8'))) visit(resolve(dirname(path), ref));
+  };
+  visit(entry);
+  return [...seen.values()];
+}
+
+function total(files: BundleFile[]) {
+  return { files, gzip: files.reduce((s, f) => s + f.gzip, 0), bytes: files.reduce((s, f) => s + f.bytes, 0) };
+}
+
+export function runBundleSection(options: { build: boolean }, log: (line: string) => void): BundleSectionResult | undefined {
+  const bundlePath = join(DIST, 'vod-uploader.bundle.js');
+  let builtNow = false;
+  if (!existsSync(bundlePath) && options.build) {
+    log('  dist/ is missing: npm run build');
+    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+    builtNow = true;
+  }
+  if (!existsSync(bundlePath)) {
+    log('  ! no dist/vod-uploader.bundle.js: bundle section skipped');
+    return undefined;
+  }
+  const bundle = total(closure(bundlePath));
+  const npmEntry = total(closure(join(DIST, 'index.js')));
+  if (bundle.files.length < 2) log('  ! the bundle references no worker asset: is the worker inlined or missing?');
+  return { bundle, npmEntry, builtAt: statSync(bundlePath).mtime.toISOString(), builtNow };
+}

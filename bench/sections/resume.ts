@@ -1,0 +1,71 @@
+// Section 5: a reload half-way through the upload, then the same file chosen again. Counts what the
+// server received twice, the time from choosing the file again to the first new slice, and whether
+// the file was hashed again.
+
+import type { BrowserHarness } from '../lib/browser.js';
+import { withServer } from '../lib/server.js';
+import { fileInput, productPagePath, waitForProduct } from './product-run.js';
+
+export interface ResumeSectionResult {
+  fileBytes: number;
+  sliceSize: number;
+  concurrency: number;
+  /** Share of the file the server had acknowledged (per the element) when the page was reloaded. */
+  reloadedAtFraction: number;
+  /** Slice bytes the server already had and got again (server's bytesDuplicate). */
+  bytesDuplicate: number;
+  /** Choosing the file again → first snapshot with more uploaded bytes than at the start. */
+  msToFirstNewSlice?: number;
+  /** Choosing the file again → success. */
+  msToDone?: number;
+  /** The first snapshot after the reload showed hashedBytes < size, or a hashing phase was seen. */
+  rehashed: boolean;
+  /** hashedBytes / uploadedBytes the element showed first after the reload. */
+  firstHashedBytes?: number;
+  firstUploadedBytes?: number;
+  completed: boolean;
+}
+
+export async function runResumeSection(
+  harness: BrowserHarness,
+  file: { path: string; size: number; sha: string },
+  options: { discard: boolean; sliceSize?: number; concurrency: number },
+  log: (line: string) => void,
+): Promise<ResumeSectionResult> {
+  // 20 ms per request keeps a small file's upload long enough to stop it half-way.
+  return withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs: 20 }, async (server) => {
+    const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench'));
+    try {
+      await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
+      await fileInput(page).setInputFiles(file.path);
+      const half = await waitForProduct(page, file.size, 'half');
+      const reloadedAtFraction = (half.timeline.at(-1)?.uploadedBytes ?? 0) / file.size;
+      await page.reload();
+      await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
+      const selectedAt = await page.evaluate(() => performance.now());
+      await fileInput(page).setInputFiles(file.path);
+      const run = await waitForProduct(page, file.size);
+      const { total } = server.server.stats;
+      const result: ResumeSectionResult = {
+        fileBytes: file.size,
+        sliceSize: server.sliceSize,
+        concurrency: options.concurrency,
+        reloadedAtFraction,
+        bytesDuplicate: total.bytesDuplicate,
+        msToFirstNewSlice: run.firstSliceAt !== undefined ? run.firstSliceAt - selectedAt : undefined,
+        msToDone: run.doneAt !== undefined ? run.doneAt - selectedAt : undefined,
+        rehashed: run.sawHashing || (run.firstHashedBytes ?? 0) < file.size,
+        firstHashedBytes: run.firstHashedBytes,
+        firstUploadedBytes: run.firstUploadedBytes,
+        completed: server.server.stats.completedFiles.some((f) => f.sha === file.sha),
+      };
+      log(
+        `  reload at ${(reloadedAtFraction * 100).toFixed(0)}%: ${result.bytesDuplicate} bytes sent twice, ` +
+          `first new slice after ${result.msToFirstNewSlice?.toFixed(0) ?? '-'} ms, re-hashed: ${result.rehashed}`,
+      );
+      return result;
+    } finally {
+      await context.close();
+    }
+  });
+}
