@@ -26,7 +26,7 @@ export class MainThreadHasher implements Hasher {
     const { signal } = options;
     if (signal?.aborted) throw hashAbortError(signal.reason);
     try {
-      return await untilAborted(hashBlob(file, {
+      const work = hashBlob(file, {
         signal,
         from: options.from,
         blockSize: MAIN_THREAD_BLOCK_SIZE,
@@ -36,7 +36,8 @@ export class MainThreadHasher implements Hasher {
           ? (offset, state) => options.onCheckpoint!({ offset, state } satisfies HashCheckpoint)
           : undefined,
         betweenBlocks: yieldToEventLoop,
-      }), signal);
+      });
+      return await untilAborted(work, signal);
     } catch (error) {
       throw toHashError(error, signal);
     }

@@ -1,0 +1,130 @@
+// WorkerHasher in Node with the real worker module (hash.worker.ts) run in-process behind a fake
+// Worker: one worker reused, jobs multiplexed, abort sends 'cancel', idle termination, re-creation,
+// and a worker failure rejecting what is pending.
+import { createHash, randomBytes } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { isAbortError } from '../../src/engine/errors.js';
+import type { HashRequest, HashResponse } from '../../src/hashing/messages.js';
+import { WorkerHasher, createHasher } from '../../src/hashing/hasher.js';
+
+const sha1Of = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex');
+
+/** A Worker whose "thread" is the real worker module, loaded fresh with its own `self`. */
+class InProcessWorker {
+  static created: InProcessWorker[] = [];
+  onmessage: ((event: MessageEvent<HashResponse>) => void) | null = null;
+  onerror: ((event: ErrorEvent) => void) | null = null;
+  onmessageerror: (() => void) | null = null;
+  terminated = false;
+  readonly received: HashRequest[] = [];
+  readonly #ready: Promise<(event: MessageEvent<HashRequest>) => void>;
+
+  constructor(readonly url: URL, readonly options: WorkerOptions) {
+    InProcessWorker.created.push(this);
+    const scope = {
+      onmessage: null as ((event: MessageEvent<HashRequest>) => void) | null,
+      postMessage: (data: HashResponse) => {
+        if (!this.terminated) queueMicrotask(() => this.onmessage?.({ data } as MessageEvent<HashResponse>));
+      },
+    };
+    this.#ready = (async () => {
+      vi.resetModules();
+      (globalThis as { self?: unknown }).self = scope;
+      await import('../../src/hashing/hash.worker.js');
+      return scope.onmessage!;
+    })();
+  }
+
+  postMessage(data: HashRequest): void {
+    this.received.push(data);
+    void this.#ready.then((handler) => !this.terminated && handler({ data } as MessageEvent<HashRequest>));
+  }
+
+  terminate(): void {
+    this.terminated = true;
+  }
+}
+
+describe('WorkerHasher (facade over the real worker module)', () => {
+  beforeEach(() => {
+    InProcessWorker.created = [];
+    vi.stubGlobal('Worker', InProcessWorker);
+  });
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('uses the literal module-worker URL, reuses one worker, and multiplexes jobs', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000 });
+    const files = [randomBytes(10), randomBytes(5 * 1024 * 1024 + 1), randomBytes(0)];
+    const shas = await Promise.all(files.map((b) => hasher.sha1(new Blob([b]))));
+    expect(shas).toEqual(files.map(sha1Of));
+    expect(await hasher.sliceSha1(new Blob([files[0]!]))).toBe(sha1Of(files[0]!));
+    expect(InProcessWorker.created).toHaveLength(1);
+    const worker = InProcessWorker.created[0]!;
+    expect(worker.url.pathname.endsWith('/hash.worker.ts')).toBe(true);
+    expect(worker.options).toEqual({ type: 'module' });
+    expect(new Set(worker.received.map((m) => m.id)).size).toBe(4);
+    hasher.terminate();
+  });
+
+  it('abort rejects at once and tells the worker to cancel that job', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000 });
+    const controller = new AbortController();
+    const job = hasher.sha1(new Blob([randomBytes(32 * 1024 * 1024)]), { signal: controller.signal });
+    controller.abort();
+    await expect(job).rejects.toSatisfy(isAbortError);
+    const worker = InProcessWorker.created[0]!;
+    expect(worker.received.map((m) => m.type)).toEqual(['sha1', 'cancel']);
+    expect(worker.received[1]!.id).toBe(worker.received[0]!.id);
+    // The worker stays usable for the next job.
+    const bytes = randomBytes(1000);
+    expect(await hasher.sha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+    expect(InProcessWorker.created).toHaveLength(1);
+    hasher.terminate();
+  });
+
+  it('terminates the worker after the idle timeout and starts a new one on demand', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 50 });
+    await hasher.sample(new Blob([randomBytes(100)]));
+    const first = InProcessWorker.created[0]!;
+    expect(first.terminated).toBe(false);
+    await new Promise((r) => setTimeout(r, 120));
+    expect(first.terminated).toBe(true);
+    const bytes = randomBytes(100);
+    expect(await hasher.sha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+    expect(InProcessWorker.created).toHaveLength(2);
+    hasher.terminate();
+  });
+
+  it('a worker failure rejects every pending job; the next job gets a new worker', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000 });
+    const a = hasher.sha1(new Blob([randomBytes(8 * 1024 * 1024)]));
+    const b = hasher.sample(new Blob([randomBytes(10)]));
+    const worker = InProcessWorker.created[0]!;
+    worker.onerror?.({ message: 'boom', preventDefault() {} } as ErrorEvent);
+    await expect(a).rejects.toMatchObject({ kind: 'file', code: 'hash-failed', action: 'retry' });
+    await expect(b).rejects.toMatchObject({ kind: 'file', code: 'hash-failed' });
+    expect(worker.terminated).toBe(true);
+    const bytes = randomBytes(10);
+    expect(await hasher.sha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+    expect(InProcessWorker.created).toHaveLength(2);
+    hasher.terminate();
+  });
+
+  it('checkpoints reach the caller and do not detach the caller’s own checkpoint', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000, tuning: { blockSize: 1 << 20, checkpointEvery: 2 << 20 } });
+    const bytes = randomBytes(5 * 1024 * 1024);
+    const checkpoints: Array<{ offset: number; state: Uint8Array }> = [];
+    expect(await hasher.sha1(new Blob([bytes]), { onCheckpoint: (c) => checkpoints.push(c) })).toBe(sha1Of(bytes));
+    expect(checkpoints.map((c) => c.offset)).toEqual([2 << 20, 4 << 20]);
+    const from = checkpoints[1]!;
+    const progress: number[] = [];
+    expect(await hasher.sha1(new Blob([bytes]), { from, onProgress: (n) => progress.push(n) })).toBe(sha1Of(bytes));
+    expect(progress[0]).toBe(4 << 20);
+    expect(from.state.byteLength).toBeGreaterThan(0);
+    hasher.terminate();
+  });
+
+  it('createHasher picks the worker where Worker exists', () => {
+    expect(createHasher()).toBeInstanceOf(WorkerHasher);
+  });
+});
