@@ -5,7 +5,12 @@
 import { hashBlob, sampleBlob } from './hash-core.js';
 import type { HashRequest, HashResponse } from './messages.js';
 
-const scope = self as unknown as DedicatedWorkerGlobalScope;
+/** The part of DedicatedWorkerGlobalScope used here (named locally so Node tests can load this file). */
+interface WorkerScope {
+  onmessage: ((event: MessageEvent<HashRequest>) => void) | null;
+  postMessage(message: HashResponse, transfer: Transferable[]): void;
+}
+const scope = self as unknown as WorkerScope;
 const running = new Map<number, AbortController>();
 
 function post(message: HashResponse, transfer: Transferable[] = []): void {
