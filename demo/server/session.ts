@@ -28,6 +28,12 @@ export interface Session {
   /** Set once forgotten: late writers must not bring its metadata back to disk. */
   dropped: boolean;
   completion?: Promise<Reply>;
+  /**
+   * Slice offsets being written into the part file now, each with a promise that settles when that
+   * request is done. One writer per slice: a concurrent copy of the same slice waits instead of
+   * writing too, so no write can land after the slice is marked received (and the file hashed).
+   */
+  writers: Map<number, Promise<void>>;
   save: () => Promise<void>;
   // Discard mode: the sha is computed as slices arrive in order; early ones wait in `early`.
   hash?: Hash;
@@ -58,6 +64,7 @@ export function createSession(meta: SessionMeta, metaFile: string | undefined): 
     dropped: false,
     hashedSlices: 0,
     early: new Map(),
+    writers: new Map(),
     save: !metaFile
       ? () => Promise.resolve()
       : coalescingSaver(async () => {

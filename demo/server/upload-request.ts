@@ -79,6 +79,16 @@ function parseOffset(text: string | undefined): number {
   return text !== undefined && /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
 }
 
+/** Takes the one-writer right to a slice of a session (see Session.writers); returns its release. */
+function claimSlice(session: Session, offset: number, held: Array<() => void>): void {
+  let settle!: () => void;
+  session.writers.set(offset, new Promise<void>((resolve) => (settle = resolve)));
+  held.push(() => {
+    session.writers.delete(offset);
+    settle();
+  });
+}
+
 /** Reads the form and answers it; throws BodyTooLargeError / MultipartError for the caller to map. */
 export async function handleUploadBody(
   ctx: UploadContext,
@@ -87,6 +97,24 @@ export async function handleUploadBody(
   contentType: string | undefined,
   done: DoneData,
   info: { slice: boolean } = { slice: false },
+): Promise<Reply> {
+  // A slice's claim is held until its answer is decided (written and marked received, or failed).
+  const held: Array<() => void> = [];
+  try {
+    return await readUploadBody(ctx, file, body, contentType, done, info, held);
+  } finally {
+    for (const release of held) release();
+  }
+}
+
+async function readUploadBody(
+  ctx: UploadContext,
+  file: FilePath,
+  body: AsyncIterable<Buffer>,
+  contentType: string | undefined,
+  done: DoneData,
+  info: { slice: boolean },
+  held: Array<() => void>,
 ): Promise<Reply> {
   const boundary = multipartBoundary(contentType);
   if (!boundary) {
@@ -108,7 +136,12 @@ export async function handleUploadBody(
     }
     const offset = parseOffset(fields.offset);
     early = uploads.checkSlice(session, file, offset);
-    if (early || uploads.isReceived(session, offset) || ctx.discard) return { kind: 'collect', chunks: [], size: 0 };
+    // A copy of a slice another request is writing now is only collected: two writers of one slice
+    // could otherwise land bytes in the file after it was marked received and hashed.
+    if (early || uploads.isReceived(session, offset) || ctx.discard || session.writers.has(offset)) {
+      return { kind: 'collect', chunks: [], size: 0 };
+    }
+    claimSlice(session, offset, held);
     return { kind: 'write', session, offset, expected: uploads.expectedLength(session, offset), pending: [], pendingBytes: 0, written: 0 };
   };
 
@@ -166,7 +199,10 @@ export async function handleUploadBody(
   if (size !== expected) {
     return fail(Codes.SLICE_LENGTH_INVALID, `the slice at ${offset} must be ${expected} bytes, got ${size}`);
   }
+  // Another request may be writing this very slice: wait for its answer, then look again.
+  while (sink.kind === 'collect' && session.writers.has(offset)) await session.writers.get(offset);
   if (sink.kind === 'collect' && !uploads.isReceived(session, offset)) {
+    claimSlice(session, offset, held);
     const data = Buffer.concat(sink.chunks);
     if (!ctx.discard) {
       // The fields came after the bytes: write them now.
