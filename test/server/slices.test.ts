@@ -135,6 +135,28 @@ describe('slices', () => {
   });
 });
 
+describe('many concurrent slices', () => {
+  it('stays consistent when every slice is sent twice at once, in random order', async () => {
+    const t = await TestServer.start({ sliceSize: 1000 });
+    try {
+      const file = randomFile(40_500);
+      const created = await t.create('stress/a.bin', { filesize: file.length, sha: sha1(file) });
+      const session = String(created.data.session);
+      const offsets = Array.from({ length: 41 }, (_, i) => i * 1000).flatMap((o) => [o, o]);
+      offsets.sort(() => Math.random() - 0.5);
+      const answers = await Promise.all(offsets.map((o) => t.slice('stress/a.bin', session, o, file.subarray(o, o + 1000))));
+      expect(answers.every((a) => a.code === 0)).toBe(true);
+      expect(answers.filter((a) => a.data.access_url).length).toBeGreaterThanOrEqual(1);
+      const stats = t.server.stats.paths['/stress/a.bin'];
+      expect(stats).toMatchObject({ completed: 1, bytesDuplicate: file.length, bytesReceived: 2 * file.length });
+      const got = Buffer.from(await (await fetch(t.fileUrl('stress/a.bin'))).arrayBuffer());
+      expect(sha1(got)).toBe(sha1(file));
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('discard mode', () => {
   it('stores nothing but still checks the sha over out-of-order slices', async () => {
     const d = await TestServer.start({ sliceSize: 1000, discard: true });
