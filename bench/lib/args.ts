@@ -22,6 +22,8 @@ export interface BenchOptions {
   only?: Set<string>;
   /** Build dist/ when it is missing (the bundle section needs it). */
   build: boolean;
+  /** Save a main-thread CPU profile of each product upload configuration (bench/out/*.cpuprofile). */
+  profile: boolean;
 }
 
 /** "256MiB", "1GiB", "4GiB", "32MiB", "1.5GiB", "1048576" → bytes. */
@@ -51,6 +53,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   let build = true;
   let memorySizes: number[] | undefined;
   let reps: number | undefined;
+  let profile = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
@@ -85,6 +88,9 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--reps':
         reps = Number(value());
         break;
+      case '--profile':
+        profile = true;
+        break;
       case '--no-build':
         build = false;
         break;
@@ -106,6 +112,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     sliceSize,
     only,
     build,
+    profile,
     memorySizes: memorySizes ?? (quick ? [size] : [256 * MiB, GiB, 4 * GiB]),
     hashReps: reps ?? (quick ? 1 : 3),
     uploadReps: reps ?? (quick ? 1 : 2),
@@ -121,5 +128,6 @@ export const USAGE = `npm run bench -- [options]
   --memory-sizes a,b,c   sizes for the memory section (default 256MiB,1GiB,4GiB; quick: --size)
   --reps N               repetitions per measurement (default 3 for hash, 2 for upload; quick 1)
   --only hash,upload,memory,resume,bundle
+  --profile              save main-thread CPU profiles of the product's uploads to bench/out/
   --no-build             do not run npm run build when dist/ is missing
 `;

@@ -135,6 +135,7 @@ export function renderReport(r: BenchResults): string {
   if (r.hash || runs.length) {
     out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');
     const rows: string[][] = [];
+    if (r.hash) rows.push(['idle page (control: the machine, no work)', f0(r.hash.idleGaps.maxGapMs), String(r.hash.idleGaps.gapsOver50), f0(r.hash.idleGaps.maxFrameGapMs)]);
     if (r.hash) rows.push(['hash section (product hasher)', f0(r.hash.gaps.maxGapMs), String(r.hash.gaps.gapsOver50), f0(r.hash.gaps.maxFrameGapMs)]);
     if (runs.length) {
       rows.push(['element, hashing phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.hash.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.hash.gapsOver50, 0)), '']);

@@ -21,7 +21,7 @@ export interface ProductRun {
   firstSliceAt?: number;
   /** vod-upload-success. */
   doneAt?: number;
-  /** hashedBytes at the first snapshot: the full size when the hash was not redone (resume). */
+  /** hashedBytes at the first snapshot past 'queued': the full size when the sha was kept (resume). */
   firstHashedBytes?: number;
   firstUploadedBytes?: number;
   sawHashing: boolean;
@@ -54,8 +54,11 @@ function observe(): void {
   if (!last || last.status !== upload.status || last.hashedBytes !== upload.hashedBytes || last.uploadedBytes !== upload.uploadedBytes) {
     run.timeline.push({ t, status: upload.status, hashedBytes: upload.hashedBytes, uploadedBytes: upload.uploadedBytes });
   }
-  run.firstHashedBytes ??= upload.hashedBytes;
-  run.firstUploadedBytes ??= upload.uploadedBytes;
+  // A just-added upload is 'queued' with 0 bytes until its stored session is read: not yet telling.
+  if (upload.status !== 'queued') {
+    run.firstHashedBytes ??= upload.hashedBytes;
+    run.firstUploadedBytes ??= upload.uploadedBytes;
+  }
   if (upload.status === 'hashing') run.sawHashing = true;
   const hashed = upload.hashedBytes >= upload.size && upload.status !== 'hashing' && upload.status !== 'queued';
   if (hashed) run.hashedAt ??= t;

@@ -24,6 +24,8 @@ export interface HashSectionResult {
   legacyBytes: number;
   /** Main-thread gaps during the product's hash (worst repetition). */
   gaps: GapResult;
+  /** The same probe on the idle page for a while: what the machine alone does (a busy CPU shows here). */
+  idleGaps: GapResult;
   shaOk: boolean;
 }
 
@@ -57,6 +59,9 @@ export async function runHashSection(
     await page.waitForFunction('window.__benchHash !== undefined');
     await page.locator('#file').setInputFiles(file.path);
     await page.evaluate(() => window.__benchHash.warmUp());
+    await startGaps(page);
+    await page.waitForTimeout(options.quick ? 1000 : 3000);
+    const idleGaps = await stopGaps(page);
 
     const legacyBytes = Math.min(file.size, options.quick ? 16 * MiB : 64 * MiB);
     const kernelRounds = Math.max(2, Math.round((options.quick ? 256 : 1024) * MiB / KERNEL_BUFFER));
@@ -121,6 +126,7 @@ export async function runHashSection(
       opensslSha1: native.openssl.length ? figure(native.openssl) : undefined,
       legacyBytes,
       gaps,
+      idleGaps,
       shaOk,
     };
   } finally {

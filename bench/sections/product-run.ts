@@ -4,6 +4,7 @@
 import type { Page } from '@playwright/test';
 import type { ProductRun } from '../pages/product-page.js';
 import { gapsBetween, HeapSampler, startGaps, stopGaps, type BrowserHarness, type GapResult, type HeapResult } from '../lib/browser.js';
+import { MainThreadProfiler, type ProfileSummary } from '../lib/profile.js';
 import type { BenchServer } from '../lib/server.js';
 
 export interface ProductUploadResult {
@@ -15,6 +16,8 @@ export interface ProductUploadResult {
   uploadMs: number;
   gaps: { hash: { maxGapMs: number; gapsOver50: number }; upload: { maxGapMs: number; gapsOver50: number }; all: GapResult };
   heap?: HeapResult;
+  /** With --profile: the main thread's CPU profile of this run. */
+  profile?: ProfileSummary;
   /** The server completed the file with the sha Node computed. */
   shaOk: boolean;
   bytesReceived: number;
@@ -62,17 +65,19 @@ export async function runProductUpload(
   harness: BrowserHarness,
   server: BenchServer,
   file: { path: string; size: number; sha: string },
-  options: { concurrency: number; heap: boolean },
+  options: { concurrency: number; heap: boolean; profile?: string },
 ): Promise<ProductUploadResult> {
   const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench'));
   const sampler = options.heap ? await HeapSampler.attach(page) : undefined;
   try {
     await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
     await sampler?.start();
+    const profiler = options.profile ? await MainThreadProfiler.start(page) : undefined;
     await startGaps(page);
     await fileInput(page).setInputFiles(file.path);
     const run = await waitForProduct(page, file.size);
     const all = await stopGaps(page);
+    const profile = await profiler?.stop(options.profile!);
     const heap = await sampler?.stop();
     if (run.addedAt === undefined || run.hashedAt === undefined || run.doneAt === undefined) {
       throw new Error(`the product's timeline is incomplete: ${JSON.stringify(run.timeline.slice(-3))}`);
@@ -84,6 +89,7 @@ export async function runProductUpload(
       uploadMs: run.doneAt - run.hashedAt,
       gaps: { hash: gapsBetween(all, run.addedAt, run.hashedAt), upload: gapsBetween(all, run.hashedAt, run.doneAt + 1), all },
       heap,
+      profile,
       shaOk: server.server.stats.completedFiles.some((f) => f.sha === file.sha && f.size === file.size),
       bytesReceived: total.bytesReceived,
       bytesDuplicate: total.bytesDuplicate,

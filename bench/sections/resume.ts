@@ -18,7 +18,7 @@ export interface ResumeSectionResult {
   msToFirstNewSlice?: number;
   /** Choosing the file again → success. */
   msToDone?: number;
-  /** The first snapshot after the reload showed hashedBytes < size, or a hashing phase was seen. */
+  /** A hashing phase was seen after the reload (from byte 0 or from a checkpoint). */
   rehashed: boolean;
   /** hashedBytes / uploadedBytes the element showed first after the reload. */
   firstHashedBytes?: number;
@@ -54,7 +54,7 @@ export async function runResumeSection(
         bytesDuplicate: total.bytesDuplicate,
         msToFirstNewSlice: run.firstSliceAt !== undefined ? run.firstSliceAt - selectedAt : undefined,
         msToDone: run.doneAt !== undefined ? run.doneAt - selectedAt : undefined,
-        rehashed: run.sawHashing || (run.firstHashedBytes ?? 0) < file.size,
+        rehashed: run.sawHashing,
         firstHashedBytes: run.firstHashedBytes,
         firstUploadedBytes: run.firstUploadedBytes,
         completed: server.server.stats.completedFiles.some((f) => f.sha === file.sha),

@@ -30,7 +30,7 @@ export interface UploadSectionResult {
 export async function runUploadSection(
   harness: BrowserHarness,
   file: { path: string; size: number; sha: string },
-  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean },
+  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean; profile: boolean },
   log: (line: string) => void,
 ): Promise<UploadSectionResult> {
   const configs: Record<string, UploadConfigResult> = {};
@@ -71,6 +71,7 @@ export async function runUploadSection(
 
   for (const delayMs of DELAYS) {
     for (const kind of ['raw', 'sequential'] as const) {
+      if (options.quick && kind === 'raw' && delayMs > 0) continue; // one request: 50 ms tells nothing
       const runs: BaselineResult[] = [];
       // Sequential slices at 50 ms cost ~50 ms per slice: one run says enough about them.
       const reps = kind === 'sequential' && delayMs > 0 ? 1 : options.reps;
@@ -79,12 +80,17 @@ export async function runUploadSection(
       configs[key] = { speed: figure(runs.map((r) => mibps(r.bytes, r.ms))), runs };
       log(`  ${key}: ${configs[key].speed.value.toFixed(0)} MiB/s`);
     }
-    for (const concurrency of CONCURRENCIES) {
+    // The CI smoke run keeps to the default concurrency: every code path, a third of the time.
+    for (const concurrency of options.quick ? [3] : CONCURRENCIES) {
       const runs: ProductUploadResult[] = [];
       for (let rep = 0; rep < options.reps; rep++) {
         runs.push(
           await withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, (server) =>
-            runProductUpload(harness, server, file, { concurrency, heap: false }),
+            runProductUpload(harness, server, file, {
+              concurrency,
+              heap: false,
+              profile: options.profile && rep === 0 ? `product-c${concurrency}-d${delayMs}` : undefined,
+            }),
           ),
         );
         if (!runs.at(-1)!.shaOk) {
@@ -102,6 +108,11 @@ export async function runUploadSection(
         `  ${key}: upload ${configs[key].speed.value.toFixed(0)} MiB/s, with hash ${configs[key].speedWithHash!.value.toFixed(0)} MiB/s, ` +
           `gaps hash ${runs[0]!.gaps.hash.maxGapMs.toFixed(0)} / upload ${runs[0]!.gaps.upload.maxGapMs.toFixed(0)} ms`,
       );
+      const profile = runs[0]!.profile;
+      if (profile) {
+        log(`    main thread profile ${profile.file} (${profile.totalMs} ms), top self time:`);
+        for (const entry of profile.top) log(`      ${String(entry.selfMs).padStart(6)} ms  ${entry.name}`);
+      }
     }
   }
   return { fileBytes: file.size, sliceSize, configs, shaOk };
