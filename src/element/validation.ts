@@ -97,12 +97,15 @@ export function rejectionMessage(
   lang: string,
 ): string {
   const { file } = rejection;
-  const params = {
-    name: file.name,
-    size: formatBytes(file.size, lang),
-    max: rejection.reason === 'too-large' ? formatBytes(rules.maxSize, lang) : rules.maxFiles,
-    accept: rules.accept,
-  };
+  let size = formatBytes(file.size, lang);
+  let max: string | number = rejection.reason === 'too-large' ? formatBytes(rules.maxSize, lang) : rules.maxFiles;
+  // Just over the limit, both round to the same "195 KB": say the exact byte counts instead.
+  if (rejection.reason === 'too-large' && size === max) {
+    const exact = new Intl.NumberFormat(lang);
+    size = `${exact.format(file.size)} B`;
+    max = `${exact.format(rules.maxSize)} B`;
+  }
+  const params = { name: file.name, size, max, accept: rules.accept };
   const templates: Record<RejectReason, string> = {
     'too-large': strings.rejectTooLarge,
     'wrong-type': strings.rejectWrongType,
