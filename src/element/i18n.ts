@@ -27,6 +27,12 @@ export interface VodUploaderStrings {
   cancel: string;
   retry: string;
   remove: string;
+  /** Visible button texts; the accessible names above add the file name. */
+  pauseText: string;
+  resumeText: string;
+  cancelText: string;
+  retryText: string;
+  removeText: string;
   dismiss: string;
   openLink: string;
   instant: string;
@@ -37,6 +43,7 @@ export interface VodUploaderStrings {
   errorFile: string;
   errorLocked: string;
   errorServer: string;
+  errorTemporary: string;
   errorExists: string;
   errorOther: string;
   rejectTooLarge: string;
@@ -88,6 +95,11 @@ const en: VodUploaderStrings = {
   cancel: 'Cancel {name}',
   retry: 'Retry {name}',
   remove: 'Remove {name} from the list',
+  pauseText: 'Pause',
+  resumeText: 'Resume',
+  cancelText: 'Cancel',
+  retryText: 'Retry',
+  removeText: 'Remove',
   dismiss: 'Dismiss',
   openLink: 'Open the uploaded video',
   instant: 'Instant upload: the server already had this file',
@@ -98,6 +110,7 @@ const en: VodUploaderStrings = {
   errorFile: 'The file could not be read; it may have been moved or changed.',
   errorLocked: 'This file is being uploaded in another tab.',
   errorServer: 'The upload server refused the file: {message}',
+  errorTemporary: 'The upload server is having trouble. Try again in a moment.',
   errorExists: 'A file with this name already exists on the server.',
   errorOther: 'The upload failed: {message}',
   rejectTooLarge: '“{name}” is {size}; the limit is {max}.',
@@ -149,6 +162,11 @@ const zhCN: VodUploaderStrings = {
   cancel: '取消 {name}',
   retry: '重试 {name}',
   remove: '从列表中移除 {name}',
+  pauseText: '暂停',
+  resumeText: '继续',
+  cancelText: '取消',
+  retryText: '重试',
+  removeText: '移除',
   dismiss: '关闭',
   openLink: '打开已上传的视频',
   instant: '秒传：服务器上已有此文件',
@@ -159,6 +177,7 @@ const zhCN: VodUploaderStrings = {
   errorFile: '无法读取文件，文件可能已被移动或修改。',
   errorLocked: '此文件正在另一个标签页中上传。',
   errorServer: '上传服务器拒绝了该文件：{message}',
+  errorTemporary: '上传服务器暂时出现问题，请稍后重试。',
   errorExists: '服务器上已存在同名文件。',
   errorOther: '上传失败：{message}',
   rejectTooLarge: '“{name}”大小为 {size}，超过上限 {max}。',

@@ -52,6 +52,8 @@ export function describeError(error: UploadErrorInfo, s: VodUploaderStrings): st
   let text: string;
   if (EXISTS_CODES.has(error.code)) text = s.errorExists;
   else if (byKind[error.kind]) text = byKind[error.kind]!;
+  // Transient trouble that outlasted the automatic retries: the server's words would only confuse.
+  else if (error.retryable && ['server', 'http', 'bad-response'].includes(error.kind)) text = s.errorTemporary;
   else if (error.kind === 'server') text = format(s.errorServer, { message: error.message });
   else text = format(s.errorOther, { message: error.message });
   return `${text} (${format(s.errorCode, { code: error.code })})`;
@@ -90,8 +92,16 @@ function progressBar(label: string, done: number, total: number, ctx: RowContext
 }
 
 function button(action: RowAction, label: string, u: UploadSnapshot, ctx: RowContext): TemplateResult {
-  return html`<button part="button" type="button" data-action=${action} ?disabled=${ctx.disabled} @click=${() => ctx.act(action, u.id)}>
-    ${format(label, { name: u.name })}
+  // Short visible text; the accessible name adds the file, so a screen reader's button list is clear.
+  return html`<button
+    part="button"
+    type="button"
+    data-action=${action}
+    aria-label=${format(label, { name: u.name })}
+    ?disabled=${ctx.disabled}
+    @click=${() => ctx.act(action, u.id)}
+  >
+    ${ctx.strings[`${action}Text`]}
   </button>`;
 }
 

@@ -1,27 +1,8 @@
 // <vod-uploader> end to end: a user chooses, drops or pastes a video; it is hashed, sent in slices
 // to the real protocol server on another origin (CORS), and the server holds it with the right sha.
-import { createHash, randomBytes } from 'node:crypto';
-import type { Page } from '@playwright/test';
-import { expect, test, uniqueName, type TestServer } from './helpers/server.js';
-
-function pageUrl(server: TestServer, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({
-    endpoint: server.endpoint,
-    signatureUrl: server.signatureUrl,
-    appid: server.appid,
-    bucket: server.bucket,
-    ...extra,
-  });
-  return `/test/e2e/pages/element.html?${q}`;
-}
-
-async function events(page: Page): Promise<Array<{ type: string; status?: string; uploadedBytes?: number; instant?: boolean; resourcePath?: string }>> {
-  return page.evaluate(() => window.vodEvents);
-}
-
-function sha1(bytes: Buffer): string {
-  return createHash('sha1').update(bytes).digest('hex');
-}
+import { randomBytes } from 'node:crypto';
+import { expect, test, uniqueName } from './helpers/server.js';
+import { elementPageUrl as pageUrl, recordedEvents as events, sha1 } from './helpers/element-page.js';
 
 test('a chosen video is uploaded: progress then success, the server has it with the right sha', async ({ page, server }) => {
   const name = uniqueName('chosen');

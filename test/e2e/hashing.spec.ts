@@ -11,9 +11,22 @@ import { makeTestFile, type TestFile } from './helpers/files.js';
 const MiB = 1024 * 1024;
 const EMPTY_SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
 
+/**
+ * Opens the page and runs one tiny job so the worker and its imports are loaded. Vite's dependency
+ * optimizer may reload a page once when it first meets a dependency (here hash-wasm inside the
+ * worker); such a reload is retried rather than failing the test.
+ */
 async function openPage(page: Page, files: string[], query = ''): Promise<void> {
-  await page.goto(`/test/e2e/pages/hashing.html${query}`);
-  await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.goto(`/test/e2e/pages/hashing.html${query}`);
+      await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+      await page.evaluate(() => window.hashing.bytesSha1([1]).catch(() => null)); // (fails under a strict CSP)
+      break;
+    } catch (error) {
+      if (attempt >= 3 || !/context was destroyed|navigat/i.test(String(error))) throw error;
+    }
+  }
   await page.locator('#files').setInputFiles(files);
 }
 
@@ -50,13 +63,15 @@ test.describe('WorkerHasher', () => {
     const bytes = run.progress.map((p) => p.bytes);
     expect(bytes.at(-1)).toBe(f.size);
     expect([...bytes].sort((a, b) => a - b)).toEqual(bytes);
-    // Between the first and the final report, reports are at least ~PROGRESS_INTERVAL_MS apart
-    // (the worker throttles; 10 ms of slack for message delivery).
-    const gaps = times.slice(1, -1).map((t, i) => t - times[i]!);
-    for (const gap of gaps.slice(1)) expect(gap).toBeGreaterThanOrEqual(PROGRESS_INTERVAL_MS - 10);
-    // ... and frequent: "a few per second" (the bound is loose: other test runs share the 2 cores).
-    expect(Math.max(...gaps)).toBeLessThan(1000);
-    expect(run.progress.length).toBeGreaterThanOrEqual(Math.floor(run.ms / 1000) * 3);
+    // Throttled: the worker reports at most once per PROGRESS_INTERVAL_MS (+ the start and the end).
+    // Counted, not measured gap by gap: a busy main thread may receive two reports close together.
+    expect(run.progress.length).toBeLessThanOrEqual(Math.ceil(run.ms / PROGRESS_INTERVAL_MS) + 2);
+    expect(run.progress.length).toBeLessThan(f.size / BLOCK_SIZE); // fewer reports than blocks
+    const gaps = times.slice(1).map((t, i) => t - times[i]!);
+    // ... and as soon as a block completes after the interval: a gap is at most the interval plus
+    // about one block's time (x3 and +100 ms for jitter: other test runs share the 2 cores).
+    const blockMs = run.ms / (f.size / BLOCK_SIZE);
+    expect(Math.max(...gaps)).toBeLessThan(PROGRESS_INTERVAL_MS + 3 * blockMs + 100);
   });
 
   test('abort rejects at once and the worker stops reporting', async ({ page }) => {
@@ -103,7 +118,6 @@ test.describe('WorkerHasher', () => {
     flipByte(unsampled, Math.floor(a.size / 8)); // between the start range and the quarter range
 
     await openPage(page, [a.path, same.path, changed, unsampled]);
-    await page.evaluate(() => window.hashing.bytesSha1([1])); // start the worker: time the sample alone
     const first = await page.evaluate(() => window.hashing.sampleTimed(0));
     const samples = await page.evaluate(async () => [
       await window.hashing.sample(0),

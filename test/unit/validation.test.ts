@@ -100,6 +100,12 @@ describe('rejectionMessage', () => {
     expect(rejectionMessage(type, r, stringsFor('en'), 'en')).toContain('video/*');
   });
 
+  it('just over the limit, where both sizes round alike, gives exact byte counts', () => {
+    const r = rules({ maxSize: 100_000 });
+    const big = { file: file('big.mp4', 100_001), reason: 'too-large' as const };
+    expect(rejectionMessage(big, r, stringsFor('en'), 'en')).toBe('“big.mp4” is 100,001 B; the limit is 100,000 B.');
+  });
+
   it('uses i18n overrides', () => {
     const empty = { file: file('e.mp4', 0), reason: 'empty' as const };
     expect(rejectionMessage(empty, rules(), stringsFor('en', { rejectEmpty: 'Nothing in {name}' }), 'en')).toBe('Nothing in e.mp4');
