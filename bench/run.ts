@@ -31,6 +31,7 @@ async function main(options: BenchOptions): Promise<BenchResults> {
     env: { ...describeEnvironment(''), loadAverage: { start: loadavg() } },
     options: { ...options, only: options.only && [...options.only] },
     errors: [],
+    durations: {},
   };
   // Each section on its own: one that breaks is reported, and the others still run.
   const section = async (name: string, work: () => Promise<void>): Promise<void> => {
@@ -43,7 +44,8 @@ async function main(options: BenchOptions): Promise<BenchResults> {
       results.errors.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
       log(`  ! ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
-    log(`  (${name}: ${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    results.durations[name] = Math.round((performance.now() - t) / 100) / 10;
+    log(`  (${name}: ${results.durations[name]} s)`);
   };
 
   await section('bundle', async () => {
@@ -87,7 +89,8 @@ async function main(options: BenchOptions): Promise<BenchResults> {
     writeFileSync(options.json, JSON.stringify(results, null, 2));
     log(`wrote ${options.json}`);
   }
-  log(`bench took ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  results.durations.total = Math.round((performance.now() - started) / 100) / 10;
+  log(`bench took ${results.durations.total} s`);
   return results;
 }
 

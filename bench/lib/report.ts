@@ -20,6 +20,8 @@ export interface BenchResults {
   bundle?: BundleSectionResult;
   targets?: Target[];
   errors: string[];
+  /** Seconds each section took. */
+  durations: Record<string, number>;
 }
 
 export interface Target {
@@ -114,7 +116,7 @@ export function renderReport(r: BenchResults): string {
     out.push(table(['method', 'MiB/s', '× product', 'note'], [
       row('product: worker, hash-wasm, read-ahead', p),
       row('raw loop: read 8 MiB, then hash (bare worker)', h.rawLoop.value),
-      row('hash-wasm kernel on a 64 MiB buffer in memory', h.kernel.value, 'ceiling in the browser'),
+      row('hash-wasm kernel on a buffer in memory', h.kernel.value, 'ceiling in the browser'),
       row('crypto-js incremental', h.cryptoJs.value, `first ${formatSize(h.legacyBytes)}`),
       row('jsSHA incremental', h.jsSha.value, `first ${formatSize(h.legacyBytes)}`),
       row('sha1sum (native)', h.sha1sum?.value, 'file in page cache'),
@@ -166,5 +168,6 @@ export function renderReport(r: BenchResults): string {
   out.push('\n### Targets\n');
   for (const t of r.targets ?? []) out.push(`${t.pass === undefined ? 'INFO' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);
   for (const err of r.errors) out.push(`ERROR  ${err}`);
+  out.push(`\nSeconds per section: ${Object.entries(r.durations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return out.join('\n') + '\n';
 }
