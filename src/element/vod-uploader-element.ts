@@ -189,9 +189,14 @@ export class VodUploaderElement extends LitElement {
     return this.controller.uploads.slice();
   }
 
-  /** Validates and adds files; returns the snapshots of those that joined the list. */
-  async addFiles(files: Iterable<File> | ArrayLike<File>): Promise<UploadSnapshot[]> {
-    return this.addPicked(Array.from(files as ArrayLike<File>, (file) => ({ file })));
+  /**
+   * Validates and adds files; returns the snapshots of those that joined the list. An item may
+   * carry its FileSystemFileHandle (from showOpenFilePicker, say): then a reload can resume it
+   * without choosing the file again.
+   */
+  async addFiles(files: Iterable<File | PickedFile> | ArrayLike<File | PickedFile>): Promise<UploadSnapshot[]> {
+    const items = Array.from(files as ArrayLike<File | PickedFile>, (item) => (item instanceof Blob ? { file: item } : item));
+    return this.addPicked(items);
   }
   start(id?: string): void {
     this.controller.start(id);
