@@ -247,6 +247,10 @@ export async function startProtocolServer(options: StartOptions): Promise<Runnin
   const server = createServer((req, res) => handler.handle(req, res));
   // Uploads run long on slow links; Node's default request timeout (5 min) would cut big slices.
   server.requestTimeout = 0;
+  // ...but a connection that stays silent for 2 minutes is dead: closing it releases the slice it
+  // was writing (a copy of that slice waits for it). A long sha check that outlives this is harmless:
+  // the client re-sends the slice and gets the result.
+  server.timeout = 120_000;
   server.keepAliveTimeout = 10_000;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {

@@ -1,5 +1,6 @@
 // Slices: parallel and out of order, idempotent duplicates (counted), wrong offset and length,
 // -95, -94, sha mismatch (-4016, session reset), fields sent after the bytes, discard mode.
+import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { blobOf, randomFile, sha1, TestServer } from './helpers.js';
 
@@ -133,6 +134,46 @@ describe('slices', () => {
       headers: { Authorization: await s.sign(), 'Content-Type': 'multipart/form-data; boundary=xx' },
     });
     expect((await broken.json()) as object).toMatchObject({ code: -2, message: expect.stringMatching(/closing boundary/) });
+  });
+});
+
+describe('one writer per slice', () => {
+  it('a copy of a slice waits while another request is still writing it, then goes on when that one dies', async () => {
+    const file = randomFile(SLICE + 100);
+    const session = await open('writer/a.bin', file);
+    const boundary = 'stalled-boundary';
+    const head = Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="op"\r\n\r\nupload_slice\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="session"\r\n\r\n${session}\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="offset"\r\n\r\n0\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="filecontent"; filename="blob"\r\n\r\n`,
+    );
+    const tail = Buffer.from(`\r\n--${boundary}--\r\n`);
+    const { hostname, port } = new URL(s.server.url);
+    const stalled = httpRequest({
+      hostname,
+      port,
+      method: 'POST',
+      path: new URL(s.fileUrl('writer/a.bin')).pathname,
+      headers: {
+        'Content-Type': `multipart/form-data; boundary=${boundary}`,
+        'Content-Length': head.length + SLICE + tail.length,
+        Authorization: await s.sign(),
+      },
+    });
+    stalled.on('error', () => undefined);
+    // Other bytes than the file's, and only half of them: this writer never finishes on its own.
+    stalled.write(Buffer.concat([head, randomFile(SLICE / 2 + 0.5)]));
+    await new Promise((r) => setTimeout(r, 200));
+    let settled = false;
+    const copy = s.slice('writer/a.bin', session, 0, file.subarray(0, SLICE)).finally(() => (settled = true));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(settled).toBe(false);
+    stalled.destroy();
+    expect((await copy).code).toBe(0);
+    const last = await s.slice('writer/a.bin', session, SLICE, file.subarray(SLICE));
+    expect(last.data.access_url).toBeDefined();
+    expect(sha1(await download(last.data.access_url))).toBe(sha1(file));
   });
 });
 
