@@ -1,6 +1,6 @@
 // A restart keeps what it must: the generated keys (signatures stay valid), unfinished sessions with
 // the slices received, and finished files (GET and instant upload).
-import { existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { randomFile, sha1, tempDir, TestServer } from './helpers.js';
@@ -37,6 +37,35 @@ it('resumes a session after a restart on the same data dir', async () => {
     // Session metadata is written atomically: no temp files left behind, the part file is gone.
     expect(readdirSync(join(dataDir, 'sessions')).filter((f) => f.endsWith('.tmp'))).toEqual([]);
     expect(existsSync(join(dataDir, 'sessions', `${session}.part`))).toBe(false);
+  } finally {
+    await b.close();
+  }
+});
+
+it('runs the sha check on resume when every slice arrived but the server stopped before checking', async () => {
+  const dataDir = tempDir();
+  const file = randomFile(2500);
+  const a = await TestServer.start({ dataDir, sliceSize: 1000 });
+  const created = await a.create('r/crash.mp4', { filesize: file.length, sha: sha1(file) });
+  const session = String(created.data.session);
+  await a.slice('r/crash.mp4', session, 0, file.subarray(0, 1000));
+  await a.slice('r/crash.mp4', session, 1000, file.subarray(1000, 2000));
+  await a.close(false);
+  // What a crash right after the last slice's write and save would leave: all bytes, all marked.
+  const metaFile = join(dataDir, 'sessions', `${session}.json`);
+  const meta = JSON.parse(readFileSync(metaFile, 'utf8')) as { received: Array<[number, number]> };
+  meta.received = [[0, 3]];
+  writeFileSync(metaFile, JSON.stringify(meta));
+  const part = openSync(join(dataDir, 'sessions', `${session}.part`), 'r+');
+  writeSync(part, file.subarray(2000), 0, 500, 2000);
+  closeSync(part);
+
+  const b = await TestServer.start({ dataDir, sliceSize: 1000 });
+  try {
+    const resumed = await b.create('r/crash.mp4', { filesize: file.length, sha: sha1(file), session });
+    expect(resumed).toMatchObject({ code: 0, data: { resource_path: '/r/crash.mp4' } });
+    const got = Buffer.from(await (await fetch(String(resumed.data.access_url))).arrayBuffer());
+    expect(sha1(got)).toBe(sha1(file));
   } finally {
     await b.close();
   }
