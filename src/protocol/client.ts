@@ -189,11 +189,12 @@ export function createProtocolClient(options: ProtocolClientOptions = {}): Proto
       const url = buildFileUrl(endpoint, req.target, req.name);
       const form = new FormData();
       form.append('op', 'upload_slice');
-      // The Blob goes in as is: fetch streams it from disk; reading it here would copy the slice.
-      form.append('filecontent', req.body, req.name);
       form.append('session', req.session);
       form.append('offset', String(req.offset));
       if (req.sha) form.append('sha', req.sha);
+      // The Blob goes in as is (fetch streams it from disk; reading it here would copy the slice), and
+      // last: a server that has already read session and offset can write the bytes as they arrive.
+      form.append('filecontent', req.body, req.name);
 
       const limit = sliceTimeoutMs(req.body.size, sliceFloorMs, minRate);
       const { status, data } = await send(url, form, req.signature, limit, req.signal);
