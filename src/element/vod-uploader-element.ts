@@ -12,9 +12,9 @@ import type { PickedFile } from './drop.js';
 import { DropTargetController } from './drop-target.js';
 import { fireVodEvent, type RejectReason } from './events.js';
 import { updateFormState } from './form-state.js';
-import { format, formatBytes, stringsFor, type VodUploaderStrings } from './i18n.js';
-import { paintPoster, posterFor } from './poster.js';
-import { renderRestorable } from './render-restorable.js';
+import { stringsFor, type VodUploaderStrings } from './i18n.js';
+import { PosterController } from './poster-controller.js';
+import { renderDropzone, renderNotices, renderRestorable, type Notice } from './render-panels.js';
 import { describeError, renderRow, type RowAction } from './render-row.js';
 import { uploaderStyles } from './styles.js';
 import { fileIdentity, rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
@@ -132,14 +132,13 @@ export class VodUploaderElement extends LitElement {
   declare sliceSha: boolean;
   declare metadata: ((file: File) => Metadata | Promise<Metadata> | undefined) | undefined;
   declare i18n: Partial<VodUploaderStrings> | undefined;
-  declare private notices: Array<{ id: number; text: string }>;
+  declare private notices: Notice[];
   declare private formDisabled: boolean;
 
   private readonly internals: ElementInternals;
   private readonly controller: UploadController;
   private readonly dropTarget: DropTargetController;
-  private readonly durations = new Map<string, number>();
-  private readonly painted = new WeakSet<HTMLCanvasElement>();
+  private readonly posters: PosterController;
   private noticeCounter = 0;
   private tick?: ReturnType<typeof setTimeout>;
 
@@ -177,6 +176,7 @@ export class VodUploaderElement extends LitElement {
       describeError: (error) => describeError(error, this.strings),
       onUploadsChanged: () => this.syncForm(),
     });
+    this.posters = new PosterController(this, (id) => this.controller.files.get(id));
     this.dropTarget = new DropTargetController(this, {
       accept: () => this.accept,
       disabled: () => this.isDisabled,
@@ -369,20 +369,6 @@ export class VodUploaderElement extends LitElement {
   }
 
   protected override updated(): void {
-    for (const canvas of this.renderRoot.querySelectorAll<HTMLCanvasElement>('canvas[part=poster]')) {
-      if (this.painted.has(canvas)) continue;
-      this.painted.add(canvas);
-      const id = canvas.closest('[data-id]')?.getAttribute('data-id') ?? '';
-      const file = this.controller.files.get(id);
-      if (!file) continue;
-      void posterFor(file).then((info) => {
-        if (info.frame && canvas.isConnected) paintPoster(canvas, info.frame);
-        if (info.duration !== undefined && !this.durations.has(id)) {
-          this.durations.set(id, info.duration);
-          this.requestUpdate();
-        }
-      });
-    }
     // "Retrying in N s" counts down on its own.
     if (!this.tick && this.controller.uploads.some((u) => u.status === 'retrying')) {
       this.tick = setTimeout(() => {
@@ -398,34 +384,9 @@ export class VodUploaderElement extends LitElement {
     const disabled = this.isDisabled;
     const now = Date.now();
     const drag = this.dropTarget.state;
-    const dropLabel = drag === 'reject' ? s.dragReject : drag === 'accept' ? s.dragAccept : s.dropzoneTitle;
     return html`<div part="base" class="drag-${drag} ${disabled ? 'disabled' : ''}" lang=${lang}>
-      <label part="dropzone" for="input">
-        <span class="title">${dropLabel}</span>
-        <span class="hint">${disabled ? s.disabled : s.dropzoneHint}</span>
-        ${this.maxSize > 0 ? html`<span class="hint">${format(s.dropzoneLimit, { size: formatBytes(this.maxSize, lang) })}</span>` : nothing}
-        <input
-          id="input"
-          part="input"
-          type="file"
-          accept=${this.accept}
-          ?multiple=${this.multiple}
-          ?disabled=${disabled}
-          @change=${this.onInputChange}
-        />
-      </label>
-      ${this.notices.length > 0
-        ? html`<ul class="notices">
-            ${this.notices.map(
-              (n) => html`<li class="notice">
-                <span>${n.text}</span>
-                <button part="button" type="button" @click=${() => (this.notices = this.notices.filter((x) => x.id !== n.id))}>
-                  ${s.dismiss}
-                </button>
-              </li>`,
-            )}
-          </ul>`
-        : nothing}
+      ${renderDropzone({ strings: s, lang, disabled, drag, accept: this.accept, multiple: this.multiple, maxSize: this.maxSize, onChange: (e) => this.onInputChange(e) })}
+      ${renderNotices(this.notices, s.dismiss, (id) => (this.notices = this.notices.filter((n) => n.id !== id)))}
       ${renderRestorable(this.controller.restorable, {
         strings: s,
         lang,
@@ -439,7 +400,7 @@ export class VodUploaderElement extends LitElement {
               this.controller.uploads,
               (u) => u.id,
               (u) =>
-                renderRow(u, { strings: s, lang, disabled, now, duration: this.durations.get(u.id), act: (a, id) => this.onRowAction(a, id) }),
+                renderRow(u, { strings: s, lang, disabled, now, duration: this.posters.duration(u.id), act: (a, id) => this.onRowAction(a, id) }),
             )}
           </ul>`
         : nothing}

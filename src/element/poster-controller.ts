@@ -1,0 +1,42 @@
+// After each render, paints poster frames into new rows' canvases and remembers each video's
+// duration, so the element itself never waits on video decoding.
+
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { paintPoster, posterFor } from './poster.js';
+
+export class PosterController implements ReactiveController {
+  private readonly durations = new Map<string, number>();
+  private readonly painted = new WeakSet<HTMLCanvasElement>();
+
+  constructor(
+    private readonly host: ReactiveControllerHost & HTMLElement,
+    /** The File behind an upload id (undefined for rows restored without one). */
+    private readonly fileOf: (id: string) => File | undefined,
+  ) {
+    host.addController(this);
+  }
+
+  /** Seconds, once the video's metadata was read. */
+  duration(id: string): number | undefined {
+    return this.durations.get(id);
+  }
+
+  hostUpdated(): void {
+    const root = this.host.shadowRoot;
+    if (!root) return;
+    for (const canvas of root.querySelectorAll<HTMLCanvasElement>('canvas[part=poster]')) {
+      if (this.painted.has(canvas)) continue;
+      this.painted.add(canvas);
+      const id = canvas.closest('[data-id]')?.getAttribute('data-id') ?? '';
+      const file = this.fileOf(id);
+      if (!file) continue;
+      void posterFor(file).then((info) => {
+        if (info.frame && canvas.isConnected) paintPoster(canvas, info.frame);
+        if (info.duration !== undefined && !this.durations.has(id)) {
+          this.durations.set(id, info.duration);
+          this.host.requestUpdate();
+        }
+      });
+    }
+  }
+}
