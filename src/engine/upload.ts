@@ -257,9 +257,23 @@ export class Upload extends UploadState {
         return;
       case ErrorAction.Retry:
         if (!this.host.deps.online.isOnline()) throw new OfflinePause();
+        if (err.kind === ErrorKind.Network) await this.assertReadable();
         return this.backoff(err, signal);
       default:
         throw err;
+    }
+  }
+
+  /**
+   * Chromium fails a fetch whose Blob body can no longer be read (file deleted or rewritten on disk)
+   * as a plain network error: read one byte to tell that apart, so it stops as a file error at once
+   * instead of retrying for minutes and then blaming the connection.
+   */
+  private async assertReadable(): Promise<void> {
+    try {
+      await this.file.slice(0, 1).arrayBuffer();
+    } catch (e) {
+      throw toUploadError(e);
     }
   }
 
