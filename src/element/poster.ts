@@ -43,9 +43,15 @@ async function extract(file: File): Promise<PosterInfo> {
     await once(video, 'loadedmetadata', 8000);
     const duration = Number.isFinite(video.duration) ? video.duration : undefined;
     let frame: ImageBitmap | undefined;
-    if (video.videoWidth > 0 && duration !== undefined) {
-      video.currentTime = Math.min(duration * 0.1, 5);
-      await once(video, 'seeked', 8000);
+    if (video.videoWidth > 0) {
+      // A tenth in (past black intro frames); recorded WebM often has no duration: its first frame then.
+      const at = duration !== undefined ? Math.min(duration * 0.1, 5) : 0;
+      if (at > 0) {
+        video.currentTime = at;
+        await once(video, 'seeked', 8000);
+      } else if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
+        await once(video, 'loadeddata', 8000);
+      }
       frame = await createImageBitmap(video, { resizeWidth: 192, resizeQuality: 'medium' });
     }
     return { duration, frame };
