@@ -34,6 +34,7 @@ function nameProblem(name: string): string | undefined {
 /**
  * Uploads videos with the upload_slice protocol: SHA-1 in a worker, parallel slices, resume after reload.
  *
+ * @tagname vod-uploader
  * @summary A video uploader for Tencent-style `files/v1` endpoints.
  *
  * @fires vod-upload-add - A file joined the list. detail: `{upload}`
@@ -108,8 +109,6 @@ export class VodUploaderElement extends LitElement {
     metadata: { attribute: false },
     /** Overrides of any built-in string. */
     i18n: { attribute: false },
-    notices: { state: true },
-    formDisabled: { state: true },
   };
 
   declare endpoint: string;
@@ -132,14 +131,23 @@ export class VodUploaderElement extends LitElement {
   declare sliceSha: boolean;
   declare metadata: ((file: File) => Metadata | Promise<Metadata> | undefined) | undefined;
   declare i18n: Partial<VodUploaderStrings> | undefined;
-  declare private notices: Notice[];
-  declare private formDisabled: boolean;
 
   private readonly internals: ElementInternals;
   private readonly controller: UploadController;
   private readonly dropTarget: DropTargetController;
   private readonly posters: PosterController;
   private noticeCounter = 0;
+  // Internal view state, kept out of `static properties` so the manifest lists only the public API;
+  // setters request the re-render themselves.
+  #notices: Notice[] = [];
+  #formDisabled = false;
+  private get notices(): Notice[] {
+    return this.#notices;
+  }
+  private set notices(list: Notice[]) {
+    this.#notices = list;
+    this.requestUpdate();
+  }
   private tick?: ReturnType<typeof setTimeout>;
 
   constructor() {
@@ -161,8 +169,6 @@ export class VodUploaderElement extends LitElement {
     this.bizAttr = '';
     this.magicContext = '';
     this.sliceSha = false;
-    this.notices = [];
-    this.formDisabled = false;
     this.internals = this.attachInternals();
     this.controller = new UploadController(this, {
       dependencies: () =>
@@ -240,7 +246,8 @@ export class VodUploaderElement extends LitElement {
     this.clear();
   }
   formDisabledCallback(disabled: boolean): void {
-    this.formDisabled = disabled;
+    this.#formDisabled = disabled;
+    this.requestUpdate();
   }
 
   private get strings(): VodUploaderStrings {
@@ -250,7 +257,7 @@ export class VodUploaderElement extends LitElement {
     return this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
   }
   private get isDisabled(): boolean {
-    return this.disabled || this.formDisabled;
+    return this.disabled || this.#formDisabled;
   }
   private get input(): HTMLInputElement | null {
     return this.renderRoot.querySelector('input[type=file]');
