@@ -8,9 +8,15 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /**
- * Block size and read-ahead, chosen by measurement (test/e2e/hashing.spec.ts, "speed", Chromium 156,
- * 2 cores, a 768 MiB file from setInputFiles; see BLOCK_SIZE_MEASUREMENTS below). Reading the next
- * blocks while the current one is hashed hides the file read behind the WASM kernel.
+ * Block size and read-ahead, chosen by measurement: `VOD_HASH_BENCH=1 npx playwright test
+ * test/e2e/hashing.spec.ts -g speed` (Chromium 156, 2 cores, a 512 MiB file via setInputFiles, from
+ * the page cache, 3 interleaved rounds). The machine was shared with other test runs (load average
+ * 13-23 on 2 cores), so absolute figures are ~5x below a quiet machine and noisy (±30 %); medians,
+ * MiB/s: in-memory kernel 85; read-then-hash (4 MiB, no read-ahead) 72; 1 MiB/ra 2: 99;
+ * 2 MiB/ra 2: 106; 4 MiB/ra 1: 82; 4 MiB/ra 2: 74; 4 MiB/ra 3: 128 (best, and steadiest);
+ * 8 MiB/ra 2: 98. Reading the next blocks while one is hashed hides the read (IPC to the browser
+ * process) behind the WASM kernel. Memory held: (READ_AHEAD + 1) x BLOCK_SIZE = 16 MiB at most.
+ * Progress comes per block, so on a disk slower than ~12 MiB/s it arrives less than 3 times a second.
  */
 export const BLOCK_SIZE = 4 * MiB;
 /** Blocks kept in flight (being read) while one block is hashed. */
