@@ -49,6 +49,6 @@ export default defineConfig({
     url: `http://127.0.0.1:${port}/`,
     reuseExistingServer: false,
     timeout: 60_000,
-    env: { VOD_MOUNT_SERVER: '0' },
+    env: { VOD_MOUNT_SERVER: '0', VOD_E2E_PORT: String(port) },
   },
 });
