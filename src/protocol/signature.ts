@@ -107,7 +107,9 @@ export function createSigner(options: SignerOptions): Signer {
       );
     }
     // The signer's clock may differ from this one: measure the lifetime from the signer's own `t`.
-    const skewMs = receivedAt - t * 1000;
+    // `t` is whole seconds, so the signing happened up to 1 s after it: counting from t + 1 never
+    // overestimates the lifetime (with t, a 3 s signature was renewed after the server expired it).
+    const skewMs = receivedAt - (t + 1) * 1000;
     const expiresAtMs = e * 1000 + skewMs;
     return { signature, expiresAtMs, renewAtMs: receivedAt + renewAt * (expiresAtMs - receivedAt) };
   }
