@@ -9,15 +9,18 @@ import { choose, openElementPage } from './helpers/element-page.js';
 
 async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
   const result = await new AxeBuilder({ page }).include('vod-uploader').analyze();
-  const summary = result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+  const summary = result.violations.map(
+    (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''} ${n.html}`).join(' | ')}`,
+  );
   expect(summary, `axe violations in the ${state} state`).toEqual([]);
 }
 
 test('axe-core reports no violations when idle, uploading, done and in error', async ({ page, server }) => {
+  test.setTimeout(120_000);
   const host = await openElementPage(page, server, { dir: 'a11y' });
   await expectNoAxeViolations(page, 'idle');
 
-  server.setFaults({ delayMs: 400 });
+  server.setFaults({ delayMs: 1500 });
   const name = uniqueName('a11y');
   const bytes = randomBytes(6 * server.sliceSize);
   await choose(page, [{ name, buffer: bytes }]);
