@@ -12,7 +12,7 @@ import type { PickedFile } from './drop.js';
 import { DropTargetController } from './drop-target.js';
 import { fireVodEvent, type RejectReason } from './events.js';
 import { updateFormState } from './form-state.js';
-import { stringsFor, type VodUploaderStrings } from './i18n.js';
+import { format, stringsFor, type VodUploaderStrings } from './i18n.js';
 import { PosterController } from './poster-controller.js';
 import { renderDropzone, renderNotices, renderRestorable, type Notice } from './render-panels.js';
 import { describeError, renderRow, type RowAction } from './render-row.js';
@@ -183,6 +183,11 @@ export class VodUploaderElement extends LitElement {
       onUploadsChanged: () => this.syncForm(),
     });
     this.posters = new PosterController(this, (id) => this.controller.files.get(id));
+    // A warning (e.g. storage refused: no resume after a reload) is shown, not only dispatched.
+    this.addEventListener('vod-upload-warning', (event) => {
+      const text = format(this.strings.warning, { message: event.detail.error.message });
+      this.notices = [...this.notices, { id: ++this.noticeCounter, text }];
+    });
     this.dropTarget = new DropTargetController(this, {
       accept: () => this.accept,
       disabled: () => this.isDisabled,
