@@ -1,0 +1,123 @@
+// Fault injection, the server session and slow answers: the server forgets the session (-94) or says
+// a slice has none (-95), and slices take longer than the client's request timeout. Real Chromium,
+// the real demo server on another origin; assertions on what the server saw.
+import type { Page } from '@playwright/test';
+import { makeTestFile, type TestFile } from './helpers/files.js';
+import { elementPage, expect, FaultServer, hashJobs, KiB, probeHashJobs, test } from './helpers/faults.js';
+
+const CONCURRENCY = 3;
+
+test.describe('session and timeout faults', () => {
+  test.describe.configure({ mode: 'parallel' });
+  const files: TestFile[] = [];
+  const servers: FaultServer[] = [];
+  const make = (size: number): TestFile => {
+    const f = makeTestFile(size);
+    files.push(f);
+    return f;
+  };
+  const serve = async (): Promise<FaultServer> => {
+    const s = await FaultServer.start({ sliceSize: 256 * KiB });
+    servers.push(s);
+    return s;
+  };
+  const open = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
+    await probeHashJobs(page);
+    await page.goto(elementPage(server, { dir }));
+    await page.evaluate(() => customElements.whenDefined('vod-uploader'));
+    await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
+    return `/${dir}/${file.path.split(/[\\/]/).pop()}`;
+  };
+  test.afterEach(async () => {
+    files.splice(0).forEach((f) => f.cleanup());
+    await Promise.all(servers.splice(0).map((s) => s.dispose()));
+  });
+
+  test('the server forgets the session mid-upload (-94): a new session from the stored sha, no re-hash, completes', async ({ page }) => {
+    const server = await serve();
+    server.setFaults({ delayMs: 150 });
+    const file = make(40 * server.sliceSize + 99);
+    const path = await open(page, server, 'forget', file);
+    await expect.poll(() => server.stats.paths[path]?.bytesReceived ?? 0).toBeGreaterThanOrEqual(8 * server.sliceSize);
+    expect(await hashJobs(page)).toBe(1);
+    const createsBefore = server.stats.paths[path]!.createRequests;
+
+    await server.forgetSessions();
+    const before = server.stats.paths[path]!.bytesReceived;
+    await expect(page.locator('vod-uploader [part=file]')).toHaveAttribute('data-status', 'done', { timeout: 40_000 });
+    const p = server.stats.paths[path]!;
+    expect(p.sha).toBe(file.sha1);
+    expect(server.stats.rejected['-94'] ?? 0).toBeGreaterThan(0);
+    expect(p.createRequests).toBeGreaterThan(createsBefore);
+    // The forgotten bytes went again into the new session (the server kept none of them).
+    expect(p.bytesReceived - p.bytesDuplicate).toBe(file.size + before);
+    // The sha came from the stored session: the worker hashed the file once, before the forgetting.
+    expect(await hashJobs(page)).toBe(1);
+  });
+
+  test('a slice answered "no session" (-95): the upload starts a session again from the stored sha, no re-hash, completes', async ({ page }) => {
+    const server = await serve();
+    server.setFaults({ delayMs: 150 });
+    const file = make(24 * server.sliceSize + 1);
+    const name = file.path.split(/[\\/]/).pop()!;
+    // The demo server answers -95 only to a slice without a session, which this client never sends:
+    // the sixth upload request of the file (a slice) gets that answer instead of reaching the server.
+    let posts = 0;
+    let answered95 = 0;
+    await page.route(`${server.endpoint}/**/${name}`, async (route) => {
+      if (route.request().method() !== 'POST' || ++posts !== 6) return route.continue();
+      answered95++;
+      await route.fulfill({
+        status: 200,
+        headers: { 'Access-Control-Allow-Origin': '*', 'Content-Type': 'application/json' },
+        body: JSON.stringify({ code: -95, message: 'ERROR_SESSION_MISSING: injected', data: {} }),
+      });
+    });
+    const path = await open(page, server, 'no-session', file);
+    await expect(page.locator('vod-uploader [part=file]')).toHaveAttribute('data-status', 'done', { timeout: 40_000 });
+    expect(answered95).toBe(1);
+    const p = server.stats.paths[path]!;
+    expect(p.sha).toBe(file.sha1);
+    expect(p.createRequests).toBeGreaterThanOrEqual(2);
+    expect(p.bytesReceived - p.bytesDuplicate).toBe(file.size);
+    expect(p.bytesDuplicate).toBeLessThanOrEqual(CONCURRENCY * server.sliceSize);
+    expect(await hashJobs(page)).toBe(1);
+  });
+
+  test('slices slower than the request timeout: timeouts are retried, concurrency drops to one, completes', async ({ page }) => {
+    const server = await serve();
+    const slice = server.sliceSize;
+    const file = make(30 * slice + 7);
+    const name = file.path.split(/[\\/]/).pop()!;
+    const path = `/slow/${name}`;
+    // The element has no timeout setting; the engine's protocol client has (timeoutMs), so this test
+    // drives the engine with the real browser adapters: a 1.5 s timeout against 2.5 s slices.
+    server.setFaults({ slowSliceMs: 2500 });
+    const q = new URLSearchParams({ endpoint: server.endpoint, signatureUrl: server.signatureUrl, appid: server.appid, bucket: server.bucket, dir: 'slow', timeoutMs: '1500', concurrency: String(CONCURRENCY) });
+    await page.goto(`/test/e2e/pages/faults-engine.html?${q}`);
+    await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
+    await page.locator('#files').setInputFiles(file.path);
+
+    const slices = (): typeof server.requests => server.requests.filter((r) => r.path === path && r.bodyBytes > slice / 2);
+    const timedOut = (): typeof server.requests => slices().filter((r) => r.end !== undefined && r.status === undefined);
+    // A first round of three, then at least one round alone, cut by the client's timeout.
+    await expect.poll(() => timedOut().length, { timeout: 30_000 }).toBeGreaterThanOrEqual(CONCURRENCY + 1);
+    server.setFaults({});
+    const firstTimeout = Math.min(...timedOut().map((r) => r.end!));
+    expect(server.maxOpen(path, 0, firstTimeout, slice / 2)).toBe(CONCURRENCY);
+
+    await expect.poll(() => page.evaluate(() => window.faultEngine.uploads()[0]?.status), { timeout: 40_000 }).toBe('done');
+    const lastTimeout = Math.max(...timedOut().map((r) => r.end!));
+    const after = slices().filter((r) => r.start > lastTimeout);
+    // After the timeouts the slices go one at a time (the limit steps up again only after 8 acks).
+    expect(after.length).toBeGreaterThanOrEqual(6);
+    expect(after.slice(0, 6).map((r) => r.openAtStart)).toEqual([1, 1, 1, 1, 1, 1]);
+    const retries = await page.evaluate(() => window.faultEngine.events.filter((e) => e.type === 'retry').map((e) => e.kind));
+    expect(retries).toContain('timeout');
+    const p = server.stats.paths[path]!;
+    expect(p.sha).toBe(file.sha1);
+    expect(p.bytesReceived - p.bytesDuplicate).toBe(file.size);
+    // Timed-out slices were stored: re-sending them is the price, at most the slices of each cut round.
+    expect(p.bytesDuplicate).toBeLessThanOrEqual(CONCURRENCY * slice * timedOut().length);
+  });
+});
