@@ -100,7 +100,7 @@ export class VodUploaderElement extends LitElement {
     /** Form field name: one entry per finished upload, the resource path. */
     name: { type: String },
     required: { type: Boolean },
-    lang: { type: String },
+    lang: { type: String, reflect: true },
     bizAttr: { type: String, attribute: 'biz-attr' },
     magicContext: { type: String, attribute: 'magic-context' },
     /** Send each slice's SHA-1 too. */

@@ -82,6 +82,11 @@ test('Simplified Chinese from the document language, and i18n overrides', async 
   await expect(row.locator('[part=status]')).toContainText('上传完成');
   await expect(row.getByRole('button', { name: `从列表中移除 ${name}` })).toBeVisible();
 
+  // The element's own `lang` property wins over the document's.
+  await host.evaluate((el: VodUploaderElement) => {
+    el.lang = 'en';
+  });
+  await expect(host.locator('[part=dropzone]')).toContainText('Drop videos here or choose files');
   await host.evaluate((el: VodUploaderElement) => {
     el.i18n = { dropzoneTitle: 'Déposez vos vidéos ici' };
   });

@@ -1,6 +1,7 @@
 // The element's pre-upload checks (src/element/validation.ts): what is refused, why, and in which words.
 import { describe, expect, it } from 'vitest';
-import { stringsFor } from '../../src/element/i18n.js';
+import { dragVerdict } from '../../src/element/drop.js';
+import { formatBytes, resolveLocale, stringsFor } from '../../src/element/i18n.js';
 import {
   fileIdentity,
   matchesAccept,
@@ -109,5 +110,37 @@ describe('rejectionMessage', () => {
   it('uses i18n overrides', () => {
     const empty = { file: file('e.mp4', 0), reason: 'empty' as const };
     expect(rejectionMessage(empty, rules(), stringsFor('en', { rejectEmpty: 'Nothing in {name}' }), 'en')).toBe('Nothing in e.mp4');
+  });
+});
+
+describe('dragVerdict (the drag highlight, where only MIME types are known)', () => {
+  const items = (...types: string[]): DataTransferItemList =>
+    types.map((type) => ({ kind: 'file', type })) as unknown as DataTransferItemList;
+
+  it('says "reject" only when every dragged file has a known type that accept refuses', () => {
+    expect(dragVerdict(items('image/png'), 'video/*')).toBe('reject');
+    expect(dragVerdict(items('image/png', 'video/mp4'), 'video/*')).toBe('accept');
+    expect(dragVerdict(items('video/quicktime'), 'video/*')).toBe('accept');
+  });
+
+  it('gives unknown types and extension rules the benefit of the doubt', () => {
+    expect(dragVerdict(items(''), 'video/*')).toBe('accept');
+    expect(dragVerdict(items('image/png'), 'video/*,.mkv')).toBe('accept');
+  });
+});
+
+describe('language and sizes', () => {
+  it('any zh tag reads Simplified Chinese, anything else English', () => {
+    expect(resolveLocale('zh')).toBe('zh-CN');
+    expect(resolveLocale('zh-Hans-CN')).toBe('zh-CN');
+    expect(resolveLocale('en-GB')).toBe('en');
+    expect(resolveLocale('')).toBe('en');
+  });
+
+  it('formats sizes in binary units with one decimal below 100', () => {
+    expect(formatBytes(0, 'en')).toBe('0 B');
+    expect(formatBytes(1536, 'en')).toBe('1.5 KB');
+    expect(formatBytes(20 * 1024 ** 3, 'en')).toBe('20 GB');
+    expect(formatBytes(150 * 1024 ** 2, 'en')).toBe('150 MB');
   });
 });
