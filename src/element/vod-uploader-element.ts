@@ -259,7 +259,8 @@ export class VodUploaderElement extends LitElement {
     return stringsFor(this.effectiveLang, this.i18n);
   }
   private get effectiveLang(): string {
-    return this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
+    // The property first: LitElement renders before it reflects the attribute.
+    return this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
   }
   private get isDisabled(): boolean {
     return this.disabled || this.#formDisabled;
