@@ -25,6 +25,10 @@ test('a chosen video is uploaded: progress then success, the server has it with 
   // Progress never goes backwards and ends at the whole file.
   const sent = list.filter((e) => e.type === 'vod-upload-progress').map((e) => e.uploadedBytes ?? 0);
   expect(sent).toEqual([...sent].sort((a, b) => a - b));
+  // Throttled: at most one progress event per 200 ms per file (bar the one flushed right before success).
+  const progressTimes = list.filter((e) => e.type === 'vod-upload-progress').map((e) => e.at);
+  const tooClose = progressTimes.filter((t, i) => i > 0 && t - progressTimes[i - 1]! < 190);
+  expect(tooClose.length).toBeLessThanOrEqual(1);
   const success = list.find((e) => e.type === 'vod-upload-success')!;
   expect(success.instant).toBe(false);
   expect(success.resourcePath).toBe(`/e2e/choose/${name}`);

@@ -13,6 +13,7 @@ export interface RecordedEvent {
   message?: string;
   instant?: boolean;
   resourcePath?: string;
+  at: number;
 }
 
 export function elementPageUrl(server: TestServer, extra: Record<string, string> = {}): string {

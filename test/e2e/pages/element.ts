@@ -14,6 +14,8 @@ interface RecordedEvent {
   message?: string;
   instant?: boolean;
   resourcePath?: string;
+  /** performance.now() at dispatch. */
+  at: number;
 }
 
 declare global {
@@ -51,6 +53,7 @@ for (const name of names) {
       message: detail.message as string | undefined,
       instant: result?.instant,
       resourcePath: result?.resourcePath,
+      at: performance.now(),
     });
   });
 }
