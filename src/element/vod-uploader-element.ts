@@ -295,8 +295,8 @@ export class VodUploaderElement extends LitElement {
     return {
       accept: this.accept,
       maxSize: this.maxSize,
-      // Without `multiple`, one file per pick: a drop of several keeps the first.
-      maxFiles: this.multiple ? this.maxFiles : inList.length + 1,
+      // Without `multiple`, one file per pick (a drop of several keeps the first), within max-files still.
+      maxFiles: this.multiple || (this.maxFiles > 0 && this.maxFiles <= inList.length) ? this.maxFiles : inList.length + 1,
       existingCount: inList.length,
       known,
       nameProblem,
