@@ -2,6 +2,7 @@
 // `accept`, too many, duplicate, or a name the server cannot store. Pure functions, tested in Node.
 
 import type { RejectReason } from './events.js';
+import { MAX_NAME_BYTES } from '../protocol/url.js';
 import { format, formatBytes, type VodUploaderStrings } from './i18n.js';
 
 export interface ValidationRules {
@@ -106,6 +107,11 @@ export function rejectionMessage(
     max = `${exact.format(rules.maxSize)} B`;
   }
   const params = { name: file.name, size, max, accept: rules.accept };
+  // Too long is the one name problem a user can fix without guessing: say so, with the numbers.
+  const nameBytes = new TextEncoder().encode(file.name).length;
+  if (rejection.reason === 'invalid-name' && nameBytes > MAX_NAME_BYTES) {
+    return format(strings.rejectNameTooLong, { name: file.name, bytes: nameBytes, max: MAX_NAME_BYTES });
+  }
   const templates: Record<RejectReason, string> = {
     'too-large': strings.rejectTooLarge,
     'wrong-type': strings.rejectWrongType,
