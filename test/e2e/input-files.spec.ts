@@ -151,3 +151,46 @@ test('-4018: a different file at a path the server holds is a terminal error in 
   expect(server.stats.paths[`/input/taken/${name}`]?.sha).toBe(sha1(a));
   await done();
 });
+
+test('reload mid-upload, the file replaced on disk (same name and size), chosen again: the new content is uploaded, nothing of the old trusted', async ({ page, server }) => {
+  await recordErrors(page);
+  const name = uniqueName('replaced');
+  const size = 24 * server.sliceSize;
+  const file = tempFile(name, randomBytes(size));
+  try {
+    server.setFaults({ delayMs: 300 });
+    const host = await openElementPage(page, server, { dir: 'input/replaced' });
+    await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
+    await expect.poll(() => server.stats.paths[`/input/replaced/${name}`]?.bytesReceived ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
+    // Wait until the session store holds acknowledged bytes, so the reload has something to offer.
+    await expect
+      .poll(() =>
+        page.evaluate(
+          () =>
+            new Promise<boolean>((resolve) => {
+              const request = indexedDB.open('vod-uploader');
+              request.onsuccess = () => {
+                const all = request.result.transaction('sessions').objectStore('sessions').getAll();
+                all.onsuccess = () => resolve(JSON.stringify(all.result).includes('"acked":[['));
+                all.onerror = () => resolve(false);
+              };
+              request.onerror = () => resolve(false);
+            }),
+        ),
+      )
+      .toBe(true);
+    await page.reload();
+    await expect(host.locator('.restorable-item')).toHaveCount(1);
+
+    const replacement = randomBytes(size);
+    writeFileSync(file.path, replacement);
+    server.setFaults({});
+    await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
+    await expect(host.locator('.restorable-item')).toHaveCount(0);
+    await expect(host.locator('[part=file]', { hasText: name })).toHaveAttribute('data-status', 'done', { timeout: 30_000 });
+    expect(server.stats.paths[`/input/replaced/${name}`]?.sha).toBe(sha1(replacement));
+    expect(await errors(page)).toEqual([]);
+  } finally {
+    file.cleanup();
+  }
+});
