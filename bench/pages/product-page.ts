@@ -26,8 +26,17 @@ export interface ProductRun {
   firstUploadedBytes?: number;
   sawHashing: boolean;
   error?: string;
+  /** The latest snapshot's figures (the timeline below is thinned). */
+  latest?: TimelinePoint;
+  /**
+   * Status changes and at most one point per 250 ms, capped: the bench's own record must not grow
+   * with the file, or the memory section would measure it.
+   */
   timeline: TimelinePoint[];
 }
+
+const TIMELINE_STEP_MS = 250;
+const TIMELINE_MAX = 1000;
 
 const params = new URLSearchParams(location.search);
 const element = document.createElement('vod-uploader');
@@ -50,9 +59,11 @@ function observe(): void {
   const upload = element.uploads[0];
   if (!upload) return;
   const t = performance.now();
+  const point = { t, status: upload.status, hashedBytes: upload.hashedBytes, uploadedBytes: upload.uploadedBytes };
+  run.latest = point;
   const last = run.timeline.at(-1);
-  if (!last || last.status !== upload.status || last.hashedBytes !== upload.hashedBytes || last.uploadedBytes !== upload.uploadedBytes) {
-    run.timeline.push({ t, status: upload.status, hashedBytes: upload.hashedBytes, uploadedBytes: upload.uploadedBytes });
+  if (!last || last.status !== point.status || (t - last.t >= TIMELINE_STEP_MS && run.timeline.length < TIMELINE_MAX)) {
+    run.timeline.push(point);
   }
   // A just-added upload is 'queued' with 0 bytes until its stored session is read: not yet telling.
   if (upload.status !== 'queued') {

@@ -46,8 +46,7 @@ export async function waitForProduct(page: Page, size: number, until: 'done' | '
     ([mode, bytes]) => {
       const run = window.__benchProduct;
       if (run.error || run.doneAt !== undefined) return true;
-      const last = run.timeline.at(-1);
-      return mode === 'half' && last !== undefined && last.uploadedBytes >= (bytes as number) / 2;
+      return mode === 'half' && run.latest !== undefined && run.latest.uploadedBytes >= (bytes as number) / 2;
     },
     [until, size] as const,
     { timeout, polling: 50 },

@@ -39,7 +39,7 @@ export async function runResumeSection(
       await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
       await fileInput(page).setInputFiles(file.path);
       const half = await waitForProduct(page, file.size, 'half');
-      const reloadedAtFraction = (half.timeline.at(-1)?.uploadedBytes ?? 0) / file.size;
+      const reloadedAtFraction = (half.latest?.uploadedBytes ?? 0) / file.size;
       await page.reload();
       await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
       const selectedAt = await page.evaluate(() => performance.now());
