@@ -20,9 +20,9 @@ import {
 } from '../../../demo/server/protocol-server.js';
 
 /**
- * Playwright's test, with the page cut off from Vite's HMR socket. Other engineers edit src/ while
- * the suite runs, and Vite answers an edit with a full reload of every open page: an upload under
- * test would vanish mid-way. A routed WebSocket that never connects to the server keeps them out.
+ * Playwright's test, with pages cut off from Vite's HMR socket: a reload in the middle would end the
+ * very upload under test. vite.config.ts turns live reload off under test since 1541d1b; this keeps
+ * the suite safe if that changes (a routed WebSocket that never reaches the server).
  */
 export const test = base.extend<{ noDevServerReloads: void }>({
   noDevServerReloads: [
@@ -122,11 +122,6 @@ export class FaultServer {
       if (p.sha) sum.sha = p.sha;
     }
     return sum;
-  }
-
-  /** Rejections by code or HTTP status, summed over every instance. */
-  rejected(key: string | number): number {
-    return this.allStats().reduce((n, s) => n + (s.rejected[String(key)] ?? 0), 0);
   }
 
   /** Each instance's counters once (a stopped instance is both the last previous and the current). */
