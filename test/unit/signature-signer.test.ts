@@ -227,6 +227,20 @@ describe('cache, coalescing and renewal', () => {
     expect(calls.map((c) => c.reason)).toEqual(['initial', 'expiring']);
   });
 
+  it('counts on no more life than the signature surely has: t is whole seconds, signed up to 1 s after it', async () => {
+    // Same clock as the signer; received 0.9 s after t. The server refuses it from second e on, so
+    // at e it must not be sent: a lifetime counted from t would renew only at t + 2.4 s + 0.9 s.
+    let local = T0 * 1000 + 900;
+    const first = await sign(T0, 3);
+    const second = await sign(T0 + 3, 3);
+    const { source, calls } = scripted(first, second);
+    const signer = createSigner({ source, now: () => local });
+    expect(await signer.get(scope)).toBe(first);
+    local = (T0 + 3) * 1000;
+    expect(await signer.get(scope)).toBe(second);
+    expect(calls.map((c) => c.reason)).toEqual(['initial', 'expiring']);
+  });
+
   it('honours renewAt', async () => {
     let local = T0 * 1000;
     const { source, calls } = scripted(await sign(T0, 1000));
