@@ -33,10 +33,54 @@ export interface ProductRun {
    * with the file, or the memory section would measure it.
    */
   timeline: TimelinePoint[];
+  fetch: FetchStats;
 }
 
 const TIMELINE_STEP_MS = 250;
 const TIMELINE_MAX = 1000;
+
+/**
+ * Upload requests the element made, observed by wrapping fetch before the element loads: how many
+ * were in flight at once (time-weighted mean and max) and how long each took. Tells whether the
+ * configured concurrency is reached, and where the time of a slice goes.
+ */
+export interface FetchStats {
+  requests: number;
+  maxInFlight: number;
+  /** Sum over time of in-flight count × ms; divided by busyMs it is the mean concurrency. */
+  inFlightMs: number;
+  /** Time with at least one upload request in flight. */
+  busyMs: number;
+  /** Sum of request durations (ms). */
+  totalRequestMs: number;
+}
+
+const fetchStats: FetchStats = { requests: 0, maxInFlight: 0, inFlightMs: 0, busyMs: 0, totalRequestMs: 0 };
+{
+  const original = globalThis.fetch.bind(globalThis);
+  let inFlight = 0;
+  let changedAt = performance.now();
+  const account = (delta: number): void => {
+    const now = performance.now();
+    fetchStats.inFlightMs += inFlight * (now - changedAt);
+    if (inFlight > 0) fetchStats.busyMs += now - changedAt;
+    changedAt = now;
+    inFlight += delta;
+    fetchStats.maxInFlight = Math.max(fetchStats.maxInFlight, inFlight);
+  };
+  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    if (!(init?.body instanceof FormData)) return original(input, init);
+    const started = performance.now();
+    fetchStats.requests++;
+    account(+1);
+    try {
+      return await original(input, init);
+    } finally {
+      account(-1);
+      fetchStats.totalRequestMs += performance.now() - started;
+    }
+  };
+}
 
 const params = new URLSearchParams(location.search);
 const element = document.createElement('vod-uploader');
@@ -53,7 +97,7 @@ for (const [param, attribute] of [
 }
 document.body.append(element);
 
-const run: ProductRun = { sawHashing: false, timeline: [] };
+const run: ProductRun = { sawHashing: false, timeline: [], fetch: fetchStats };
 
 function observe(): void {
   const upload = element.uploads[0];

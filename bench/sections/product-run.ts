@@ -18,6 +18,8 @@ export interface ProductUploadResult {
   heap?: HeapResult;
   /** With --profile: the main thread's CPU profile of this run. */
   profile?: ProfileSummary;
+  /** Upload requests (FormData POSTs) seen in the page: mean and max in flight, mean duration. */
+  requests: { count: number; meanInFlight: number; maxInFlight: number; meanMs: number };
   /** The server completed the file with the sha Node computed. */
   shaOk: boolean;
   bytesReceived: number;
@@ -89,6 +91,12 @@ export async function runProductUpload(
       gaps: { hash: gapsBetween(all, run.addedAt, run.hashedAt), upload: gapsBetween(all, run.hashedAt, run.doneAt + 1), all },
       heap,
       profile,
+      requests: {
+        count: run.fetch.requests,
+        meanInFlight: run.fetch.busyMs > 0 ? run.fetch.inFlightMs / run.fetch.busyMs : 0,
+        maxInFlight: run.fetch.maxInFlight,
+        meanMs: run.fetch.requests > 0 ? run.fetch.totalRequestMs / run.fetch.requests : 0,
+      },
       shaOk: server.server.stats.completedFiles.some((f) => f.sha === file.sha && f.size === file.size),
       bytesReceived: total.bytesReceived,
       bytesDuplicate: total.bytesDuplicate,

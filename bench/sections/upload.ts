@@ -107,7 +107,9 @@ export async function runUploadSection(
       };
       log(
         `  ${key}: upload ${configs[key].speed.value.toFixed(0)} MiB/s, with hash ${configs[key].speedWithHash!.value.toFixed(0)} MiB/s, ` +
-          `gaps hash ${runs[0]!.gaps.hash.maxGapMs.toFixed(0)} / upload ${runs[0]!.gaps.upload.maxGapMs.toFixed(0)} ms`,
+          `gaps hash ${runs[0]!.gaps.hash.maxGapMs.toFixed(0)} / upload ${runs[0]!.gaps.upload.maxGapMs.toFixed(0)} ms; ` +
+          `${runs[0]!.requests.count} requests, ${runs[0]!.requests.meanInFlight.toFixed(1)} in flight on average ` +
+          `(max ${runs[0]!.requests.maxInFlight}), ${runs[0]!.requests.meanMs.toFixed(0)} ms each`,
       );
       const profile = runs[0]!.profile;
       if (profile) {
