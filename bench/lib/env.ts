@@ -23,7 +23,7 @@ function gitCommit(): string {
   }
 }
 
-/** /proc/cpuinfo names the CPU more fully than os.cpus() in some VMs ("AMD EPYC" either way here). */
+/** The model as the OS reports it (a VM may give only the family, e.g. "AMD EPYC"). */
 function cpuModel(): string {
   return cpus()[0]?.model.trim() || 'unknown';
 }

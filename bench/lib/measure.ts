@@ -1,4 +1,4 @@
-// Small statistics and units shared by the sections: medians, throughput, rounding.
+// Small statistics and units shared by the sections: medians and throughput.
 
 import { MiB } from './args.js';
 
@@ -24,13 +24,4 @@ export function mibps(bytes: number, ms: number): number {
   return bytes / MiB / (ms / 1000);
 }
 
-export function round(value: number, digits = 1): number {
-  const f = 10 ** digits;
-  return Math.round(value * f) / f;
-}
 
-export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; value: T }> {
-  const started = performance.now();
-  const value = await work();
-  return { ms: performance.now() - started, value };
-}

@@ -164,6 +164,9 @@ export function renderReport(r: BenchResults): string {
       ['vod-uploader.bundle.js + worker', String(b.bundle.files.length), String(b.bundle.bytes), kb(b.bundle.gzip)],
       ['npm entry dist/index.js + local imports + worker', String(b.npmEntry.files.length), String(b.npmEntry.bytes), kb(b.npmEntry.gzip)],
     ]));
+    if (b.bundleSources?.length) {
+      out.push(`\nLargest sources in the bundle (bytes / gzip alone): ${b.bundleSources.map((x) => `${x.source} ${x.bytes}/${x.gzip}`).join(', ')}`);
+    }
   }
   out.push('\n### Targets\n');
   for (const t of r.targets ?? []) out.push(`${t.pass === undefined ? 'INFO' : t.pass ? 'PASS' : 'FAIL'}  ${t.name}: ${t.detail}`);

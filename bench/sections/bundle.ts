@@ -7,6 +7,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO_ROOT } from '../lib/files.js';
+import { bytesBySource, type SourceShare } from '../lib/source-map.js';
 
 export interface BundleFile {
   path: string;
@@ -22,6 +23,8 @@ export interface BundleSectionResult {
   /** When dist/ was built (its bundle's mtime): a stale dist/ measures old code. */
   builtAt: string;
   builtNow: boolean;
+  /** The bundle's largest sources (from its source map): what to cut first. */
+  bundleSources?: SourceShare[];
 }
 
 const DIST = join(REPO_ROOT, 'dist');
@@ -71,5 +74,6 @@ export function runBundleSection(options: { build: boolean }, log: (line: string
   const bundle = total(closure(bundlePath));
   const npmEntry = total(closure(join(DIST, 'index.js')));
   if (bundle.files.length < 2) log('  ! the bundle references no worker asset: is the worker inlined or missing?');
-  return { bundle, npmEntry, builtAt: statSync(bundlePath).mtime.toISOString(), builtNow };
+  const bundleSources = bytesBySource(bundlePath)?.slice(0, 10);
+  return { bundle, npmEntry, builtAt: statSync(bundlePath).mtime.toISOString(), builtNow, bundleSources };
 }
