@@ -23,5 +23,3 @@ export function figure(samples: number[]): Figure {
 export function mibps(bytes: number, ms: number): number {
   return bytes / MiB / (ms / 1000);
 }
-
-
