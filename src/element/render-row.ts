@@ -41,7 +41,7 @@ const cssProperty = directive(CssPropertyDirective);
 const EXISTS_CODES = new Set<number | string>([-4018, -177]);
 
 /** Plain words for an error, followed by the code behind it. */
-export function describeError(error: UploadErrorInfo, s: VodUploaderStrings): string {
+function kindWords(kind: string, s: VodUploaderStrings): string | undefined {
   const byKind: Record<string, string> = {
     network: s.errorNetwork,
     timeout: s.errorTimeout,
@@ -49,9 +49,21 @@ export function describeError(error: UploadErrorInfo, s: VodUploaderStrings): st
     file: s.errorFile,
     locked: s.errorLocked,
   };
+  return byKind[kind];
+}
+
+/** Why an upload is waiting to retry: plain words where the kind has them, and always the code. */
+function retryNote(error: UploadErrorInfo, s: VodUploaderStrings): string {
+  const words = kindWords(error.kind, s);
+  const code = `(${format(s.errorCode, { code: error.code })})`;
+  return words ? `: ${words} ${code}` : ` ${code}`;
+}
+
+export function describeError(error: UploadErrorInfo, s: VodUploaderStrings): string {
   let text: string;
+  const words = kindWords(error.kind, s);
   if (EXISTS_CODES.has(error.code)) text = s.errorExists;
-  else if (byKind[error.kind]) text = byKind[error.kind]!;
+  else if (words) text = words;
   // Transient trouble that outlasted the automatic retries: the server's words would only confuse.
   else if (error.retryable && ['server', 'http', 'bad-response'].includes(error.kind)) text = s.errorTemporary;
   else if (error.kind === 'server') text = format(s.errorServer, { message: error.message });
@@ -63,8 +75,11 @@ function phaseText(u: UploadSnapshot, ctx: RowContext): string {
   const s = ctx.strings;
   if (u.elsewhere) return s.elsewhere;
   switch (u.status) {
-    case 'retrying':
-      return format(s.retrying, { seconds: Math.max(0, Math.ceil(((u.retryAt ?? ctx.now) - ctx.now) / 1000)) });
+    case 'retrying': {
+      const countdown = format(s.retrying, { seconds: Math.max(0, Math.ceil(((u.retryAt ?? ctx.now) - ctx.now) / 1000)) });
+      // Say why, so a user can tell a flaky network from a signature endpoint that is down.
+      return u.retryReason ? countdown + retryNote(u.retryReason, s) : countdown;
+    }
     default:
       return s[u.status];
   }

@@ -228,6 +228,8 @@ export interface UploadSnapshot {
   eta?: number;
   /** When status is 'retrying': the time (ms since epoch) of the next attempt. */
   retryAt?: number;
+  /** When status is 'retrying': the failure that is being retried (shown beside the countdown). */
+  retryReason?: UploadErrorInfo;
   error?: UploadErrorInfo;
   result?: UploadResult;
   /** Another tab is uploading this file; this one waits and takes over when it stops. */

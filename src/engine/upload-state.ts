@@ -60,6 +60,7 @@ export abstract class UploadState {
   protected error?: UploadError;
   protected result?: UploadResult;
   protected retryAt?: number;
+  protected retryReason?: UploadError;
   protected attempts = 0;
   protected quickRecoveries = 0;
   protected rehashes = 0;
@@ -112,6 +113,7 @@ export abstract class UploadState {
       eta: moving ? this.meter.eta(this.file.size - done) : undefined,
     };
     if (this.retryAt !== undefined && s === UploadStatus.Retrying) snap.retryAt = this.retryAt;
+    if (this.retryReason && s === UploadStatus.Retrying) snap.retryReason = errorInfo(this.retryReason);
     if (this.error) snap.error = errorInfo(this.error);
     if (this.result) snap.result = { ...this.result };
     if (this.elsewhere) snap.elsewhere = true;

@@ -287,11 +287,13 @@ export class Upload extends UploadState {
     if (this.attempts > MAX_ATTEMPTS_WITHOUT_PROGRESS) throw retriesExhausted(err, this.attempts - 1);
     const delayMs = backoffDelay(this.attempts, random);
     this.retryAt = now() + delayMs;
+    this.retryReason = err;
     this.setStatus(UploadStatus.Retrying);
     this.host.emit('retry', { upload: this.snapshot(), attempt: this.attempts, delayMs, error: err });
     await sleep(delayMs, signal);
     this.live(signal);
     this.retryAt = undefined;
+    this.retryReason = undefined;
   }
 
   private forgetServerSession(): void {

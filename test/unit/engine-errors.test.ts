@@ -159,8 +159,11 @@ describe('retry with backoff', () => {
     const { added } = h.queue.add([makeFile(3000)]);
     const waiting = await h.until(added[0]!.id, 'retrying');
     expect(waiting.retryAt).toBe(h.clock.now() + 250);
+    expect(waiting.retryReason).toMatchObject({ kind: 'network', retryable: true });
     h.clock.releaseSleeps();
-    expect((await h.until(added[0]!.id, 'done')).retryAt).toBeUndefined();
+    const done = await h.until(added[0]!.id, 'done');
+    expect(done.retryAt).toBeUndefined();
+    expect(done.retryReason).toBeUndefined();
   });
 
   it('halves the slices in flight after a timeout', async () => {
