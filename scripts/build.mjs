@@ -67,7 +67,13 @@ await build({
       formats: ['es'],
       fileName: () => 'vod-uploader.bundle.js',
     },
-    rollupOptions: { output: { codeSplitting: false } },
+    // Lib mode leaves whitespace in ES output (to keep pure annotations for downstream bundlers);
+    // this file is final, so minify it fully.
+    rollupOptions: { output: { codeSplitting: false, minify: true } },
+  },
+  // The bundle runs where module scripts run, so where Workers run: no main-thread fallback in it.
+  resolve: {
+    alias: [{ find: /^\.\/main-thread-hasher\.js$/, replacement: join(root, 'src/hashing/no-main-thread-hasher.ts') }],
   },
 });
 
