@@ -73,6 +73,11 @@ export class UploadError extends Error {
   }
 }
 
+/** "The caller aborted" (pause, cancel, dispose), in one shape everywhere: never shown as an error. */
+export function abortedError(reason?: unknown, message = 'The request was cancelled.'): UploadError {
+  return new UploadError({ kind: ErrorKind.Aborted, code: 'aborted', message, action: ErrorAction.Fatal, cause: reason });
+}
+
 export function isAbortError(e: unknown): boolean {
   return (
     (e instanceof UploadError && e.kind === ErrorKind.Aborted) ||

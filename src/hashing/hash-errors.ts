@@ -1,15 +1,9 @@
 // Turns what hashing throws (abort, unreadable file, worker failure) into the product's UploadError.
 
-import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
+import { abortedError, ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 
 export function hashAbortError(reason?: unknown): UploadError {
-  return new UploadError({
-    kind: ErrorKind.Aborted,
-    code: 'aborted',
-    message: 'Hashing was aborted.',
-    action: ErrorAction.Fatal,
-    cause: reason,
-  });
+  return abortedError(reason, 'Hashing was aborted.');
 }
 
 /**

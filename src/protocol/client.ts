@@ -2,7 +2,7 @@
 // fetch with multipart FormData, each with the caller's AbortSignal and its own timeout. Every
 // failure becomes one UploadError (see response.ts for the server's codes).
 
-import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
+import { abortedError, ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type {
   CreateRequest,
   CreateResult,
@@ -254,15 +254,6 @@ function readBody(response: Response, signal: AbortSignal): Promise<string> {
   });
 }
 
-function abortedError(reason: unknown): UploadError {
-  return new UploadError({
-    kind: ErrorKind.Aborted,
-    code: 'aborted',
-    message: 'The request was cancelled.',
-    action: ErrorAction.Fatal,
-    cause: reason,
-  });
-}
 
 function formatSeconds(ms: number): string {
   return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;

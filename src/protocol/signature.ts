@@ -3,7 +3,7 @@
 // only, renewed ahead of expiry, and shared between concurrent callers so that one burst of slices
 // asks the backend once. Never persisted: a signature is a credential.
 
-import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
+import { abortedError } from '../engine/errors.js';
 import type { SignatureContext, SignatureFunction, SignatureReason, SignatureScope, Signer } from '../engine/types.js';
 import { decodeSignature } from './signature-format.js';
 import { askSource, signatureError } from './signature-source.js';
@@ -40,15 +40,6 @@ interface Pending {
   promise: Promise<CachedSignature>;
 }
 
-function abortedError(reason: unknown): UploadError {
-  return new UploadError({
-    kind: ErrorKind.Aborted,
-    code: 'aborted',
-    message: 'The request was cancelled.',
-    action: ErrorAction.Fatal,
-    cause: reason,
-  });
-}
 
 /** Resolves the caller's share of a shared promise, or rejects this caller alone on its abort. */
 function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {

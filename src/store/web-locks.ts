@@ -2,16 +2,10 @@
 // MemoryLocks for Node and browsers without Web Locks (one tab: only this page can hold a lock).
 
 import type { LockHandle, UploadLocks } from '../engine/types.js';
-import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
+import { abortedError, type UploadError } from '../engine/errors.js';
 
 function lockAbortError(reason: unknown): UploadError {
-  return new UploadError({
-    kind: ErrorKind.Aborted,
-    code: 'aborted',
-    message: 'Waiting for the upload lock was aborted.',
-    action: ErrorAction.Fatal,
-    cause: reason,
-  });
+  return abortedError(reason, 'Waiting for the upload lock was aborted.');
 }
 
 export const lockName = (key: string): string => `vod-uploader:${key}`;
