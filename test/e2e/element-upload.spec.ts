@@ -91,6 +91,9 @@ test('a pasted file is uploaded', async ({ page, server }) => {
 
 test('the drop zone opens the chooser by keyboard: the input is focusable and labelled', async ({ page, server }) => {
   await page.goto(pageUrl(server));
+  // A file chooser only opens for a page that has the focus (in full parallel runs it sometimes did
+  // not, and Enter opened nothing): make this page the active one first.
+  await page.bringToFront();
   await page.keyboard.press('Tab');
   const input = page.locator('vod-uploader [part=input]');
   await expect(input).toBeFocused();
