@@ -35,7 +35,8 @@ function localReferences(code: string): string[] {
   const patterns = [
     /\bfrom\s*["'](\.{1,2}\/[^"']+)["']/g,
     /\bimport\s*\(?\s*["'](\.{1,2}\/[^"']+)["']/g,
-    /new URL\(\s*["'](\.{0,2}\/?[^"':]+\.(?:js|wasm|mjs))["']\s*,\s*import\.meta\.url/g,
+    // Minifiers may write the URL as a template literal: new URL(`assets/x.js`, import.meta.url).
+    /new URL\(\s*["'`](\.{0,2}\/?[^"'`:]+\.(?:js|wasm|mjs))["'`]\s*,\s*import\.meta\.url/g,
   ];
   for (const pattern of patterns) for (const match of code.matchAll(pattern)) found.add(match[1]!);
   return [...found];
