@@ -240,6 +240,12 @@ export abstract class UploadState {
     if (this.progressPending) this.emitProgress();
     const previous = this.status;
     this.status = next;
+    // 'start' when work really begins (not while waiting for another tab or a queue slot), so its
+    // snapshot already says hashing or uploading.
+    if (!this.started && (next === UploadStatus.Hashing || next === UploadStatus.Uploading)) {
+      this.started = true;
+      this.host.emit('start', { upload: this.snapshot() });
+    }
     // Speed measures one phase at a time; a retry pause is part of the upload phase.
     if (next === UploadStatus.Hashing || (next === UploadStatus.Uploading && previous !== UploadStatus.Retrying)) {
       this.meter.reset();

@@ -25,10 +25,6 @@ const QUICK_RECOVERIES_BEFORE_BACKOFF = 2;
 export class Upload extends UploadState {
   protected async run(signal: AbortSignal): Promise<void> {
     try {
-      if (!this.started) {
-        this.started = true;
-        this.host.emit('start', { upload: this.snapshot() });
-      }
       await this.prepare(signal);
       const result = await this.uploadPhase(signal);
       this.live(signal);

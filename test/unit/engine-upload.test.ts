@@ -92,6 +92,8 @@ describe('one upload', () => {
     const types = h.types(done.id);
     expect(types[0]).toBe('add');
     expect(types[1]).toBe('start');
+    const start = h.events.find((e) => e.type === 'start')!.detail as { upload: UploadSnapshot };
+    expect(start.upload.status).toBe('hashing');
     expect(types.at(-1)).toBe('success');
     expect(types.slice(2, -1).every((t) => t === 'progress')).toBe(true);
     const uploaded = h.events
