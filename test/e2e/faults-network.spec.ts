@@ -5,9 +5,9 @@
 // what was in flight when something broke: bytesDuplicate ≤ (slices the server saw in flight at
 // once) × slice size per break. The element asks for 3; the engine may go up to 6 when latency-bound.
 import type { Page } from '@playwright/test';
-import { makeTestFile, type TestFile } from './helpers/files.js';
+import type { TestFile } from './helpers/files.js';
 import { recordedEvents } from './helpers/element-page.js';
-import { elementPage, expect, FaultServer, firstUpload, KiB, MiB, test, type FaultServerOptions } from './helpers/faults.js';
+import { elementPage, expect, firstUpload, KiB, MiB, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
 
 async function openElement(page: Page, server: FaultServer, dir: string): Promise<void> {
   await page.goto(elementPage(server, { dir }));
@@ -15,22 +15,10 @@ async function openElement(page: Page, server: FaultServer, dir: string): Promis
 }
 
 test.describe('network faults', () => {
-  const files: TestFile[] = [];
-  const servers: FaultServer[] = [];
-  const make = (size: number, seed?: number): TestFile => {
-    const f = makeTestFile(size, { seed });
-    files.push(f);
-    return f;
-  };
-  const serve = async (sliceSize: number, extra: Omit<FaultServerOptions, 'sliceSize'> = {}): Promise<FaultServer> => {
-    const s = await FaultServer.start({ sliceSize, ...extra });
-    servers.push(s);
-    return s;
-  };
-  test.afterEach(async () => {
-    files.splice(0).forEach((f) => f.cleanup());
-    await Promise.all(servers.splice(0).map((s) => s.dispose()));
-  });
+  const resources = suiteResources();
+  const make = (size: number, seed?: number): TestFile => resources.file(size, seed);
+  const serve = (sliceSize: number, extra: Omit<FaultServerOptions, 'sliceSize'> = {}): Promise<FaultServer> =>
+    resources.server({ sliceSize, ...extra });
 
   test('10% 500/503, 5% dropped mid-body, 200 ms latency: 20 files from 0 B to 300 MiB complete, sha checked, little re-sent', async ({
     page,

@@ -6,9 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
-import { makeTestFile, type TestFile } from './helpers/files.js';
 import {
-  elementPage, expect, FaultServer, firstUpload, hashJobs, KiB, probeHashJobs, seededRandom, storedSessions, test,
+  elementPage, expect, firstUpload, hashJobs, KiB, probeHashJobs, seededRandom, storedSessions, suiteResources, test,
+  type FaultServer,
 } from './helpers/faults.js';
 
 const SEED = 20261125;
@@ -16,17 +16,8 @@ const MOMENTS = ['hashing', 'create', 'slices', 'last'] as const;
 type Moment = (typeof MOMENTS)[number];
 
 test.describe('page faults', () => {
-  const files: TestFile[] = [];
-  const servers: FaultServer[] = [];
-  const serve = async (): Promise<FaultServer> => {
-    const s = await FaultServer.start({ sliceSize: 256 * KiB });
-    servers.push(s);
-    return s;
-  };
-  test.afterEach(async () => {
-    files.splice(0).forEach((f) => f.cleanup());
-    await Promise.all(servers.splice(0).map((s) => s.dispose()));
-  });
+  const resources = suiteResources();
+  const serve = (): Promise<FaultServer> => resources.server({ sliceSize: 256 * KiB });
 
   const ready = (page: Page): Promise<unknown> => page.evaluate(() => customElements.whenDefined('vod-uploader'));
 
@@ -45,8 +36,7 @@ test.describe('page faults', () => {
       const moment: Moment = trial < 8 ? MOMENTS[trial % 4]! : MOMENTS[Math.floor(random() * 4)]!;
       const slices = 4 + Math.floor(random() * 6);
       // An odd tail of 4 KiB to half a slice: the last slice's request is told apart by its size.
-      const file = makeTestFile(slices * slice + 4096 + Math.floor((random() * slice) / 2));
-      files.push(file);
+      const file = resources.file(slices * slice + 4096 + Math.floor((random() * slice) / 2));
       const name = file.path.split(/[\\/]/).pop()!;
       const dir = `reload-${trial}`;
       const path = `/${dir}/${name}`;
@@ -131,8 +121,7 @@ test.describe('page faults', () => {
     const server = await serve();
     const slice = server.sliceSize;
     server.setFaults({ delayMs: 200 });
-    const file = makeTestFile(40 * slice + 3);
-    files.push(file);
+    const file = resources.file(40 * slice + 3);
     const path = `/tabs/${file.path.split(/[\\/]/).pop()}`;
     const first = await context.newPage();
     const second = await context.newPage();

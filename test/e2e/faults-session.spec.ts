@@ -2,25 +2,16 @@
 // a slice has none (-95), and slices take longer than the client's request timeout. Real Chromium,
 // the real demo server on another origin; assertions on what the server saw.
 import type { Page } from '@playwright/test';
-import { makeTestFile, type TestFile } from './helpers/files.js';
-import { elementPage, expect, FaultServer, hashJobs, KiB, probeHashJobs, test } from './helpers/faults.js';
+import type { TestFile } from './helpers/files.js';
+import { elementPage, expect, hashJobs, KiB, probeHashJobs, suiteResources, test, type FaultServer } from './helpers/faults.js';
 
 const CONCURRENCY = 3;
 
 test.describe('session and timeout faults', () => {
   test.describe.configure({ mode: 'parallel' });
-  const files: TestFile[] = [];
-  const servers: FaultServer[] = [];
-  const make = (size: number): TestFile => {
-    const f = makeTestFile(size);
-    files.push(f);
-    return f;
-  };
-  const serve = async (): Promise<FaultServer> => {
-    const s = await FaultServer.start({ sliceSize: 256 * KiB });
-    servers.push(s);
-    return s;
-  };
+  const resources = suiteResources();
+  const make = (size: number): TestFile => resources.file(size);
+  const serve = (): Promise<FaultServer> => resources.server({ sliceSize: 256 * KiB });
   const open = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
     await probeHashJobs(page);
     await page.goto(elementPage(server, { dir }));
@@ -28,10 +19,6 @@ test.describe('session and timeout faults', () => {
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     return `/${dir}/${file.path.split(/[\\/]/).pop()}`;
   };
-  test.afterEach(async () => {
-    files.splice(0).forEach((f) => f.cleanup());
-    await Promise.all(servers.splice(0).map((s) => s.dispose()));
-  });
 
   test('the server forgets the session mid-upload (-94): a new session from the stored sha, no re-hash, completes', async ({ page }) => {
     const server = await serve();

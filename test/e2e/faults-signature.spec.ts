@@ -2,25 +2,17 @@
 // and after a -96), and a signature endpoint that is down, forbids, answers a login page or garbage.
 // Real Chromium, the real demo server on another origin; counts are the server's own.
 import type { Page } from '@playwright/test';
-import { makeTestFile, type TestFile } from './helpers/files.js';
+import type { TestFile } from './helpers/files.js';
 import { recordedEvents } from './helpers/element-page.js';
-import { elementPage, expect, FaultServer, KiB, recordErrors, recordedErrors, test, type FaultServerOptions } from './helpers/faults.js';
+import { elementPage, expect, KiB, recordErrors, recordedErrors, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
 import type { Faults } from '../../demo/server/protocol-server.js';
 
 test.describe('signature faults', () => {
   test.describe.configure({ mode: 'parallel' });
-  const files: TestFile[] = [];
-  const servers: FaultServer[] = [];
-  const make = (size: number): TestFile => {
-    const f = makeTestFile(size);
-    files.push(f);
-    return f;
-  };
-  const serve = async (options: Partial<FaultServerOptions> = {}): Promise<FaultServer> => {
-    const s = await FaultServer.start({ sliceSize: 256 * KiB, ...options });
-    servers.push(s);
-    return s;
-  };
+  const resources = suiteResources();
+  const make = (size: number): TestFile => resources.file(size);
+  const serve = (options: Partial<FaultServerOptions> = {}): Promise<FaultServer> =>
+    resources.server({ sliceSize: 256 * KiB, ...options });
   const open = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
     await recordErrors(page);
     await page.goto(elementPage(server, { dir }));
@@ -28,10 +20,6 @@ test.describe('signature faults', () => {
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     return `/${dir}/${file.path.split(/[\\/]/).pop()}`;
   };
-  test.afterEach(async () => {
-    files.splice(0).forEach((f) => f.cleanup());
-    await Promise.all(servers.splice(0).map((s) => s.dispose()));
-  });
 
   test('3-second signatures: always renewed before expiry (no -96), one request at a time', async ({ page }) => {
     const server = await serve({ signatureTtlSeconds: 3, sliceSize: 64 * KiB });

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test as base, expect, type Page } from '@playwright/test';
+import { makeTestFile, type TestFile } from './files.js';
 import {
   createProtocolHandler,
   type Faults,
@@ -294,5 +295,30 @@ export function seededRandom(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * The test files and servers a suite makes, cleaned up after each test (registers the afterEach):
+ * `file(size, seed?)` writes a random file, `server(options)` starts a fault server.
+ */
+export function suiteResources(): { file(size: number, seed?: number): TestFile; server(options: FaultServerOptions): Promise<FaultServer> } {
+  const files: TestFile[] = [];
+  const servers: FaultServer[] = [];
+  test.afterEach(async () => {
+    files.splice(0).forEach((f) => f.cleanup());
+    await Promise.all(servers.splice(0).map((s) => s.dispose()));
+  });
+  return {
+    file(size, seed) {
+      const f = makeTestFile(size, { seed });
+      files.push(f);
+      return f;
+    },
+    async server(options) {
+      const s = await FaultServer.start(options);
+      servers.push(s);
+      return s;
+    },
   };
 }
