@@ -114,7 +114,7 @@ export function renderReport(r: BenchResults): string {
     const row = (name: string, v: number | undefined, note = '') => [name, f1(v), v ? f2(v / p) : '–', note];
     out.push(`\n### Hash: SHA-1 of a ${formatSize(h.fileBytes)} file (MiB/s, median of ${h.product.samples.length})\n`);
     out.push(table(['method', 'MiB/s', '× product', 'note'], [
-      row('product: worker, hash-wasm, read-ahead', p),
+      row('product: worker, hash-wasm, BYOB stream into one buffer', p),
       row('raw loop: read 8 MiB, then hash (bare worker)', h.rawLoop.value),
       row('hash-wasm kernel on a buffer in memory', h.kernel.value, 'ceiling in the browser'),
       row('crypto-js incremental', h.cryptoJs.value, `first ${formatSize(h.legacyBytes)}`),

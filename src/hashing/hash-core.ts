@@ -8,19 +8,24 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /**
- * Block size and read-ahead, chosen by measurement: `VOD_HASH_BENCH=1 npx playwright test
- * test/e2e/hashing.spec.ts -g speed` (Chromium 156, 2 cores, a 512 MiB file via setInputFiles, from
- * the page cache, 3 interleaved rounds). The machine was shared with other test runs (load average
- * 13-23 on 2 cores), so absolute figures are ~5x below a quiet machine and noisy (±30 %); medians,
- * MiB/s: in-memory kernel 85; read-then-hash (4 MiB, no read-ahead) 72; 1 MiB/ra 2: 99;
- * 2 MiB/ra 2: 106; 4 MiB/ra 1: 82; 4 MiB/ra 2: 74; 4 MiB/ra 3: 128 (best, and steadiest);
- * 8 MiB/ra 2: 98. Reading the next blocks while one is hashed hides the read (IPC to the browser
- * process) behind the WASM kernel. Memory held: (READ_AHEAD + 1) x BLOCK_SIZE = 16 MiB at most.
- * Progress comes per block, so on a disk slower than ~12 MiB/s it arrives less than 3 times a second.
+ * How the file is read, chosen by measurement (bench/README.md; Chromium 156, 2 cores, 1 GiB file from
+ * the page cache, CPU time per process from /proc):
+ * - `stream` (the default where the browser has it): `blob.stream()` with a BYOB reader that reads into
+ *   one reused STREAM_BUFFER_SIZE buffer. ~0.8-1.0x the in-memory kernel speed (280-345 MiB/s against
+ *   a kernel of 340-400 in the same runs).
+ * - `blocks` (the fallback): `blob.slice().arrayBuffer()` in BLOCK_SIZE blocks with READ_AHEAD reads in
+ *   flight. ~0.5-0.6x the kernel (175-230 MiB/s). Every block is a fresh ArrayBuffer, and the kernel
+ *   has to zero and map its pages: reading 1 GiB this way cost the renderer 1.2 s of system time,
+ *   against 0.35 s with the reused BYOB buffer, and that time is spent on the hashing thread.
+ * A stream read that fails (Chromium says only "TypeError: network error", even for a file changed on
+ * disk) is not trusted with the diagnosis: hashing goes on from the same byte in `blocks` mode, which
+ * either succeeds or fails with the specific NotReadableError.
  */
 export const BLOCK_SIZE = 4 * MiB;
-/** Blocks kept in flight (being read) while one block is hashed. */
+/** Blocks kept in flight (being read) while one block is hashed, in `blocks` mode. */
 export const READ_AHEAD = 3;
+/** The one buffer of `stream` mode (Chromium fills ~1.8 MB per read from its data pipe). */
+export const STREAM_BUFFER_SIZE = 2 * MiB;
 /** Save the hash state this often so a reload in the middle of a 20 GB file goes on from there. */
 export const CHECKPOINT_EVERY = 256 * MiB;
 /** Progress is reported at most this often (and always once at the end). */
@@ -35,6 +40,9 @@ const SAMPLE_PREFIX = 'vod-sample-v1:';
 export interface HashLoopOptions {
   signal?: AbortSignal;
   from?: { offset: number; state: Uint8Array };
+  /** `stream` (BYOB, the default where supported) or `blocks`; see BLOCK_SIZE. */
+  reader?: 'stream' | 'blocks';
+  /** The block size in `blocks` mode, the buffer size in `stream` mode. */
   blockSize?: number;
   readAhead?: number;
   checkpointEvery?: number;
@@ -57,8 +65,6 @@ function abortError(signal: AbortSignal): unknown {
  */
 export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promise<string> {
   const { signal } = options;
-  const blockSize = options.blockSize ?? BLOCK_SIZE;
-  const readAhead = Math.max(0, options.readAhead ?? READ_AHEAD);
   const checkpointEvery = options.checkpointEvery ?? CHECKPOINT_EVERY;
   const size = file.size;
 
@@ -77,27 +83,12 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
   const progress = throttle(options.onProgress, options.progressIntervalMs ?? PROGRESS_INTERVAL_MS);
   progress.report(offset);
 
-  const reads: Promise<ArrayBuffer>[] = [];
-  let nextRead = offset;
-  const fillReadAhead = (): void => {
-    while (reads.length <= readAhead && nextRead < size) {
-      const end = Math.min(nextRead + blockSize, size);
-      const read = file.slice(nextRead, end).arrayBuffer();
-      // An abandoned read (abort, error in an earlier block) must not surface as an unhandled rejection.
-      read.catch(() => undefined);
-      reads.push(read);
-      nextRead = end;
-    }
-  };
-
-  fillReadAhead();
-  while (reads.length > 0) {
-    const buffer = await reads.shift()!;
+  /** Hashes the next bytes of the file (in order), with checkpoints, progress and the fallback's yield. */
+  const consume = async (bytes: Uint8Array): Promise<void> => {
     if (signal?.aborted) throw abortError(signal);
-    fillReadAhead(); // start the next read before hashing this block
-    sha1.update(new Uint8Array(buffer));
+    sha1.update(bytes);
     const before = offset;
-    offset += buffer.byteLength;
+    offset += bytes.byteLength;
     if (
       options.onCheckpoint &&
       offset < size &&
@@ -106,14 +97,92 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
       options.onCheckpoint(offset, sha1.save());
     }
     progress.report(offset);
-    if (options.betweenBlocks) {
-      await options.betweenBlocks();
-      if (signal?.aborted) throw abortError(signal);
+    if (options.betweenBlocks) await options.betweenBlocks();
+    if (signal?.aborted) throw abortError(signal);
+  };
+
+  if (options.reader !== 'blocks' && offset < size) {
+    const reader = openByobReader(file.slice(offset));
+    if (reader) {
+      try {
+        await readStream(reader, options.blockSize ?? STREAM_BUFFER_SIZE, consume);
+      } catch (error) {
+        if (signal?.aborted) throw abortError(signal);
+        // Only a read failed (consume's own errors are aborts): `blocks` goes on from `offset`.
+        if (!(error instanceof ReadFailure)) throw error;
+      }
     }
+  }
+  if (offset < size) {
+    await readBlocks(file, offset, options.blockSize ?? BLOCK_SIZE, Math.max(0, options.readAhead ?? READ_AHEAD), consume);
   }
   const hex = sha1.digest('hex');
   progress.final(offset);
   return hex;
+}
+
+/** A stream read rejected: the caller retries the same bytes in `blocks` mode. */
+class ReadFailure extends Error {}
+
+function openByobReader(blob: Blob): ReadableStreamBYOBReader | undefined {
+  try {
+    return blob.stream().getReader({ mode: 'byob' });
+  } catch {
+    return undefined; // no byte streams here (an older engine): read in blocks
+  }
+}
+
+/** Reads the stream to its end into one reused buffer, handing each filled part to `consume`. */
+async function readStream(
+  reader: ReadableStreamBYOBReader,
+  bufferSize: number,
+  consume: (bytes: Uint8Array) => Promise<void>,
+): Promise<void> {
+  let buffer = new ArrayBuffer(bufferSize);
+  try {
+    for (;;) {
+      let result: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
+      try {
+        result = await reader.read(new Uint8Array(buffer));
+      } catch (error) {
+        throw new ReadFailure(error instanceof Error ? error.message : String(error));
+      }
+      if (result.done) return;
+      await consume(result.value);
+      buffer = result.value.buffer; // the same memory, handed back by the stream
+    }
+  } finally {
+    // Stopped early (abort, a failure): release the file. After the end this is a no-op.
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+/** `blob.slice().arrayBuffer()` in blocks from `offset`, `readAhead` reads in flight while one is hashed. */
+async function readBlocks(
+  file: Blob,
+  offset: number,
+  blockSize: number,
+  readAhead: number,
+  consume: (bytes: Uint8Array) => Promise<void>,
+): Promise<void> {
+  const reads: Promise<ArrayBuffer>[] = [];
+  let nextRead = offset;
+  const fillReadAhead = (): void => {
+    while (reads.length <= readAhead && nextRead < file.size) {
+      const end = Math.min(nextRead + blockSize, file.size);
+      const read = file.slice(nextRead, end).arrayBuffer();
+      // An abandoned read (abort, error in an earlier block) must not surface as an unhandled rejection.
+      read.catch(() => undefined);
+      reads.push(read);
+      nextRead = end;
+    }
+  };
+  fillReadAhead();
+  while (reads.length > 0) {
+    const buffer = await reads.shift()!;
+    fillReadAhead(); // start the next read before hashing this block
+    await consume(new Uint8Array(buffer));
+  }
 }
 
 /**

@@ -26,8 +26,9 @@ export type HashResponse =
   /** A DOMException or Error flattened: structured clone keeps name/message but not subclasses. */
   | { type: 'error'; id: number; name: string; message: string };
 
-/** hash-core's block size, read-ahead depth and checkpoint interval, when not the defaults. */
+/** hash-core's reader, block size, read-ahead depth and checkpoint interval, when not the defaults. */
 export interface HashTuning {
+  reader?: 'stream' | 'blocks';
   blockSize?: number;
   readAhead?: number;
   checkpointEvery?: number;

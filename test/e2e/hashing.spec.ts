@@ -1,7 +1,7 @@
 // The hashing worker in real Chromium with real files (setInputFiles): SHA-1 against node:crypto,
 // progress throttling, abort, checkpoint → resume, the sampled fingerprint, worker reuse and idle
 // termination, and hash-wasm under a strict CSP. `VOD_HASH_BENCH=1` adds the speed measurement.
-import { copyFileSync, openSync, readSync, rmSync, writeSync, closeSync } from 'node:fs';
+import { copyFileSync, openSync, readSync, rmSync, utimesSync, writeSync, closeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
@@ -71,6 +71,26 @@ test.describe('WorkerHasher', () => {
     // The main-thread fallback agrees on the odd size.
     const main = await page.evaluate(() => window.hashing.sha1(5, { main: true }));
     expect(main.sha).toBe(sized[5]!.sha1);
+  });
+
+  test('a file changed on disk after it was chosen: the specific unreadable-file error, from either reader', async ({ page }) => {
+    // Chromium's stream read says only "TypeError: network error"; hash-core then reads the same byte
+    // with arrayBuffer(), which names the cause (NotReadableError).
+    const f = make(8 * MiB, 41);
+    const copy = join(tmpdir(), `vod-changed-${process.pid}-${Date.now()}.bin`);
+    copyFileSync(f.path, copy);
+    try {
+      await openPage(page, [copy]);
+      flipByte(copy, 0);
+      utimesSync(copy, new Date(), new Date(Date.now() + 10_000)); // a new modification time, as any editor leaves
+      for (const main of [false, true]) {
+        const run = await page.evaluate((m) => window.hashing.sha1(0, { main: m }), main);
+        expect(run.sha, main ? 'main thread' : 'worker').toBeUndefined();
+        expect(run.error, main ? 'main thread' : 'worker').toMatchObject({ kind: 'file', code: 'file-unreadable' });
+      }
+    } finally {
+      rmSync(copy, { force: true });
+    }
   });
 
   test('progress is throttled, several per second, and ends at the size', async ({ page }) => {
@@ -241,8 +261,9 @@ test.describe('speed', () => {
     const f = makeTestFile(sizeMiB * MiB);
     try {
       await openPage(page, [f.path]);
+      // readAhead -1 = the stream reader (BYOB, one buffer of blockMiB); otherwise the blocks reader.
       const configs: Array<[blockMiB: number, readAhead: number]> = [
-        [4, 0], [1, 2], [2, 2], [4, 1], [4, 2], [4, 3], [8, 2],
+        [4, 0], [4, 3], [8, 3], [1, -1], [2, -1], [4, -1],
       ];
       const results = new Map<string, { mibps: number[]; ratio: number[] }>();
       const record = (name: string, mibps: number, kernel: number): void => {
@@ -257,11 +278,14 @@ test.describe('speed', () => {
         record('kernel (in-memory buffer, 4 MiB updates)', kernel, kernel);
         for (const [blockMiB, readAhead] of configs) {
           const { mibps, sha } = await page.evaluate(
-            ([b, d]) => window.hashing.tuned(0, { blockSize: b * 1048576, readAhead: d }),
+            ([b, d]) =>
+              window.hashing.tuned(0, d < 0 ? { reader: 'stream', blockSize: b * 1048576 } : { reader: 'blocks', blockSize: b * 1048576, readAhead: d }),
             [blockMiB, readAhead] as const,
           );
           expect(sha).toBe(f.sha1);
-          record(readAhead === 0 ? `read-then-hash, ${blockMiB} MiB blocks` : `worker, ${blockMiB} MiB blocks, read-ahead ${readAhead}`, mibps, kernel);
+          const name =
+            readAhead < 0 ? `stream, ${blockMiB} MiB buffer` : readAhead === 0 ? `read-then-hash, ${blockMiB} MiB blocks` : `blocks, ${blockMiB} MiB, read-ahead ${readAhead}`;
+          record(name, mibps, kernel);
         }
         const defaults = await page.evaluate(() => window.hashing.sha1(0));
         record('WorkerHasher defaults', f.size / MiB / (defaults.ms / 1000), kernel);

@@ -79,6 +79,99 @@ describe('checkpoints', () => {
   });
 });
 
+describe('the two readers (stream: BYOB into one buffer; blocks: arrayBuffer with read-ahead)', () => {
+  const KiB = 1024;
+
+  it.each([
+    ['stream', 64 * KiB],
+    ['stream', 3 * MiB],
+    ['blocks', 64 * KiB],
+    ['blocks', MiB],
+  ] as const)('%s with %i-byte reads equals node:crypto, and resumes from each of its checkpoints', async (reader, blockSize) => {
+    const bytes = randomBytes(5 * MiB + 777);
+    const file = new Blob([bytes]);
+    const checkpoints: HashCheckpoint[] = [];
+    const full = await hashBlob(file, {
+      reader,
+      blockSize,
+      checkpointEvery: MiB,
+      onCheckpoint: (offset, state) => checkpoints.push({ offset, state }),
+    });
+    expect(full).toBe(sha1Of(bytes));
+    expect(checkpoints.length).toBeGreaterThanOrEqual(1);
+    for (const { offset } of checkpoints) expect(offset).toBeGreaterThan(0);
+    for (const from of checkpoints) {
+      expect(await hashBlob(file, { reader, blockSize, from })).toBe(full);
+    }
+  });
+
+  /** A file whose stream() delivers `failAfter` bytes and then fails the way Chromium does. */
+  function flakyStream(bytes: Uint8Array<ArrayBuffer>, failAfter: number, breakBlocks = false) {
+    const real = new Blob([bytes]);
+    const blockReads: number[] = [];
+    const view = (start: number, end: number): Blob =>
+      ({
+        size: end - start,
+        slice: (a = 0, b = end - start) => view(start + a, Math.min(start + b, end)),
+        arrayBuffer: () => {
+          blockReads.push(start);
+          return breakBlocks
+            ? Promise.reject(new DOMException('changed on disk', 'NotReadableError'))
+            : real.slice(start, end).arrayBuffer();
+        },
+        stream: () => {
+          let step = 0;
+          return new ReadableStream({
+            type: 'bytes',
+            pull(controller) {
+              // A copy: enqueue() detaches its chunk's buffer (and Node's randomBytes shares a pool).
+              if (step++ === 0) controller.enqueue(new Uint8Array(bytes.subarray(start, Math.min(start + failAfter, end))));
+              else controller.error(new TypeError('network error'));
+            },
+          });
+        },
+      }) as unknown as Blob;
+    return { file: view(0, bytes.length), blockReads };
+  }
+
+  it('a failed stream read goes on in blocks from the same byte, and the sha is still right', async () => {
+    const bytes = randomBytes(3 * MiB + 5);
+    const { file, blockReads } = flakyStream(bytes, MiB + 3);
+    expect(await hashBlob(file, { blockSize: 256 * KiB, readAhead: 0 })).toBe(sha1Of(bytes));
+    expect(blockReads[0]).toBe(MiB + 3); // nothing before the failure is read or hashed twice
+  });
+
+  it('a failed stream read on a file that changed on disk ends as the specific unreadable-file error', async () => {
+    const { file } = flakyStream(randomBytes(MiB), 1000, true);
+    const error = await new MainThreadHasher().sha1(file).catch((e: unknown) => e);
+    expect(error).toMatchObject({ kind: 'file', code: 'file-unreadable', action: 'fatal' });
+  });
+
+  it('reads in blocks where the browser has no BYOB readers', async () => {
+    const bytes = randomBytes(MiB + 1);
+    const real = new Blob([bytes]);
+    let blockReads = 0;
+    const noByob = (blob: Blob): Blob =>
+      ({
+        size: blob.size,
+        slice: (a?: number, b?: number) => noByob(blob.slice(a, b)),
+        arrayBuffer: () => {
+          blockReads++;
+          return blob.arrayBuffer();
+        },
+        stream: () => {
+          const stream = blob.stream();
+          stream.getReader = (() => {
+            throw new TypeError('byob unsupported');
+          }) as typeof stream.getReader;
+          return stream;
+        },
+      }) as unknown as Blob;
+    expect(await hashBlob(noByob(real), { blockSize: 256 * KiB })).toBe(sha1Of(bytes));
+    expect(blockReads).toBe(5);
+  });
+});
+
 describe('sample (the sampled fingerprint)', () => {
   const hasher = new MainThreadHasher();
   const header = (size: number): Uint8Array => new TextEncoder().encode(`vod-sample-v1:${size}\n`);
