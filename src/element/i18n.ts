@@ -227,8 +227,10 @@ export function format(template: string, params: Record<string, string | number>
 
 const units = ['B', 'KB', 'MB', 'GB', 'TB'];
 
-// Creating an Intl.NumberFormat costs far more than using one (the first took ~50 ms in the
-// benchmark's profile, at the first row render): keep one per language and precision.
+// Creating an Intl.NumberFormat costs far more than using one (the first took 28-50 ms in the
+// benchmark's profiles, at the first row render, inside the task that handles the dropped file):
+// keep one per language and precision, and let the element make them ahead, when the page is idle
+// (`warmNumberFormats`).
 const numberFormats = new Map<string, Intl.NumberFormat>();
 function numberFormat(lang: string, digits: number): Intl.NumberFormat {
   const key = `${lang}|${digits}`;
@@ -238,6 +240,12 @@ function numberFormat(lang: string, digits: number): Intl.NumberFormat {
     numberFormats.set(key, format);
   }
   return format;
+}
+
+/** Creates the formats `formatBytes` uses for `lang`, so the first row does not pay for them. */
+export function warmNumberFormats(lang: string): void {
+  numberFormat(lang, 0);
+  numberFormat(lang, 1);
 }
 
 /** 1536 → "1.5 KB" (binary multiples, as file managers show them). */

@@ -1,7 +1,10 @@
 // After each render, paints poster frames into new rows' canvases and remembers each video's
-// duration, so the element itself never waits on video decoding.
+// duration, so the element itself never waits on video decoding. Extraction starts when the page is
+// idle: setting up a <video> costs the main thread several ms, which must not add to the task that
+// handles the dropped file (the benchmark's longest main-thread gaps were there).
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { whenIdle } from './idle.js';
 import { paintPoster, posterFor } from './poster.js';
 
 export class PosterController implements ReactiveController {
@@ -30,12 +33,14 @@ export class PosterController implements ReactiveController {
       const id = canvas.closest('[data-id]')?.getAttribute('data-id') ?? '';
       const file = this.fileOf(id);
       if (!file) continue;
-      void posterFor(file).then((info) => {
-        if (info.frame && canvas.isConnected) paintPoster(canvas, info.frame);
-        if (info.duration !== undefined && !this.durations.has(id)) {
-          this.durations.set(id, info.duration);
-          this.host.requestUpdate();
-        }
+      whenIdle(() => {
+        void posterFor(file).then((info) => {
+          if (info.frame && canvas.isConnected) paintPoster(canvas, info.frame);
+          if (info.duration !== undefined && !this.durations.has(id)) {
+            this.durations.set(id, info.duration);
+            this.host.requestUpdate();
+          }
+        });
       });
     }
   }
