@@ -37,24 +37,29 @@ export async function runUploadSection(
   let sliceSize = 0;
   let shaOk = true;
 
-  const baseline = async (kind: 'raw' | 'sequential', delayMs: number): Promise<BaselineResult> =>
+  /** The lanes of the bare parallel-slices client: the product's default concurrency. */
+  const PARALLEL_LANES = 3;
+  const baseline = async (kind: 'raw' | 'sequential' | 'parallel', delayMs: number): Promise<BaselineResult> =>
     withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, async (server) => {
       sliceSize = server.sliceSize;
       const { page, context } = await harness.open('/bench/pages/upload.html');
       try {
         await page.waitForFunction(() => window.__benchUpload !== undefined);
         await page.locator('#file').setInputFiles(file.path);
+        const target = {
+          endpoint: server.server.endpoint,
+          signatureUrl: server.server.signatureUrl,
+          appid: server.appid,
+          bucket: server.bucket,
+          dir: 'bench',
+          sha: file.sha,
+        };
         const result =
           kind === 'raw'
             ? await page.evaluate((url) => window.__benchUpload.raw(url), `${server.server.url}/__raw`)
-            : await page.evaluate((target) => window.__benchUpload.sequential(target), {
-                endpoint: server.server.endpoint,
-                signatureUrl: server.server.signatureUrl,
-                appid: server.appid,
-                bucket: server.bucket,
-                dir: 'bench',
-                sha: file.sha,
-              });
+            : kind === 'sequential'
+              ? await page.evaluate((t) => window.__benchUpload.sequential(t), target)
+              : await page.evaluate(([t, lanes]) => window.__benchUpload.parallel(t, lanes), [target, PARALLEL_LANES] as const);
         const accepted =
           kind === 'raw'
             ? (result.last as { sha?: string }).sha === file.sha
@@ -70,11 +75,11 @@ export async function runUploadSection(
     });
 
   for (const delayMs of DELAYS) {
-    for (const kind of ['raw', 'sequential'] as const) {
+    for (const kind of ['raw', 'sequential', 'parallel'] as const) {
       if (options.quick && kind === 'raw' && delayMs > 0) continue; // one request: 50 ms tells nothing
       const runs: BaselineResult[] = [];
-      // Sequential slices at 50 ms cost ~50 ms per slice: one run says enough about them.
-      const reps = kind === 'sequential' && delayMs > 0 ? 1 : options.reps;
+      // Slices at 50 ms: the request pattern sets the pace; one run says enough about them.
+      const reps = kind !== 'raw' && delayMs > 0 ? 1 : options.reps;
       for (let rep = 0; rep < reps; rep++) runs.push(await baseline(kind, delayMs));
       const key = `${kind}-d${delayMs}`;
       configs[key] = { speed: figure(runs.map((r) => mibps(r.bytes, r.ms))), runs };
