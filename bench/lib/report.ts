@@ -6,7 +6,7 @@ import type { HashSectionResult } from '../sections/hash.js';
 import type { MemorySectionResult } from '../sections/memory.js';
 import type { ProductUploadResult } from '../sections/product-run.js';
 import type { ResumeSectionResult } from '../sections/resume.js';
-import type { UploadSectionResult } from '../sections/upload.js';
+import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
 import { formatSize, MiB } from './args.js';
 import type { Environment } from './env.js';
 
@@ -49,6 +49,21 @@ function productRuns(upload: UploadSectionResult | undefined): ProductUploadResu
     .flatMap(([, config]) => config.runs as ProductUploadResult[]);
 }
 
+/** Main-thread gaps of the sequential and parallel baseline pages (no UI, almost no script). */
+function baselineGaps(upload: UploadSectionResult | undefined): { maxGapMs: number; gapsOver50: number; maxFrameGapMs: number } | undefined {
+  if (!upload) return undefined;
+  const runs = Object.entries(upload.configs)
+    .filter(([key]) => key.startsWith('sequential') || key.startsWith('parallel'))
+    .flatMap(([, config]) => config.runs as BaselineRun[])
+    .filter((run) => run.gaps);
+  if (runs.length === 0) return undefined;
+  return {
+    maxGapMs: Math.max(...runs.map((x) => x.gaps.maxGapMs)),
+    gapsOver50: runs.reduce((sum, x) => sum + x.gaps.gapsOver50, 0),
+    maxFrameGapMs: Math.max(...runs.map((x) => x.gaps.maxFrameGapMs)),
+  };
+}
+
 export function judgeTargets(r: BenchResults): Target[] {
   const targets: Target[] = [];
   const h = r.hash;
@@ -87,7 +102,9 @@ export function judgeTargets(r: BenchResults): Target[] {
     const hashGap = Math.max(h?.gaps.maxGapMs ?? 0, ...runs.map((x) => x.gaps.hash.maxGapMs));
     const uploadGap = Math.max(0, ...runs.map((x) => x.gaps.upload.maxGapMs));
     const over = (h?.gaps.gapsOver50 ?? 0) + runs.reduce((s, x) => s + x.gaps.hash.gapsOver50 + x.gaps.upload.gapsOver50, 0);
-    add('no main-thread gap over 50 ms during hash and upload', Math.max(hashGap, uploadGap) <= 50, `longest ${f0(hashGap)} ms hashing, ${f0(uploadGap)} ms uploading; ${over} gaps over 50 ms`);
+    const control = baselineGaps(r.upload);
+    const controlText = control ? ` (control, bare slice-upload pages under the same load: longest ${f0(control.maxGapMs)} ms, ${control.gapsOver50} over 50 ms)` : '';
+    add('no main-thread gap over 50 ms during hash and upload', Math.max(hashGap, uploadGap) <= 50, `longest ${f0(hashGap)} ms hashing, ${f0(uploadGap)} ms uploading; ${over} gaps over 50 ms${controlText}`);
   }
 
   const m = r.memory?.runs ?? [];
@@ -148,6 +165,8 @@ export function renderReport(r: BenchResults): string {
     out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');
     const rows: string[][] = [];
     if (r.hash) rows.push(['idle page (control: the machine, no work)', f0(r.hash.idleGaps.maxGapMs), String(r.hash.idleGaps.gapsOver50), f0(r.hash.idleGaps.maxFrameGapMs)]);
+    const control = baselineGaps(r.upload);
+    if (control) rows.push(['bare slice-upload pages (control: the same upload load, no product; all baseline runs)', f0(control.maxGapMs), String(control.gapsOver50), f0(control.maxFrameGapMs)]);
     if (r.hash) rows.push(['hash section (product hasher)', f0(r.hash.gaps.maxGapMs), String(r.hash.gaps.gapsOver50), f0(r.hash.gaps.maxFrameGapMs)]);
     if (runs.length) {
       rows.push(['element, hashing phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.hash.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.hash.gapsOver50, 0)), '']);

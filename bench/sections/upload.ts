@@ -2,7 +2,7 @@
 // concurrency 1, 3, 6) against one raw fetch of the whole file (the loopback ceiling) and the SDKs'
 // sequential slices, at 0 ms and at 50 ms added per request.
 
-import type { BrowserHarness } from '../lib/browser.js';
+import { startGaps, stopGaps, type BrowserHarness, type GapResult } from '../lib/browser.js';
 import { figure, mibps, type Figure } from '../lib/measure.js';
 import { withServer } from '../lib/server.js';
 import type { BaselineResult } from '../pages/upload-page.js';
@@ -16,8 +16,14 @@ export interface UploadConfigResult {
   speed: Figure;
   /** MiB/s of choose → done, hash included (product only). */
   speedWithHash?: Figure;
-  runs: Array<ProductUploadResult | BaselineResult>;
+  runs: Array<ProductUploadResult | BaselineRun>;
 }
+
+/**
+ * A baseline run, with the main-thread gaps of its page: a page with no UI and almost no script
+ * under the same upload load, the control for the product's gaps.
+ */
+export type BaselineRun = BaselineResult & { gaps: GapResult };
 
 export interface UploadSectionResult {
   fileBytes: number;
@@ -39,7 +45,7 @@ export async function runUploadSection(
 
   /** The lanes of the bare parallel-slices client: the product's default concurrency. */
   const PARALLEL_LANES = 3;
-  const baseline = async (kind: 'raw' | 'sequential' | 'parallel', delayMs: number): Promise<BaselineResult> =>
+  const baseline = async (kind: 'raw' | 'sequential' | 'parallel', delayMs: number): Promise<BaselineRun> =>
     withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, async (server) => {
       sliceSize = server.sliceSize;
       const { page, context } = await harness.open('/bench/pages/upload.html');
@@ -54,12 +60,14 @@ export async function runUploadSection(
           dir: 'bench',
           sha: file.sha,
         };
+        await startGaps(page);
         const result =
           kind === 'raw'
             ? await page.evaluate((url) => window.__benchUpload.raw(url), `${server.server.url}/__raw`)
             : kind === 'sequential'
               ? await page.evaluate((t) => window.__benchUpload.sequential(t), target)
               : await page.evaluate(([t, lanes]) => window.__benchUpload.parallel(t, lanes), [target, PARALLEL_LANES] as const);
+        const gaps = await stopGaps(page);
         const accepted =
           kind === 'raw'
             ? (result.last as { sha?: string }).sha === file.sha
@@ -68,7 +76,7 @@ export async function runUploadSection(
           shaOk = false;
           log(`  ! ${kind} upload not accepted with the right sha: ${JSON.stringify(result.last)}`);
         }
-        return result;
+        return { ...result, gaps };
       } finally {
         await context.close();
       }
@@ -77,7 +85,7 @@ export async function runUploadSection(
   for (const delayMs of DELAYS) {
     for (const kind of ['raw', 'sequential', 'parallel'] as const) {
       if (options.quick && kind === 'raw' && delayMs > 0) continue; // one request: 50 ms tells nothing
-      const runs: BaselineResult[] = [];
+      const runs: BaselineRun[] = [];
       // Slices at 50 ms: the request pattern sets the pace; one run says enough about them.
       const reps = kind !== 'raw' && delayMs > 0 ? 1 : options.reps;
       for (let rep = 0; rep < reps; rep++) runs.push(await baseline(kind, delayMs));
