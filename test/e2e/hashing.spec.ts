@@ -81,6 +81,10 @@ test.describe('WorkerHasher', () => {
     copyFileSync(f.path, copy);
     try {
       await openPage(page, [copy]);
+      // Chromium takes a File's snapshot (size, modification time) lazily, on first use; the element
+      // uses it at once (validation, the sampled fingerprint). Without this, the snapshot could be
+      // taken after the change below, and the changed file would read as a valid one (seen in CI).
+      await page.evaluate(() => window.hashing.sample(0));
       flipByte(copy, 0);
       utimesSync(copy, new Date(), new Date(Date.now() + 10_000)); // a new modification time, as any editor leaves
       for (const main of [false, true]) {
