@@ -89,7 +89,8 @@ export function judgeTargets(r: BenchResults): Target[] {
     add(
       'upload: product vs bare parallel slices, 3 lanes, 0 ms (reported, no target: what the product\'s own work costs)',
       undefined,
-      `${f2(own)}× (${f0(u['product-c3-d0'].speed.value)} vs ${f0(u['parallel-d0'].speed.value)} MiB/s); the bare client itself is ${f2(ceiling)}× one raw fetch`,
+      `${f2(own)}× (${f0(u['product-c3-d0'].speed.value)} vs ${f0(u['parallel-d0'].speed.value)} MiB/s); the bare client itself is ${f2(ceiling)}× one raw fetch` +
+        (u['rawSlices-d0'] ? `, and raw slices with no protocol ${f2(u['rawSlices-d0'].speed.value / u['raw-d0'].speed.value)}×` : ''),
     );
   }
   if (u?.['product-c3-d50'] && u['sequential-d50']) {
@@ -162,6 +163,7 @@ export function renderReport(r: BenchResults): string {
     out.push(`\n### Upload of a ${formatSize(r.upload.fileBytes)} file over loopback, slice ${formatSize(r.upload.sliceSize)} (MiB/s)\n`);
     out.push(table(['method', '0 ms', '+50 ms per request', 'with hash, 0 ms', 'with hash, 50 ms'], [
       ['one raw fetch of the whole file (/__raw)', cell('raw-d0'), cell('raw-d50'), '', ''],
+      [`raw slices, 3 lanes, no protocol (the browser's cost per ${formatSize(r.upload.sliceSize)} request)`, cell('rawSlices-d0'), '', '', ''],
       ['sequential slices (SDK style)', cell('sequential-d0'), cell('sequential-d50'), '', ''],
       ['bare parallel slices, 3 lanes (ceiling of a client of this protocol)', cell('parallel-d0'), cell('parallel-d50'), '', ''],
       ...[1, 3, 6].map((n) => [`product, concurrency ${n}`, cell(`product-c${n}-d0`), cell(`product-c${n}-d50`), cell(`product-c${n}-d0`, true), cell(`product-c${n}-d50`, true)]),

@@ -50,6 +50,30 @@ const api = {
     return { ms: performance.now() - started, bytes: chosen.size, requests: 1, last: answer.data };
   },
 
+  /**
+   * No protocol at all: the file's slices as plain request bodies to /__raw, `lanes` at a time. What
+   * requests of this size cost in this browser on this machine, whatever the client does.
+   */
+  async rawSlices(url: string, sliceSize: number, lanes: number): Promise<BaselineResult> {
+    const chosen = file();
+    const started = performance.now();
+    let next = 0;
+    let requests = 0;
+    let bytes = 0;
+    const lane = async (): Promise<void> => {
+      while (next < chosen.size) {
+        const offset = next;
+        next += sliceSize;
+        const response = await fetch(url, { method: 'POST', body: chosen.slice(offset, offset + sliceSize) });
+        const answer = (await response.json()) as { data: { size: number } };
+        bytes += answer.data.size; // (not `bytes += await …`: that reads `bytes` before the await)
+        requests++;
+      }
+    };
+    await Promise.all(Array.from({ length: lanes }, lane));
+    return { ms: performance.now() - started, bytes: chosen.size, requests, last: { size: bytes } };
+  },
+
   /** What the protocol's SDKs do: one slice after another. */
   sequential(target: SequentialTarget): Promise<BaselineResult> {
     return slices(target, 1);

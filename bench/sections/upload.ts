@@ -45,7 +45,7 @@ export async function runUploadSection(
 
   /** The lanes of the bare parallel-slices client: the product's default concurrency. */
   const PARALLEL_LANES = 3;
-  const baseline = async (kind: 'raw' | 'sequential' | 'parallel', delayMs: number): Promise<BaselineRun> =>
+  const baseline = async (kind: 'raw' | 'rawSlices' | 'sequential' | 'parallel', delayMs: number): Promise<BaselineRun> =>
     withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, async (server) => {
       sliceSize = server.sliceSize;
       const { page, context } = await harness.open('/bench/pages/upload.html');
@@ -64,6 +64,11 @@ export async function runUploadSection(
         const result =
           kind === 'raw'
             ? await page.evaluate((url) => window.__benchUpload.raw(url), `${server.server.url}/__raw`)
+            : kind === 'rawSlices'
+              ? await page.evaluate(
+                  ([url, size, lanes]) => window.__benchUpload.rawSlices(url, size, lanes),
+                  [`${server.server.url}/__raw`, server.sliceSize, PARALLEL_LANES] as const,
+                )
             : kind === 'sequential'
               ? await page.evaluate((t) => window.__benchUpload.sequential(t), target)
               : await page.evaluate(([t, lanes]) => window.__benchUpload.parallel(t, lanes), [target, PARALLEL_LANES] as const);
@@ -71,7 +76,9 @@ export async function runUploadSection(
         const accepted =
           kind === 'raw'
             ? (result.last as { sha?: string }).sha === file.sha
-            : server.server.stats.completedFiles.some((f) => f.sha === file.sha);
+            : kind === 'rawSlices'
+              ? (result.last as { size?: number }).size === file.size // a sink: every byte arrived, nothing more
+              : server.server.stats.completedFiles.some((f) => f.sha === file.sha);
         if (!accepted) {
           shaOk = false;
           log(`  ! ${kind} upload not accepted with the right sha: ${JSON.stringify(result.last)}`);
@@ -83,8 +90,9 @@ export async function runUploadSection(
     });
 
   for (const delayMs of DELAYS) {
-    for (const kind of ['raw', 'sequential', 'parallel'] as const) {
+    for (const kind of ['raw', 'rawSlices', 'sequential', 'parallel'] as const) {
       if (options.quick && kind === 'raw' && delayMs > 0) continue; // one request: 50 ms tells nothing
+      if (kind === 'rawSlices' && delayMs > 0) continue; // /__raw has no delay switch: a 0 ms control only
       const runs: BaselineRun[] = [];
       // Slices at 50 ms: the request pattern sets the pace; one run says enough about them.
       const reps = kind !== 'raw' && delayMs > 0 ? 1 : options.reps;
