@@ -22,13 +22,6 @@ type Host = ReactiveControllerHost & HTMLElement;
 
 /** At most this often per upload; the last value before a pause/end is never lost. */
 const PROGRESS_INTERVAL_MS = 200;
-/**
- * A change that only moves bytes (no upload added, removed or changing status) is rendered at most
- * this often. Slices are acknowledged 20-100 times a second; rendering each one cost the main
- * thread a Lit update, style and layout per slice, on a thread the benchmark found starved of CPU
- * during uploads. 10 renders a second still move the bars smoothly (they have a CSS transition).
- */
-const PROGRESS_RENDER_MS = 100;
 
 export class UploadController implements ReactiveController {
   uploads: UploadSnapshot[] = [];
@@ -46,9 +39,6 @@ export class UploadController implements ReactiveController {
   private readonly lastProgressAt = new Map<string, number>();
   private readonly pendingProgress = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly announcedQuarter = new Map<string, number>();
-  /** What the last immediate render showed, apart from byte counts (see PROGRESS_RENDER_MS). */
-  private renderedShape = '';
-  private progressRender?: ReturnType<typeof setTimeout>;
   private sawRestorableEvent = false;
 
   constructor(
@@ -142,7 +132,6 @@ export class UploadController implements ReactiveController {
     this.sync();
   }
   dispose(): void {
-    if (this.progressRender !== undefined) clearTimeout(this.progressRender);
     this.queue?.dispose();
   }
 
@@ -180,18 +169,7 @@ export class UploadController implements ReactiveController {
     const strings = (): VodUploaderStrings => this.config.strings();
 
     on('change', ({ uploads }) => {
-      this.uploads = uploads; // the property is always current; only the re-render may wait
-      const shape = shapeOf(uploads);
-      if (shape === this.renderedShape) {
-        this.progressRender ??= setTimeout(() => {
-          this.progressRender = undefined;
-          this.sync();
-        }, PROGRESS_RENDER_MS);
-        return;
-      }
-      this.renderedShape = shape;
-      if (this.progressRender !== undefined) clearTimeout(this.progressRender);
-      this.progressRender = undefined;
+      this.uploads = uploads;
       this.sync();
     });
     on('add', (d) => fireVodEvent(this.host, 'vod-upload-add', d));
@@ -280,11 +258,4 @@ export class UploadController implements ReactiveController {
     if (pending !== undefined) clearTimeout(pending);
     this.pendingProgress.delete(id);
   }
-}
-
-/** Everything a row shows except byte counts, speed and ETA: a change here is rendered at once. */
-function shapeOf(uploads: readonly UploadSnapshot[]): string {
-  return uploads
-    .map((u) => `${u.id}:${u.status}:${u.pausedReason ?? ''}:${u.retryReason?.code ?? ''}:${u.retryAt ?? ''}:${u.error?.code ?? ''}:${u.elsewhere ? 1 : 0}:${u.result ? 1 : 0}`)
-    .join('|');
 }
