@@ -1,9 +1,10 @@
 // The upload baselines, exposed as `__benchUpload` for the Node driver:
 // - raw: one fetch POST of the whole file to /__raw (the loopback ceiling: no protocol, no slicing);
-// - sequential: what the protocol's SDKs do, a create request and then one slice after another with
-//   fetch + FormData, each waiting for the previous answer (same form fields as the product's client).
+// - rawSlices: the file's slices as plain bodies to /__raw, several at a time (no protocol at all);
+// - slices: the protocol bare, a create request and then slices with fetch + FormData (same form
+//   fields as the product's client), in 1 lane (what the protocol's SDKs do) or several.
 
-export interface SequentialTarget {
+export interface SlicesTarget {
   endpoint: string;
   signatureUrl: string;
   appid: string;
@@ -57,39 +58,29 @@ const api = {
   async rawSlices(url: string, sliceSize: number, lanes: number): Promise<BaselineResult> {
     const chosen = file();
     const started = performance.now();
-    let next = 0;
     let requests = 0;
     let bytes = 0;
-    const lane = async (): Promise<void> => {
-      while (next < chosen.size) {
-        const offset = next;
-        next += sliceSize;
-        const response = await fetch(url, { method: 'POST', body: chosen.slice(offset, offset + sliceSize) });
-        const answer = (await response.json()) as { data: { size: number } };
-        bytes += answer.data.size; // (not `bytes += await …`: that reads `bytes` before the await)
-        requests++;
-      }
-    };
-    await Promise.all(Array.from({ length: lanes }, lane));
+    await inLanes(0, chosen.size, sliceSize, lanes, async (offset) => {
+      const response = await fetch(url, { method: 'POST', body: chosen.slice(offset, offset + sliceSize) });
+      const answer = (await response.json()) as { data: { size: number } };
+      bytes += answer.data.size; // (not `bytes += await …`: that reads `bytes` before the await)
+      requests++;
+    });
     return { ms: performance.now() - started, bytes: chosen.size, requests, last: { size: bytes } };
   },
 
-  /** What the protocol's SDKs do: one slice after another. */
-  sequential(target: SequentialTarget): Promise<BaselineResult> {
-    return slices(target, 1);
-  },
-
   /**
-   * The ceiling of any client of this protocol in this browser: `lanes` bare loops taking the next slice
-   * (no hashing, no storage, no retries, no UI): what is left is the browser's and the server's cost
-   * per request. The product at the same concurrency is compared with it.
+   * The protocol with nothing around it: the first request, then `lanes` bare loops each taking the
+   * next slice (no hashing, no storage, no retries, no UI). One lane is what the protocol's SDKs do;
+   * several are the ceiling of any client of this protocol in this browser, the yardstick for the
+   * product at the same concurrency.
    */
-  parallel(target: SequentialTarget, lanes: number): Promise<BaselineResult> {
+  slices(target: SlicesTarget, lanes: number): Promise<BaselineResult> {
     return slices(target, lanes);
   },
 };
 
-async function slices(target: SequentialTarget, lanes: number): Promise<BaselineResult> {
+async function slices(target: SlicesTarget, lanes: number): Promise<BaselineResult> {
   const chosen = file();
   const path = [target.dir, chosen.name].filter(Boolean).join('/');
   const fileUrl = `${target.endpoint}/${target.appid}/${target.bucket}/${path.split('/').map(encodeURIComponent).join('/')}`;
@@ -106,24 +97,31 @@ async function slices(target: SequentialTarget, lanes: number): Promise<Baseline
   const { session, slice_size: sliceSize } = answer.data;
   if (answer.data.access_url === undefined) {
     if (!session || !sliceSize) throw new Error('the create answer has no session or slice_size');
-    let next = answer.data.offset ?? 0;
-    const lane = async (): Promise<void> => {
-      while (next < chosen.size) {
-        const offset = next;
-        next += sliceSize;
-        const form = new FormData();
-        form.append('op', 'upload_slice');
-        form.append('filecontent', chosen.slice(offset, offset + sliceSize), chosen.name);
-        form.append('session', session);
-        form.append('offset', String(offset));
-        answer = await post(fileUrl, form, signature);
-        requests++;
-        if (answer.data.access_url !== undefined) last = answer.data;
-      }
-    };
-    await Promise.all(Array.from({ length: lanes }, lane));
+    await inLanes(answer.data.offset ?? 0, chosen.size, sliceSize, lanes, async (offset) => {
+      const form = new FormData();
+      form.append('op', 'upload_slice');
+      form.append('filecontent', chosen.slice(offset, offset + sliceSize), chosen.name);
+      form.append('session', session);
+      form.append('offset', String(offset));
+      answer = await post(fileUrl, form, signature);
+      requests++;
+      if (answer.data.access_url !== undefined) last = answer.data;
+    });
   }
   return { ms: performance.now() - started, bytes: chosen.size, requests, last };
+}
+
+/** Calls `send` for every slice offset from `start` to `end`, `lanes` at a time, in order of offset. */
+async function inLanes(start: number, end: number, sliceSize: number, lanes: number, send: (offset: number) => Promise<void>): Promise<void> {
+  let next = start;
+  const lane = async (): Promise<void> => {
+    while (next < end) {
+      const offset = next;
+      next += sliceSize;
+      await send(offset);
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
 }
 
 declare global {

@@ -1,6 +1,7 @@
 // Section 2: uploading the file. The product through the element (hash excluded and included,
-// concurrency 1, 3, 6) against one raw fetch of the whole file (the loopback ceiling) and the SDKs'
-// sequential slices, at 0 ms and at 50 ms added per request.
+// concurrency 1, 3, 6) against one raw fetch of the whole file (the loopback ceiling), the SDKs'
+// sequential slices and the bare protocol in 3 lanes, at 0 ms and at 50 ms added per request, and raw
+// slices with no protocol at 0 ms (the browser's cost per request).
 
 import { startGaps, stopGaps, type BrowserHarness, type GapResult } from '../lib/browser.js';
 import { figure, mibps, type Figure } from '../lib/measure.js';
@@ -60,28 +61,35 @@ export async function runUploadSection(
           dir: 'bench',
           sha: file.sha,
         };
+        const raw = `${server.server.url}/__raw`;
         await startGaps(page);
-        const result =
-          kind === 'raw'
-            ? await page.evaluate((url) => window.__benchUpload.raw(url), `${server.server.url}/__raw`)
-            : kind === 'rawSlices'
-              ? await page.evaluate(
-                  ([url, size, lanes]) => window.__benchUpload.rawSlices(url, size, lanes),
-                  [`${server.server.url}/__raw`, server.sliceSize, PARALLEL_LANES] as const,
-                )
-            : kind === 'sequential'
-              ? await page.evaluate((t) => window.__benchUpload.sequential(t), target)
-              : await page.evaluate(([t, lanes]) => window.__benchUpload.parallel(t, lanes), [target, PARALLEL_LANES] as const);
+        let result: BaselineResult;
+        let accepted: boolean;
+        switch (kind) {
+          case 'raw':
+            result = await page.evaluate((url) => window.__benchUpload.raw(url), raw);
+            accepted = (result.last as { sha?: string }).sha === file.sha;
+            break;
+          case 'rawSlices':
+            result = await page.evaluate(
+              ([url, size, lanes]) => window.__benchUpload.rawSlices(url, size, lanes),
+              [raw, server.sliceSize, PARALLEL_LANES] as const,
+            );
+            accepted = (result.last as { size?: number }).size === file.size; // a sink: every byte arrived, nothing more
+            break;
+          case 'sequential':
+          case 'parallel':
+            result = await page.evaluate(
+              ([t, lanes]) => window.__benchUpload.slices(t, lanes),
+              [target, kind === 'sequential' ? 1 : PARALLEL_LANES] as const,
+            );
+            accepted = server.server.stats.completedFiles.some((f) => f.sha === file.sha);
+            break;
+        }
         const gaps = await stopGaps(page);
-        const accepted =
-          kind === 'raw'
-            ? (result.last as { sha?: string }).sha === file.sha
-            : kind === 'rawSlices'
-              ? (result.last as { size?: number }).size === file.size // a sink: every byte arrived, nothing more
-              : server.server.stats.completedFiles.some((f) => f.sha === file.sha);
         if (!accepted) {
           shaOk = false;
-          log(`  ! ${kind} upload not accepted with the right sha: ${JSON.stringify(result.last)}`);
+          log(`  ! ${kind} upload not accepted (wrong sha, or bytes missing): ${JSON.stringify(result.last)}`);
         }
         return { ...result, gaps };
       } finally {
