@@ -6,11 +6,11 @@
 // once) × slice size per break. The element asks for 3; the engine may go up to 6 when latency-bound.
 import type { Page } from '@playwright/test';
 import type { TestFile } from './helpers/files.js';
-import { recordedEvents } from './helpers/element-page.js';
-import { elementPage, expect, firstUpload, KiB, MiB, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
+import { elementPageUrl, recordedEvents } from './helpers/element-page.js';
+import { expect, firstUpload, KiB, MiB, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
 
 async function openElement(page: Page, server: FaultServer, dir: string): Promise<void> {
-  await page.goto(elementPage(server, { dir }));
+  await page.goto(elementPageUrl(server, { dir }));
   await page.evaluate(() => customElements.whenDefined('vod-uploader'));
 }
 

@@ -6,8 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
+import { elementPageUrl } from './helpers/element-page.js';
 import {
-  elementPage, expect, firstUpload, hashJobs, KiB, probeHashJobs, seededRandom, storedSessions, suiteResources, test,
+  expect, firstUpload, hashJobs, KiB, probeHashJobs, seededRandom, storedSessions, suiteResources, test,
   type FaultServer,
 } from './helpers/faults.js';
 
@@ -41,7 +42,7 @@ test.describe('page faults', () => {
       const dir = `reload-${trial}`;
       const path = `/${dir}/${name}`;
       const label = `trial ${trial} (${moment})`;
-      await page.goto(elementPage(server, { dir }));
+      await page.goto(elementPageUrl(server, { dir }));
       await ready(page);
       if (moment === 'hashing') {
         // The page reloads itself the moment its row says it is hashing (a test-side reload could be late).
@@ -127,7 +128,7 @@ test.describe('page faults', () => {
     const second = await context.newPage();
     await probeHashJobs(second);
     for (const page of [first, second]) {
-      await page.goto(elementPage(server, { dir: 'tabs' }));
+      await page.goto(elementPageUrl(server, { dir: 'tabs' }));
       await ready(page);
     }
     await first.locator('vod-uploader [part=input]').setInputFiles(file.path);

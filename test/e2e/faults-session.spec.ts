@@ -2,8 +2,9 @@
 // a slice has none (-95), and slices take longer than the client's request timeout. Real Chromium,
 // the real demo server on another origin; assertions on what the server saw.
 import type { Page } from '@playwright/test';
+import { elementPageUrl } from './helpers/element-page.js';
 import type { TestFile } from './helpers/files.js';
-import { elementPage, expect, hashJobs, KiB, probeHashJobs, suiteResources, test, type FaultServer } from './helpers/faults.js';
+import { expect, hashJobs, KiB, probeHashJobs, suiteResources, test, type FaultServer } from './helpers/faults.js';
 
 const CONCURRENCY = 3;
 
@@ -14,7 +15,7 @@ test.describe('session and timeout faults', () => {
   const serve = (): Promise<FaultServer> => resources.server({ sliceSize: 256 * KiB });
   const open = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
     await probeHashJobs(page);
-    await page.goto(elementPage(server, { dir }));
+    await page.goto(elementPageUrl(server, { dir }));
     await page.evaluate(() => customElements.whenDefined('vod-uploader'));
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     return `/${dir}/${file.path.split(/[\\/]/).pop()}`;

@@ -3,8 +3,8 @@
 // Real Chromium, the real demo server on another origin; counts are the server's own.
 import type { Page } from '@playwright/test';
 import type { TestFile } from './helpers/files.js';
-import { recordedEvents } from './helpers/element-page.js';
-import { elementPage, expect, KiB, recordErrors, recordedErrors, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
+import { elementPageUrl, recordedEvents } from './helpers/element-page.js';
+import { expect, KiB, recordErrors, recordedErrors, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
 import type { Faults } from '../../demo/server/protocol-server.js';
 
 test.describe('signature faults', () => {
@@ -15,7 +15,7 @@ test.describe('signature faults', () => {
     resources.server({ sliceSize: 256 * KiB, ...options });
   const open = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
     await recordErrors(page);
-    await page.goto(elementPage(server, { dir }));
+    await page.goto(elementPageUrl(server, { dir }));
     await page.evaluate(() => customElements.whenDefined('vod-uploader'));
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     return `/${dir}/${file.path.split(/[\\/]/).pop()}`;

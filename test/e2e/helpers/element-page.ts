@@ -16,7 +16,11 @@ export interface RecordedEvent {
   at: number;
 }
 
-export function elementPageUrl(server: TestServer, extra: Record<string, string> = {}): string {
+/** What the element test page needs to know of a server: the test server and the fault server both have it. */
+export type PageServer = Pick<TestServer, 'endpoint' | 'signatureUrl' | 'appid' | 'bucket'>;
+
+/** The element test page (test/e2e/pages/element.html) pointed at `server`. */
+export function elementPageUrl(server: PageServer, extra: Record<string, string> = {}): string {
   const q = new URLSearchParams({
     endpoint: server.endpoint,
     signatureUrl: server.signatureUrl,

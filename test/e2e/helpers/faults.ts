@@ -199,18 +199,6 @@ export class FaultServer {
   }
 }
 
-/** Query string of the element test page (test/e2e/pages/element.html) for this server. */
-export function elementPage(server: FaultServer, extra: Record<string, string> = {}): string {
-  const q = new URLSearchParams({
-    endpoint: server.endpoint,
-    signatureUrl: server.signatureUrl,
-    appid: server.appid,
-    bucket: server.bucket,
-    ...extra,
-  });
-  return `/test/e2e/pages/element.html?${q}`;
-}
-
 /**
  * Counts the whole-file hash jobs the page sends to its hashing worker (window.faultProbe.hashJobs):
  * lets a test see that an upload did not hash its file again. Install before the page loads.
