@@ -7,45 +7,19 @@ import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { BLOCK_SIZE, CHECKPOINT_EVERY, PROGRESS_INTERVAL_MS } from '../../src/hashing/hash-core.js';
 import { makeTestFile, type TestFile } from './helpers/files.js';
+import { openTestPage } from './helpers/test-page.js';
 
 const MiB = 1024 * 1024;
 const EMPTY_SHA1 = 'da39a3ee5e6b4b0d3255bfef95601890afd80709';
 
 /**
- * Vite's HMR client reloads the page whenever another engineer saves a file this page imports (or
- * the dependency optimizer re-runs): a long hash would die mid-test. The tests get a client that
- * does nothing.
- */
-const QUIET_VITE_CLIENT = `const hot = { accept() {}, dispose() {}, prune() {}, on() {}, off() {}, send() {}, invalidate() {}, data: {} };
-export const createHotContext = () => hot;
-export const updateStyle = () => {};
-export const removeStyle = () => {};
-export const injectQuery = (url) => url;
-export class ErrorOverlay extends HTMLElement {}`;
-
-async function quietVite(page: Page): Promise<void> {
-  await page.route(/\/@vite\/client$/, (route) =>
-    route.fulfill({ status: 200, contentType: 'text/javascript', body: QUIET_VITE_CLIENT }),
-  );
-}
-
-/**
- * Opens the page and runs one tiny job so the worker and its imports are loaded. Vite's dependency
- * optimizer may reload a page once when it first meets a dependency (here hash-wasm inside the
- * worker); such a reload is retried rather than failing the test.
+ * Opens the page and runs one tiny job so the worker and its imports are loaded (a reload by Vite's
+ * dependency optimizer, here meeting hash-wasm inside the worker, is retried by openTestPage).
  */
 async function openPage(page: Page, files: string[], query = ''): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await quietVite(page);
-      await page.goto(`/test/e2e/pages/hashing.html${query}`);
-      await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-      await page.evaluate(() => window.hashing.bytesSha1([1]).catch(() => null)); // (fails under a strict CSP)
-      break;
-    } catch (error) {
-      if (attempt >= 3 || !/context was destroyed|navigat/i.test(String(error))) throw error;
-    }
-  }
+  await openTestPage(page, `/test/e2e/pages/hashing.html${query}`, () =>
+    page.evaluate(() => window.hashing.bytesSha1([1]).catch(() => null)), // (fails under a strict CSP)
+  );
   await page.locator('#files').setInputFiles(files);
 }
 

@@ -2,40 +2,13 @@
 // file handles, IndexedDB failures (unavailable, stuck, over quota) degrading to memory with one
 // warning, and Web Locks between two pages of one browser context.
 import { expect, test, type Page } from '@playwright/test';
+import { openTestPage } from './helpers/test-page.js';
 
 const DAY = 24 * 3600 * 1000;
 
-/**
- * Vite's HMR client reloads the page whenever another engineer saves a file this page imports (or
- * the dependency optimizer re-runs): a long hash would die mid-test. The tests get a client that
- * does nothing.
- */
-const QUIET_VITE_CLIENT = `const hot = { accept() {}, dispose() {}, prune() {}, on() {}, off() {}, send() {}, invalidate() {}, data: {} };
-export const createHotContext = () => hot;
-export const updateStyle = () => {};
-export const removeStyle = () => {};
-export const injectQuery = (url) => url;
-export class ErrorOverlay extends HTMLElement {}`;
-
-async function quietVite(page: Page): Promise<void> {
-  await page.route(/\/@vite\/client$/, (route) =>
-    route.fulfill({ status: 200, contentType: 'text/javascript', body: QUIET_VITE_CLIENT }),
-  );
-}
-
 /** Opens the page; a reload by Vite's dependency optimizer (first sight of idb-keyval) is retried. */
 async function openStore(page: Page, query = ''): Promise<void> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await quietVite(page);
-      await page.goto(`/test/e2e/pages/store.html${query}`);
-      await expect(page.locator('body')).toHaveAttribute('data-ready', 'true');
-      await page.evaluate(() => window.store.degraded());
-      return;
-    } catch (error) {
-      if (attempt >= 3 || !/context was destroyed|navigat/i.test(String(error))) throw error;
-    }
-  }
+  await openTestPage(page, `/test/e2e/pages/store.html${query}`, () => page.evaluate(() => window.store.degraded()));
 }
 
 test.describe('IdbSessionStore', () => {
