@@ -3,8 +3,8 @@
 // Real Chromium, the real demo server on another origin; counts are the server's own.
 import type { Page } from '@playwright/test';
 import type { TestFile } from './helpers/files.js';
-import { elementPageUrl, recordedEvents } from './helpers/element-page.js';
-import { expect, KiB, recordErrors, recordedErrors, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
+import { elementPageUrl, recordedEvents, recordUploadErrors, uploadErrors } from './helpers/element-page.js';
+import { expect, KiB, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
 import type { Faults } from '../../demo/server/protocol-server.js';
 
 test.describe('signature faults', () => {
@@ -14,7 +14,7 @@ test.describe('signature faults', () => {
   const serve = (options: Partial<FaultServerOptions> = {}): Promise<FaultServer> =>
     resources.server({ sliceSize: 256 * KiB, ...options });
   const open = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
-    await recordErrors(page);
+    await recordUploadErrors(page);
     await page.goto(elementPageUrl(server, { dir }));
     await page.evaluate(() => customElements.whenDefined('vod-uploader'));
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
@@ -98,7 +98,7 @@ test.describe('signature faults', () => {
       await expect(row).toHaveAttribute('data-status', 'retrying', { timeout: 10_000 });
       await expect(row.locator('[part=status]')).toHaveText(/^Retrying in \d+ s: Could not get permission to upload \(signature\)\. \(code \S+\)$/);
       // The reason comes with the vod-upload-retry event.
-      await expect.poll(async () => (await recordedErrors(page)).filter((e) => e.kind === 'signature').map((e) => e.message)).toContainEqual(
+      await expect.poll(async () => (await uploadErrors(page)).filter((e) => e.kind === 'signature').map((e) => e.message)).toContainEqual(
         expect.stringMatching(reason),
       );
       const during = server.stats.paths[path]!.bytesReceived;
@@ -111,7 +111,7 @@ test.describe('signature faults', () => {
       // Nothing lost: what the server had is not sent again beyond the slices in flight at the break.
       expect(p.bytesReceived - p.bytesDuplicate).toBe(file.size);
       expect(p.bytesDuplicate).toBeLessThanOrEqual(server.maxOpen(path) * server.sliceSize);
-      expect((await recordedErrors(page)).some((e) => e.type === 'vod-upload-error')).toBe(false);
+      expect((await uploadErrors(page)).some((e) => e.type === 'vod-upload-error')).toBe(false);
     });
   }
 
@@ -137,7 +137,7 @@ test.describe('signature faults', () => {
       .toBe('error');
     await expect(row.locator('[part=status]')).toHaveText('Could not get permission to upload (signature). (code signature)');
     await expect(page.locator('vod-uploader').getByRole('status')).toContainText('failed');
-    const errors = (await recordedErrors(page)).filter((e) => e.type === 'vod-upload-error');
+    const errors = await uploadErrors(page, 'vod-upload-error');
     expect(errors).toHaveLength(1);
     expect(errors[0]).toMatchObject({ kind: 'signature', message: expect.stringMatching(/HTML page instead of a signature/) });
     const before = server.stats.paths[path]!.bytesReceived;

@@ -8,27 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { expect, test, uniqueName, type TestServer } from './helpers/server.js';
-import { choose, openElementPage, sha1 } from './helpers/element-page.js';
+import { choose, openElementPage, recordUploadErrors, sha1, uploadErrors, type UploadErrorRecord } from './helpers/element-page.js';
 
-interface ErrorDetail {
-  name: string;
-  code: string | number;
-  kind: string;
-  message: string;
-  retryable: boolean;
-}
-
-async function recordErrors(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { errors: ErrorDetail[] };
-    w.errors = [];
-    document.addEventListener('vod-upload-error', (e) => {
-      const d = (e as CustomEvent<{ upload: { name: string }; error: { code: string | number; kind: string; message: string; retryable: boolean } }>).detail;
-      w.errors.push({ name: d.upload.name, code: d.error.code, kind: d.error.kind, message: d.error.message, retryable: d.error.retryable });
-    });
-  });
-}
-const errors = (page: Page): Promise<ErrorDetail[]> => page.evaluate(() => (window as unknown as { errors: ErrorDetail[] }).errors);
+const errors = (page: Page): Promise<UploadErrorRecord[]> => uploadErrors(page, 'vod-upload-error');
 
 function tempFile(name: string, bytes: Buffer): { path: string; cleanup: () => void } {
   const path = join(tmpdir(), name);
@@ -49,7 +31,7 @@ async function companion(page: Page, server: TestServer): Promise<() => Promise<
 }
 
 test('a file rewritten on disk after it was chosen (other size and mtime) stops with a file error; chosen again it uploads', async ({ page, server }) => {
-  await recordErrors(page);
+  await recordUploadErrors(page);
   const name = uniqueName('rewritten');
   const file = tempFile(name, randomBytes(4 * server.sliceSize));
   try {
@@ -85,7 +67,7 @@ test('a file rewritten on disk after it was chosen (other size and mtime) stops 
 });
 
 test('a file deleted before the start: file error, nothing sent; the other upload finishes', async ({ page, server }) => {
-  await recordErrors(page);
+  await recordUploadErrors(page);
   const name = uniqueName('deleted');
   const file = tempFile(name, randomBytes(3 * server.sliceSize));
   try {
@@ -108,7 +90,7 @@ test('a file deleted before the start: file error, nothing sent; the other uploa
 });
 
 test('a file deleted in the middle of the upload: a file error, not endless network retries', async ({ page, server }) => {
-  await recordErrors(page);
+  await recordUploadErrors(page);
   const name = uniqueName('vanishing');
   const file = tempFile(name, randomBytes(24 * server.sliceSize));
   try {
@@ -131,7 +113,7 @@ test('a file deleted in the middle of the upload: a file error, not endless netw
 });
 
 test('-4018: a different file at a path the server holds is a terminal error in the row and the event', async ({ page, server }) => {
-  await recordErrors(page);
+  await recordUploadErrors(page);
   const host = await openElementPage(page, server, { dir: 'input/taken' });
   const name = uniqueName('x');
   const a = randomBytes(2 * server.sliceSize + 1);
@@ -153,7 +135,7 @@ test('-4018: a different file at a path the server holds is a terminal error in 
 });
 
 test('reload mid-upload, the file replaced on disk (same name and size), chosen again: the new content is uploaded, nothing of the old trusted', async ({ page, server }) => {
-  await recordErrors(page);
+  await recordUploadErrors(page);
   const name = uniqueName('replaced');
   const size = 24 * server.sliceSize;
   const file = tempFile(name, randomBytes(size));

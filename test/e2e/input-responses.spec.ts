@@ -8,37 +8,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Page, Route } from '@playwright/test';
 import { expect, test, uniqueName, type TestServer } from './helpers/server.js';
-import { choose, openElementPage, sha1 } from './helpers/element-page.js';
+import { choose, openElementPage, recordUploadErrors, sha1, uploadErrors, type UploadErrorRecord } from './helpers/element-page.js';
 
-interface ErrorDetail {
-  name: string;
-  code: string | number;
-  kind: string;
-  message: string;
-  retryable: boolean;
-}
-
-async function recordEvents(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const w = window as unknown as { errors: ErrorDetail[]; retries: Array<{ name: string; message: string }> };
-    w.errors = [];
-    w.retries = [];
-    document.addEventListener('vod-upload-error', (e) => {
-      const d = (e as CustomEvent<{ upload: { name: string }; error: { code: string | number; kind: string; message: string; retryable: boolean } }>).detail;
-      w.errors.push({ name: d.upload.name, code: d.error.code, kind: d.error.kind, message: d.error.message, retryable: d.error.retryable });
-    });
-    document.addEventListener('vod-upload-retry', (e) => {
-      const d = (e as CustomEvent<{ upload: { name: string }; error: { message: string } }>).detail;
-      w.retries.push({ name: d.upload.name, message: d.error.message });
-    });
-  });
-}
-const errorOf = async (page: Page, name: string): Promise<ErrorDetail | undefined> =>
-  (await page.evaluate(() => (window as unknown as { errors: ErrorDetail[] }).errors)).find((e) => e.name === name);
+const errorOf = async (page: Page, name: string): Promise<UploadErrorRecord | undefined> =>
+  (await uploadErrors(page, 'vod-upload-error')).find((e) => e.name === name);
 const retriesOf = async (page: Page, name: string): Promise<string[]> =>
-  (await page.evaluate(() => (window as unknown as { retries: Array<{ name: string; message: string }> }).retries))
-    .filter((r) => r.name === name)
-    .map((r) => r.message);
+  (await uploadErrors(page, 'vod-upload-retry')).filter((r) => r.name === name).map((r) => r.message);
 
 /** A bigger upload to the real server, started now; the returned check waits for it and its sha. */
 async function companion(page: Page, server: TestServer): Promise<() => Promise<void>> {
@@ -78,7 +53,7 @@ const fatalAnswers: Array<{ label: string; answer: Parameters<Route['fulfill']>[
 ];
 
 test('an HTML page, a 404, JSON without code: a terminal error in plain words; the other upload finishes', async ({ page, server }) => {
-  await recordEvents(page);
+  await recordUploadErrors(page);
   const stamp = uniqueName('r', '');
   for (const { label, answer } of fatalAnswers) {
     await page.route(`**/files/v1/**/bad-${label}-${stamp}.mp4`, (route) => route.fulfill(answer));
@@ -131,7 +106,7 @@ test.describe('transient trouble that never ends', () => {
 
   test('an empty 502 and a server without CORS headers: "retrying", then an error in plain words; the other upload finishes', async ({ page, server }) => {
     test.setTimeout(120_000);
-    await recordEvents(page);
+    await recordUploadErrors(page);
     // Backoff waits up to 30 s a step: a fake clock (running at real speed until fast-forwarded).
     await page.clock.install();
     const name502 = uniqueName('bad-502');

@@ -50,3 +50,34 @@ export async function choose(page: Page, files: Array<{ name: string; buffer: Bu
 export function sha1(bytes: Buffer): string {
   return createHash('sha1').update(bytes).digest('hex');
 }
+
+/** One `vod-upload-error` or `vod-upload-retry`, as recorded by recordUploadErrors. */
+export interface UploadErrorRecord {
+  type: 'vod-upload-error' | 'vod-upload-retry';
+  name: string;
+  code: string | number;
+  kind: string;
+  message: string;
+  retryable: boolean;
+}
+
+/** Records every `vod-upload-error` and `vod-upload-retry` of the page from its load on (call before goto). */
+export async function recordUploadErrors(page: Page): Promise<void> {
+  await page.addInitScript(() => {
+    const list: unknown[] = [];
+    (window as unknown as { uploadErrors: unknown[] }).uploadErrors = list;
+    for (const type of ['vod-upload-error', 'vod-upload-retry']) {
+      document.addEventListener(type, (event) => {
+        type Detail = { upload: { name: string }; error?: { code: string | number; kind: string; message: string; retryable: boolean } };
+        const { upload, error } = (event as CustomEvent<Detail>).detail;
+        if (error) list.push({ type, name: upload.name, code: error.code, kind: error.kind, message: error.message, retryable: error.retryable });
+      });
+    }
+  });
+}
+
+/** What recordUploadErrors has seen so far, of one type or both. */
+export async function uploadErrors(page: Page, type?: UploadErrorRecord['type']): Promise<UploadErrorRecord[]> {
+  const all = await page.evaluate(() => (window as unknown as { uploadErrors: UploadErrorRecord[] }).uploadErrors);
+  return type ? all.filter((e) => e.type === type) : all;
+}

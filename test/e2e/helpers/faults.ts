@@ -256,24 +256,6 @@ export function storedSessions(page: Page): Promise<Array<{ name: string; sha?: 
   );
 }
 
-/** Records every vod-upload-retry/error event's error (kind, code, message) in window.faultErrors. */
-export async function recordErrors(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    const list: Array<{ type: string; kind: string; code: string; message: string }> = [];
-    (window as unknown as { faultErrors: typeof list }).faultErrors = list;
-    for (const type of ['vod-upload-retry', 'vod-upload-error']) {
-      document.addEventListener(type, (event) => {
-        const error = (event as CustomEvent<{ error?: { kind: string; code: unknown; message: string } }>).detail.error;
-        if (error) list.push({ type, kind: error.kind, code: String(error.code), message: error.message });
-      });
-    }
-  });
-}
-
-export function recordedErrors(page: Page): Promise<Array<{ type: string; kind: string; code: string; message: string }>> {
-  return page.evaluate(() => (window as unknown as { faultErrors: Array<{ type: string; kind: string; code: string; message: string }> }).faultErrors);
-}
-
 /** A small seeded PRNG (mulberry32): the same seed gives the same "random" moments on every run. */
 export function seededRandom(seed: number): () => number {
   let a = seed >>> 0;
