@@ -47,17 +47,19 @@ describe('oversized bodies are refused early', () => {
   });
 
   /**
-   * Sends headers, then writes `total` body bytes as fast as the socket takes them, and stops at the
-   * first answer byte or when the connection closes. Returns the status line and the bytes written.
+   * Sends headers, then writes `total` body bytes in 64 KiB pieces as fast as the socket takes them
+   * (with `chunked`, each piece framed as one chunk "10000\r\n<64 KiB>\r\n"), and stops at the first
+   * answer byte or when the connection closes. Returns the status line and the body bytes written.
    */
-  function pushBody(headers: string, total: number): Promise<{ statusLine: string; written: number }> {
+  function pushBody(headers: string, total: number, chunked = false): Promise<{ statusLine: string; written: number }> {
     const { port } = new URL(url);
     return new Promise((resolve) => {
       const socket = connect(Number(port), '127.0.0.1');
       let written = 0;
       let answer = '';
       let stopped = false;
-      const chunk = Buffer.alloc(64 * 1024, 7);
+      const data = Buffer.alloc(64 * 1024, 7);
+      const piece = chunked ? Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]) : data;
       const finish = (): void => {
         if (stopped) return;
         stopped = true;
@@ -66,8 +68,8 @@ describe('oversized bodies are refused early', () => {
       };
       const pump = (): void => {
         while (!stopped && written < total) {
-          written += chunk.length;
-          if (!socket.write(chunk)) {
+          written += data.length;
+          if (!socket.write(piece)) {
             socket.once('drain', pump);
             return;
           }
@@ -105,10 +107,8 @@ describe('oversized bodies are refused early', () => {
   it('with a chunked body: 413 once it passes slice_size + 64 KiB, having read little more than that', async () => {
     const total = 64 * 1024 * 1024;
     const head = `POST /files/v1/${handler.config.appid}/${handler.config.bucket}/big2.mp4 HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=z\r\nAuthorization: x\r\nTransfer-Encoding: chunked\r\n\r\n`;
-    // Chunked framing: each 64 KiB write is one chunk "10000\r\n<64 KiB>\r\n" (close enough: the
-    // framing is sent as part of the pumped bytes by pushChunked below).
     const before = bytesRead.length;
-    const r = await pushChunked(head, total);
+    const r = await pushBody(head, total, true);
     expect(r.statusLine).toMatch(/^HTTP\/1\.1 413/);
     await expect.poll(() => bytesRead.length).toBeGreaterThan(before);
     const read = bytesRead.at(-1)!;
@@ -117,48 +117,11 @@ describe('oversized bodies are refused early', () => {
     expect(r.written).toBeLessThan(total);
   });
 
-  function pushChunked(headers: string, total: number): Promise<{ statusLine: string; written: number }> {
-    const { port } = new URL(url);
-    return new Promise((resolve) => {
-      const socket = connect(Number(port), '127.0.0.1');
-      let written = 0;
-      let answer = '';
-      let stopped = false;
-      const data = Buffer.alloc(64 * 1024, 9);
-      const frame = Buffer.concat([Buffer.from(`${data.length.toString(16)}\r\n`), data, Buffer.from('\r\n')]);
-      const finish = (): void => {
-        if (stopped) return;
-        stopped = true;
-        socket.destroy();
-        resolve({ statusLine: answer.split('\r\n')[0] ?? '', written });
-      };
-      const pump = (): void => {
-        while (!stopped && written < total) {
-          written += data.length;
-          if (!socket.write(frame)) {
-            socket.once('drain', pump);
-            return;
-          }
-        }
-      };
-      socket.on('data', (d: Buffer) => {
-        answer += d.toString('latin1');
-        if (answer.includes('\r\n\r\n')) setTimeout(finish, 20);
-      });
-      socket.on('error', finish);
-      socket.on('close', finish);
-      socket.on('connect', () => {
-        socket.write(headers);
-        pump();
-      });
-    });
-  }
-
   it('a refused path or signature reads at most the limit, never an endless body', async () => {
     const total = 32 * 1024 * 1024;
     const head = `POST /files/v1/${handler.config.appid}/${handler.config.bucket}/..%2Fx.mp4 HTTP/1.1\r\nHost: x\r\nContent-Type: multipart/form-data; boundary=z\r\nTransfer-Encoding: chunked\r\n\r\n`;
     const before = bytesRead.length;
-    const r = await pushChunked(head, total);
+    const r = await pushBody(head, total, true);
     // Either the path error after draining up to the limit, or the 413 when the limit is passed.
     expect(r.statusLine).toMatch(/^HTTP\/1\.1 (200|413)/);
     await expect.poll(() => bytesRead.length).toBeGreaterThan(before);
