@@ -52,7 +52,7 @@ async function extract(file: File): Promise<PosterInfo> {
       } else if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
         await once(video, 'loadeddata', 8000);
       }
-      frame = await createImageBitmap(video, { resizeWidth: 192, resizeQuality: 'medium' });
+      frame = await bitmapOf(video);
     }
     return { duration, frame };
   } catch {
@@ -61,6 +61,23 @@ async function extract(file: File): Promise<PosterInfo> {
     video.removeAttribute('src');
     video.load();
     URL.revokeObjectURL(url);
+  }
+}
+
+/**
+ * The current frame as a small bitmap. Right after 'seeked', with readyState already
+ * HAVE_ENOUGH_DATA, Chromium can still refuse ("InvalidStateError: The image source is not usable")
+ * while the decoded frame is not ready; a loaded machine made this happen in about 1 test run in 3.
+ * It is tried again for up to a second before the poster is given up.
+ */
+async function bitmapOf(video: HTMLVideoElement): Promise<ImageBitmap> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await createImageBitmap(video, { resizeWidth: 192, resizeQuality: 'medium' });
+    } catch (error) {
+      if (attempt >= 10 || !(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }
 
