@@ -17,9 +17,14 @@ export interface Faults {
   slowSliceMs?: number;
   /** Added before answering /api/signature (an addition: lets tests see concurrent requests). */
   signatureDelayMs?: number;
+  /**
+   * A first request without a session, for a path and sha with an unfinished session, is answered
+   * -4019 instead of resumed: with that session in `data` ('with-session') or with none.
+   */
+  unfinished?: 'with-session' | 'without-session';
 }
 
-const KNOWN = ['errorRate', 'dropRate', 'delayMs', 'signature', 'slowSliceMs', 'signatureDelayMs'];
+const KNOWN = ['errorRate', 'dropRate', 'delayMs', 'signature', 'slowSliceMs', 'signatureDelayMs', 'unfinished'];
 
 /** Keeps only the known keys with values of the right type (POST /__faults takes any JSON). */
 export function sanitizeFaults(input: unknown): Faults {
@@ -29,6 +34,8 @@ export function sanitizeFaults(input: unknown): Faults {
     if (!KNOWN.includes(key)) continue;
     if (key === 'signature') {
       if (['ok', 'down', '403', 'html', 'garbage'].includes(String(value))) out[key] = value;
+    } else if (key === 'unfinished') {
+      if (value === 'with-session' || value === 'without-session') out[key] = value;
     } else if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
       out[key] = key.endsWith('Rate') ? Math.min(1, value) : value;
     }
