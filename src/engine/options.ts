@@ -1,6 +1,7 @@
 // What the queue is built from: its dependencies (adapters or test fakes) and its options, with the
 // defaults and clamping in one place.
 
+import type { SliceBudget } from './slice-budget.js';
 import type {
   Hasher,
   Metadata,
@@ -25,12 +26,14 @@ export interface EngineDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** [0, 1) for backoff jitter (default Math.random). */
   random?: () => number;
+  /** Slices in flight shared by every file sending (default: the page's one budget). */
+  sliceBudget?: SliceBudget;
 }
 
 export interface QueueOptions {
   /** appid, bucket, dir: captured per file when it is added. */
   target: UploadTarget;
-  /** Slices in flight per file: default 3, clamped to 1..6. */
+  /** Most slices in flight per file (a cap; adaptive concurrency stays below it): default 3, 1..6. */
   concurrency?: number;
   /** Files uploading at once: default 1. */
   parallelFiles?: number;
@@ -99,14 +102,16 @@ export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** EngineDeps with the clock, sleep and randomness filled in. */
-export type EngineDepsResolved = EngineDeps & Required<Pick<EngineDeps, 'now' | 'sleep' | 'random'>>;
+/** EngineDeps with the clock, sleep, randomness and slice budget filled in. */
+export type EngineDepsResolved = EngineDeps & Required<Pick<EngineDeps, 'now' | 'sleep' | 'random' | 'sliceBudget'>>;
 
-export function resolveDeps(deps: EngineDeps): EngineDepsResolved {
+/** `pageBudget` comes from the caller: slice-budget.ts imports this module, so it cannot be imported here. */
+export function resolveDeps(deps: EngineDeps, pageBudget: SliceBudget): EngineDepsResolved {
   return {
     ...deps,
     now: deps.now ?? (() => Date.now()),
     sleep: deps.sleep ?? timerSleep,
     random: deps.random ?? Math.random,
+    sliceBudget: deps.sliceBudget ?? pageBudget,
   };
 }

@@ -16,8 +16,6 @@ import type {
 export interface UploadHost {
   deps: EngineDepsResolved;
   store: SafeStore;
-  /** Most slices this file may have in flight given the other files sending now. */
-  sliceShare(): number;
   emit<K extends keyof UploadQueueEventMap>(type: K, detail: UploadQueueEventMap[K]): void;
   /** Something visible changed (the queue dispatches 'change'). */
   changed(): void;

@@ -157,17 +157,14 @@ export class Upload extends UploadState {
 
   private async transferOnce(signal: AbortSignal, distrustAcked: boolean): Promise<{ result?: UploadResult; acked: number }> {
     const r = this.requireRecord();
-    const { protocol, now } = this.host.deps;
+    const { protocol } = this.host.deps;
     const sentBefore = totalBytes(r.acked) > 0 || this.slicesAcked > 0;
-    const created = await withSignature(this.host.deps.signer, this.scope, signal, async (signature) => {
-      const t0 = now();
-      const answer = await protocol.create({
+    const created = await withSignature(this.host.deps.signer, this.scope, signal, (signature) =>
+      protocol.create({
         target: this.settings.target, name: this.file.name, filesize: this.file.size, sha: r.sha!,
         session: r.session, metadata: r.metadata, signature, signal,
-      });
-      this.adaptive.observeRoundTrip(now() - t0);
-      return answer;
-    });
+      }),
+    );
     this.live(signal);
     if (created.kind === 'done') return { result: { ...created.result, instant: !sentBefore }, acked: 0 };
     if (r.session !== created.session) {
@@ -187,10 +184,10 @@ export class Upload extends UploadState {
     return runSlicePool({
       slices,
       signal,
-      now,
-      limit: () => Math.min(this.adaptive.limit, this.host.sliceShare()),
+      budget: this.host.deps.sliceBudget,
+      limit: () => this.adaptive.limit,
       send: (range, index, sliceSignal) => this.sendSlice(range, slices[index + 1], sliceSignal, signal),
-      onAck: (range, ms) => this.onSliceAcked(range, ms, signal),
+      onAck: (range) => this.onSliceAcked(range, signal),
       onError: (e) => {
         if (e instanceof UploadError && e.kind === ErrorKind.Timeout) this.adaptive.onTimeout();
       },
@@ -225,14 +222,14 @@ export class Upload extends UploadState {
     return p;
   }
 
-  private onSliceAcked(range: ByteRange, durationMs: number, signal: AbortSignal): void {
+  private onSliceAcked(range: ByteRange, signal: AbortSignal): void {
     const r = this.requireRecord();
     // Even after a pause the bytes are on the server: record them so a resume skips them.
     r.acked = addRange(r.acked, range);
     this.slicesAcked++;
     this.attempts = 0;
     this.quickRecoveries = 0;
-    this.adaptive.onSliceAcked(durationMs);
+    this.adaptive.onSliceAcked();
     this.uploadedBytes = totalBytes(r.acked);
     this.persist();
     if (!signal.aborted) this.progress();

@@ -5,6 +5,7 @@ import { flush } from './fakes/clock.js';
 import { networkError } from './fakes/fake-protocol.js';
 import { makeFile } from './fakes/fakes.js';
 import { makeHarness, waitFor } from './fakes/harness.js';
+import { SliceBudget } from '../../src/engine/slice-budget.js';
 
 describe('pause, resume, cancel', () => {
   it('pause aborts the slices in flight; resume sends only what was not acknowledged', async () => {
@@ -33,6 +34,32 @@ describe('pause, resume, cancel', () => {
     expect(h.protocol.creates().at(-1)!.session).toBe('session-1');
     expect(h.types(id).filter((t) => t === 'error')).toEqual([]); // an abort is never an error
     expect(h.types(id)).toContain('resume');
+  });
+
+  it('a file waiting for a slot of the page budget stops at once when cancelled', async () => {
+    const h = makeHarness({ concurrency: 2, parallelFiles: 2 }, { sliceBudget: new SliceBudget(1) });
+    h.protocol.sliceSize = 1000;
+    h.protocol.hold();
+    const [a, b] = h.queue.add([makeFile(3000, 'a.mp4', { seed: 1 }), makeFile(3000, 'b.mp4', { seed: 2 })]).added;
+    // Both first requests are held: let them through, then hold the one slot's slice.
+    await waitFor(() => h.protocol.inFlight === 2, 'both first requests');
+    h.protocol.onAnswer = (c) => {
+      if (c.op === 'create') h.protocol.hold();
+    };
+    h.protocol.release();
+    await waitFor(() => h.protocol.slicesInFlight === 1 && h.queue.uploads.every((u) => u.status === 'uploading'), 'one slice for two files');
+    const sending = h.protocol.slices()[0]!.name === 'a.mp4' ? a! : b!;
+    const waiting = sending === a ? b! : a!;
+    await waitFor(async () => (await h.store.inner.list()).length === 2, 'both sessions stored');
+    // Cancel deletes the stored session once the run has stopped: it must stop without a free slot.
+    h.queue.cancel(waiting.id);
+    await waitFor(async () => (await h.store.inner.list()).every((s) => s.name === sending.name), 'the cancelled session deleted');
+    expect(h.protocol.slicesInFlight).toBe(1);
+    h.protocol.onAnswer = undefined;
+    h.protocol.release();
+    expect((await h.until(sending.id, 'done')).status).toBe('done');
+    expect(h.protocol.maxSlicesInFlight).toBe(1);
+    expect(h.sliceBudget.inUse).toBe(0);
   });
 
   it('cancel aborts, deletes the stored session and releases the lock', async () => {
