@@ -74,6 +74,21 @@ export function shaRejectedTwice(last: UploadError): UploadError {
   });
 }
 
+/** -4019 without a session in the answer, and none of ours: nothing this upload can continue. */
+export function unfinishedElsewhere(last: UploadError): UploadError {
+  return new UploadError({
+    kind: last.kind,
+    code: last.code,
+    status: last.status,
+    serverMessage: last.serverMessage,
+    message:
+      'The server says this file is already being uploaded to this path and is not finished, but not which upload session it is, so this upload cannot continue it. ' +
+      `It may be uploading from another browser or device: choose the file again once that upload has finished (${last.message})`,
+    action: ErrorAction.Fatal,
+    cause: last,
+  });
+}
+
 export function errorInfo(e: UploadError): UploadErrorInfo {
   return { code: e.code, message: e.message, retryable: e.retryable, kind: e.kind };
 }

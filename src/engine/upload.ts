@@ -4,7 +4,7 @@
 
 import { MAX_ATTEMPTS_WITHOUT_PROGRESS, backoffDelay } from './backoff.js';
 import { ErrorAction, ErrorKind, UploadError, isAbortError } from './errors.js';
-import { incompleteError, retriesExhausted, shaRejectedTwice, toUploadError } from './error-mapping.js';
+import { incompleteError, retriesExhausted, shaRejectedTwice, toUploadError, unfinishedElsewhere } from './error-mapping.js';
 import { fingerprintKey } from './fingerprint.js';
 import { addRange, clipRanges, plannedSlices, totalBytes } from './ranges.js';
 import { reconcileStored } from './session-record.js';
@@ -240,6 +240,7 @@ export class Upload extends UploadState {
     if (isAbortError(err)) return this.backoff(err, signal); // aborted by someone else than us
     switch (err.action) {
       case ErrorAction.Resume:
+        this.adoptUnfinishedSession(err);
         return this.quickRecovery(err, signal);
       case ErrorAction.RestartSession:
         this.forgetServerSession();
@@ -254,6 +255,24 @@ export class Upload extends UploadState {
         return this.backoff(err, signal);
       default:
         throw err;
+    }
+  }
+
+  /**
+   * -4019: the server has an unfinished upload of this sha at this path. Go on with its session: the
+   * one the answer names, else ours. With neither, asking again would get the same answer forever.
+   */
+  private adoptUnfinishedSession(err: UploadError): void {
+    const r = this.requireRecord();
+    const named = err.data?.session;
+    if (typeof named === 'string' && named !== '') {
+      if (named !== r.session) {
+        this.forgetServerSession();
+        r.session = named;
+        this.persist();
+      }
+    } else if (!r.session) {
+      throw unfinishedElsewhere(err);
     }
   }
 
