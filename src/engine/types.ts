@@ -81,6 +81,11 @@ export interface SignatureContext {
   /** The target path: `{dir}/{name}` as given (not percent-encoded), no leading slash. */
   path: string;
   reason: SignatureReason;
+  /**
+   * Aborted when no upload waits for this signature any more (paused, cancelled) or when the
+   * signer's timeout passes: hand it to your own fetch.
+   */
+  signal?: AbortSignal;
 }
 
 /** What an embedder provides: a function returning the signature text. */
