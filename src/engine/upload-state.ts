@@ -214,7 +214,13 @@ export abstract class UploadState {
     await this.running;
     // Only a run that held the lock loaded (and owns) the stored session: an upload that was
     // waiting for another tab must not delete the session that tab is uploading.
-    if (this.key && this.record) await this.writer.remove(this.key);
+    if (this.key && this.record) {
+      // An errored upload let its lock go: another tab may have taken the session over since.
+      if (!this.lock) {
+        this.lock = await this.host.deps.locks.tryAcquire(this.key).catch(() => ({ release() {} }));
+      }
+      if (this.lock) await this.writer.remove(this.key);
+    }
     this.releaseLock();
   }
 

@@ -275,6 +275,31 @@ describe('more queue behaviour', () => {
     h1.queue.dispose();
   });
 
+  it('cancelling an errored upload leaves alone the stored session another tab took over since', async () => {
+    const file = makeFile(6000);
+    const h1 = makeHarness({ concurrency: 1 });
+    h1.protocol.sliceSize = 1000;
+    // Tab 1 gives up (9 failed first requests) and keeps its stored session for a retry.
+    h1.protocol.fail((c) => c.op === 'create', networkError(), 9);
+    const { added } = h1.queue.add([file]);
+    expect((await h1.until(added[0]!.id, 'error')).error?.retryable).toBe(true);
+    // Tab 2 chooses the same file: the lock is free, it goes on with the stored session.
+    const h2 = h1.secondTab();
+    h2.protocol.onAnswer = (c) => {
+      if (c.op === 'slice') h2.protocol.hold();
+    };
+    const { added: added2 } = h2.queue.add([file]);
+    await waitFor(async () => ((await h2.store.inner.list())[0]?.acked.length ?? 0) > 0, 'tab 2 stored an ack');
+    h1.queue.cancel(added[0]!.id);
+    await h1.queue.idle();
+    await flush();
+    expect(await h2.store.inner.list()).toHaveLength(1);
+    h2.protocol.onAnswer = undefined;
+    h2.protocol.release();
+    expect((await h2.until(added2[0]!.id, 'done')).status).toBe('done');
+    expect(h2.protocol.slices().filter((s) => s.offset === 0)).toHaveLength(1); // nothing sent twice
+  });
+
   it('sends the metadata the option gives for each file', async () => {
     const h = makeHarness({ metadata: async (f) => ({ video_title: `T ${f.name}`, biz_attr: 'x' }) });
     const { added } = h.queue.add([makeFile(1000, 'm.mp4')]);
