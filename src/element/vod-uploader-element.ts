@@ -3,7 +3,7 @@
 
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { QueueOptions } from '../engine/options.js';
+import { DEFAULT_CONCURRENCY, type QueueOptions } from '../engine/options.js';
 import type { Metadata, RestorableUpload, SignatureFunction, UploadSnapshot } from '../engine/types.js';
 import { validateName } from '../protocol/url.js';
 import { UploadController } from './controller.js';
@@ -162,7 +162,7 @@ export class VodUploaderElement extends LitElement {
     this.maxSize = 0;
     this.maxFiles = 0;
     this.multiple = false;
-    this.concurrency = 3;
+    this.concurrency = DEFAULT_CONCURRENCY;
     this.manual = false;
     this.disabled = false;
     this.name = '';
@@ -274,7 +274,7 @@ export class VodUploaderElement extends LitElement {
     const userMetadata = this.metadata;
     return {
       target: { appid: this.appid, bucket: this.bucket, dir: this.dir },
-      concurrency: this.concurrency > 0 ? this.concurrency : 3,
+      concurrency: this.concurrency > 0 ? this.concurrency : DEFAULT_CONCURRENCY,
       autoStart: !this.manual,
       sliceSha: this.sliceSha,
       metadata: async (file: File): Promise<Metadata> => {

@@ -33,7 +33,7 @@ export interface EngineDeps {
 export interface QueueOptions {
   /** appid, bucket, dir: captured per file when it is added. */
   target: UploadTarget;
-  /** Most slices in flight per file (a cap; adaptive concurrency stays below it): default 3, 1..6. */
+  /** Most slices in flight per file (a cap; adaptive concurrency stays below it): default 5, 1..6. */
   concurrency?: number;
   /** Files uploading at once: default 1. */
   parallelFiles?: number;
@@ -49,7 +49,8 @@ export interface QueueOptions {
   adaptiveConcurrency?: boolean;
 }
 
-export const DEFAULT_CONCURRENCY = 3;
+/** Chosen by measurement (README, attributes; bench/README.md, "Choosing the default concurrency"). */
+export const DEFAULT_CONCURRENCY = 5;
 export const DEFAULT_SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /** Browsers open at most 6 HTTP/1.1 connections per host: more slices in flight only queue up. */
 export const MAX_SLICES_IN_FLIGHT = 6;

@@ -79,7 +79,7 @@ describe('fingerprint key', () => {
 describe('options', () => {
   it('defaults and clamps', () => {
     const o = resolveOptions({ target: T });
-    expect(o).toMatchObject({ concurrency: 3, parallelFiles: 1, autoStart: true, sliceSha: false, adaptiveConcurrency: true });
+    expect(o).toMatchObject({ concurrency: 5, parallelFiles: 1, autoStart: true, sliceSha: false, adaptiveConcurrency: true });
     expect(o.sessionMaxAgeMs).toBe(7 * 24 * 3600 * 1000);
     expect(resolveOptions({ target: T, concurrency: 20 }).concurrency).toBe(6);
     expect(resolveOptions({ target: T, concurrency: 0 }).concurrency).toBe(1);
