@@ -171,7 +171,8 @@ export interface StoredSession {
 
 /**
  * Never throws: failures (IndexedDB blocked, over quota, old schema) degrade to "no resume" and are
- * reported once through `onWarning`.
+ * reported once through `onWarning`. `put` comes after every acknowledged slice: a store that writes
+ * somewhere slow coalesces them (IdbSessionStore does), and a `delete` must win over earlier puts.
  */
 export interface SessionStore {
   get(key: string): Promise<StoredSession | undefined>;
