@@ -98,6 +98,11 @@ export class UploadController implements ReactiveController {
     return snapshot;
   }
 
+  /** "Same file" keys of the uploads in the list (the queue's duplicate rule). */
+  fileKeys(): Set<string> {
+    return this.queue?.fileKeys() ?? new Set();
+  }
+
   start(id?: string): void {
     this.queue?.start(id);
   }

@@ -18,7 +18,8 @@ import { PosterController } from './poster-controller.js';
 import { renderDropzone, renderNotices, renderRestorable, type Notice } from './render-panels.js';
 import { describeError, renderRow, type RowAction } from './render-row.js';
 import { uploaderStyles } from './styles.js';
-import { fileIdentity, rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
+import { rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
+import { sameFileKey } from '../engine/fingerprint.js';
 
 export const DEFAULT_ENDPOINT = 'https://web.video.myqcloud.com/files/v1';
 
@@ -288,18 +289,15 @@ export class VodUploaderElement extends LitElement {
 
   private validationRules(): ValidationRules {
     const inList = this.controller.uploads.filter((u) => u.status !== 'cancelled');
-    const known = new Set<string>();
-    for (const u of inList) {
-      const file = this.controller.files.get(u.id);
-      if (file) known.add(fileIdentity(file));
-    }
+    const target = this.queueOptions().target;
     return {
       accept: this.accept,
       maxSize: this.maxSize,
       // Without `multiple`, one file per pick (a drop of several keeps the first), within max-files still.
       maxFiles: this.multiple || (this.maxFiles > 0 && this.maxFiles <= inList.length) ? this.maxFiles : inList.length + 1,
       existingCount: inList.length,
-      known,
+      sameFile: (file) => sameFileKey(target, file.name, file.size),
+      known: this.controller.fileKeys(),
       nameProblem,
     };
   }

@@ -187,6 +187,11 @@ export class UploadQueue extends EventTarget {
     this.changed();
   }
 
+  /** The duplicate keys (fingerprint.ts `sameFileKey`) of the uploads `add` would refuse a file for. */
+  fileKeys(): Set<string> {
+    return new Set(this.list.filter(countsAsDuplicate).map((u) => u.duplicateKey));
+  }
+
   get uploads(): UploadSnapshot[] {
     return this.list.map((u) => u.snapshot());
   }
@@ -226,7 +231,7 @@ export class UploadQueue extends EventTarget {
 
   private findDuplicate(upload: Upload): Upload | undefined {
     const key = upload.duplicateKey;
-    return this.list.find((u) => u.status !== UploadStatus.Cancelled && u.duplicateKey === key);
+    return this.list.find((u) => countsAsDuplicate(u) && u.duplicateKey === key);
   }
 
   private select(id: string | undefined): Upload[] {
@@ -270,6 +275,11 @@ export class UploadQueue extends EventTarget {
   private changed(): void {
     if (!this.disposed) this.emit('change', { uploads: this.uploads });
   }
+}
+
+/** A cancelled row no longer holds its file: choosing the file again makes a new upload. */
+function countsAsDuplicate(u: Upload): boolean {
+  return u.status !== UploadStatus.Cancelled;
 }
 
 function fileError(code: string, message: string, cause?: unknown): UploadError {

@@ -4,6 +4,7 @@
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
 import { ErrorKind, type UploadError } from './errors.js';
 import { abortedError, errorInfo } from './error-mapping.js';
+import { sameFileKey } from './fingerprint.js';
 import type { EngineDepsResolved } from './options.js';
 import { RecordWriter, type SafeStore, type SessionCandidate } from './session-record.js';
 import { SpeedMeter } from './speed.js';
@@ -93,10 +94,9 @@ export abstract class UploadState {
     return this.status === UploadStatus.Done || this.status === UploadStatus.Cancelled || this.status === UploadStatus.Error;
   }
   get isOfflinePaused(): boolean { return this.status === UploadStatus.Paused && this.pausedReason === 'offline'; }
-  /** Same file, same place: the duplicate rule of `add`. */
+  /** The duplicate rule of `add` (fingerprint.ts says why it ignores the modification time). */
   get duplicateKey(): string {
-    const f = this.file;
-    return JSON.stringify([f.name, f.size, f.lastModified, f.type, this.settings.target.appid, this.settings.target.bucket, this.settings.path]);
+    return sameFileKey(this.settings.target, this.file.name, this.file.size);
   }
 
   snapshot(): UploadSnapshot {

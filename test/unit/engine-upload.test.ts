@@ -193,6 +193,10 @@ describe('several files', () => {
     const second = h.queue.add([same]);
     expect(first.added).toHaveLength(1);
     expect(second).toEqual({ added: [], duplicates: [same] });
+    // Another modification time (a copy of the same video): the same destination, the same file.
+    const copy = new File([f], f.name, { lastModified: f.lastModified + 1000, type: f.type });
+    expect(h.queue.add([copy])).toEqual({ added: [], duplicates: [copy] });
+    expect(h.queue.fileKeys().size).toBe(1);
     h.queue.configure({ target: { appid: '1250000000', bucket: 'videos', dir: 'other' } });
     expect(h.queue.add([same]).added).toHaveLength(1);
     // A cancelled row no longer counts as a duplicate.
