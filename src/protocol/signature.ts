@@ -98,7 +98,7 @@ export function createSigner(options: SignerOptions): Signer {
       } catch (again) {
         if (!isMisissued(again)) throw again;
         throw signatureError(
-          `${again.message} It was asked for again and the answer was the same: the signing backend needs fixing.`,
+          `${again.message} Asked again, the same: the signing backend needs fixing.`,
           again,
           ErrorAction.Fatal,
         );

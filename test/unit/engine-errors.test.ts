@@ -106,7 +106,7 @@ describe('error actions', () => {
     const failed = await upload(h, makeFile(3000));
     expect(failed.status).toBe('error');
     expect(failed.error).toMatchObject({ code: -4019, kind: 'server', retryable: false });
-    expect(failed.error?.message).toMatch(/already being uploaded .* not which upload session/);
+    expect(failed.error?.message).toMatch(/already being uploaded here, but not which upload session/);
     expect(h.protocol.creates()).toHaveLength(1);
     expect(retries(h)).toEqual([]);
   });

@@ -147,7 +147,7 @@ describe('function source and checks', () => {
       const { source, calls } = scripted(await sign(T0, 1000, other));
       const error = await rejection(createSigner({ source, now: () => T0 * 1000 }).get(scope));
       expect(error).toMatchObject({ kind: 'signature', action: 'fatal', retryable: false });
-      expect(error.message).toMatch(/not for appid 200001 and bucket newbucket.*asked for again.*signing backend/);
+      expect(error.message).toMatch(/not for appid 200001 and bucket newbucket.*Asked again.*signing backend/);
       expect(calls.map((c) => c.reason)).toEqual(['initial', 'rejected']);
     }
   });
