@@ -8,7 +8,8 @@
 //   slice time, i.e. most of each slice's time is waiting, not sending, so more parallel requests
 //   fill the pipe. On a bandwidth-bound link more requests only share the same bandwidth.
 
-export const MAX_CONCURRENCY = 6;
+import { MAX_SLICES_IN_FLIGHT as MAX_CONCURRENCY } from './options.js';
+
 export const STEP_UP_STREAK = 8;
 export const LATENCY_BOUND_RATIO = 0.5;
 

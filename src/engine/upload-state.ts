@@ -2,8 +2,8 @@
 // (pause, resume, cancel, retry). The flow that moves it forward is in upload.ts, which extends this.
 
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import { ErrorKind, type UploadError } from './errors.js';
-import { abortedError, errorInfo } from './error-mapping.js';
+import { abortedError, ErrorKind, type UploadError } from './errors.js';
+import { errorInfo } from './error-mapping.js';
 import type { EngineDepsResolved } from './options.js';
 import { RecordWriter, type SafeStore, type SessionCandidate } from './session-record.js';
 import { SpeedMeter } from './speed.js';

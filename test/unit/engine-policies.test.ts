@@ -1,6 +1,7 @@
 // The small policies of the engine: backoff schedule, adaptive concurrency, speed/ETA, fingerprint.
 import { describe, expect, it } from 'vitest';
-import { AdaptiveConcurrency, MAX_CONCURRENCY, STEP_UP_STREAK } from '../../src/engine/adaptive-concurrency.js';
+import { AdaptiveConcurrency, STEP_UP_STREAK } from '../../src/engine/adaptive-concurrency.js';
+import { MAX_SLICES_IN_FLIGHT } from '../../src/engine/options.js';
 import { RETRY_CAP_MS, backoffDelay } from '../../src/engine/backoff.js';
 import { fingerprintKey, targetPath } from '../../src/engine/fingerprint.js';
 import { resolveOptions } from '../../src/engine/options.js';
@@ -45,7 +46,7 @@ describe('adaptive concurrency', () => {
     const latencyBound = new AdaptiveConcurrency(3);
     latencyBound.observeRoundTrip(600);
     for (let i = 0; i < 10 * STEP_UP_STREAK; i++) latencyBound.onSliceAcked(1000);
-    expect(latencyBound.limit).toBe(MAX_CONCURRENCY);
+    expect(latencyBound.limit).toBe(MAX_SLICES_IN_FLIGHT);
   });
 
   it('stays at the configured value when disabled', () => {
