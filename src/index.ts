@@ -1,7 +1,7 @@
 // The package's side-effect-free entry: classes, factories and types. Importing it defines no
 // element; `vod-uploader.js` registers <vod-uploader> (or call customElements.define yourself).
 
-export { VodUploaderElement, DEFAULT_ENDPOINT } from './element/vod-uploader-element.js';
+export { VodUploaderElement } from './element/vod-uploader-element.js';
 export type * from './element/events.js';
 export type { VodUploaderStrings, VodUploaderLocale } from './element/i18n.js';
 export { matchesAccept, validateFiles } from './element/validation.js';
@@ -39,7 +39,7 @@ export type {
   UploadSnapshot,
   UploadTarget,
 } from './engine/types.js';
-export { createProtocolClient } from './protocol/client.js';
+export { createProtocolClient, DEFAULT_ENDPOINT } from './protocol/client.js';
 export type { ProtocolClientOptions } from './protocol/client.js';
 export { createSigner } from './protocol/signature.js';
 export type { SignerOptions } from './protocol/signature.js';

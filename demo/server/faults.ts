@@ -2,6 +2,7 @@
 // signature endpoint. Switched at run time with setFaults() or POST /__faults.
 
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { Codes, fail, type Reply } from './codes.js';
 import { sendJson, sendText } from './http-util.js';
 
 export interface Faults {
@@ -17,6 +18,8 @@ export interface Faults {
   slowSliceMs?: number;
   /** Added before answering /api/signature (an addition: lets tests see concurrent requests). */
   signatureDelayMs?: number;
+  /** File names over this many UTF-8 bytes are refused with -4012, as a server with such a limit would. */
+  maxNameBytes?: number;
   /**
    * A first request without a session, for a path and sha with an unfinished session, is answered
    * -4019 instead of resumed: with that session in `data` ('with-session') or with none.
@@ -24,7 +27,7 @@ export interface Faults {
   unfinished?: 'with-session' | 'without-session';
 }
 
-const KNOWN = ['errorRate', 'dropRate', 'delayMs', 'signature', 'slowSliceMs', 'signatureDelayMs', 'unfinished'];
+const KNOWN = ['errorRate', 'dropRate', 'delayMs', 'signature', 'slowSliceMs', 'signatureDelayMs', 'maxNameBytes', 'unfinished'];
 
 /** Keeps only the known keys with values of the right type (POST /__faults takes any JSON). */
 export function sanitizeFaults(input: unknown): Faults {
@@ -45,6 +48,14 @@ export function sanitizeFaults(input: unknown): Faults {
 
 export function chance(rate: number | undefined): boolean {
   return rate !== undefined && rate > 0 && Math.random() < rate;
+}
+
+/** The refusal of a server that limits name lengths; undefined when the name fits (or no limit is set). */
+export function nameLimitRefusal(path: string, maxNameBytes: number | undefined): Reply | undefined {
+  if (!maxNameBytes) return undefined;
+  const bytes = Buffer.byteLength(path.slice(path.lastIndexOf('/') + 1));
+  if (bytes <= maxNameBytes) return undefined;
+  return fail(Codes.PATH_INVALID, `the file name is ${bytes} bytes long; this server allows at most ${maxNameBytes}`);
 }
 
 /** A transient server failure as proxies and gateways produce them. */

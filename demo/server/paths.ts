@@ -1,6 +1,8 @@
 // Parses and checks the file part of `/files/v1/{appid}/{bucket}/{dir...}/{name}`. Anything that
 // could address another place than it seems (dot segments, encoded or back slashes, control
-// characters, empty segments) is refused before it touches the disk.
+// characters, empty segments) is refused. No length is refused: no name or folder ever becomes a
+// file-system path here (blobs are stored by sha, sessions by a random id, paths only inside JSON), so
+// a long name cannot hit a file-system limit.
 
 import { encodeSegment } from '../../src/protocol/url.js';
 
@@ -18,7 +20,6 @@ export interface FilePath {
 }
 
 const CONTROL = /[\u0000-\u001f\u007f]/;
-export const MAX_SEGMENT_BYTES = 255;
 
 export function parseFilePath(raw: string): FilePath | { error: string } {
   if (raw.includes('\\')) return { error: 'backslashes are not allowed in a path' };
@@ -37,9 +38,6 @@ export function parseFilePath(raw: string): FilePath | { error: string } {
     }
     if (segment === '.' || segment === '..') return { error: '"." and ".." segments are not allowed' };
     if (CONTROL.test(segment)) return { error: 'control characters are not allowed in a path' };
-    if (Buffer.byteLength(segment) > MAX_SEGMENT_BYTES) {
-      return { error: `a path segment is longer than ${MAX_SEGMENT_BYTES} bytes` };
-    }
     decoded.push(segment);
   }
   const [appid = '', bucket = '', ...rest] = decoded;

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { Codes, fail, type Reply } from './codes.js';
-import { answerInjectedError, chance, DroppedError, droppingBody, sanitizeFaults, type Faults } from './faults.js';
+import { answerInjectedError, chance, DroppedError, droppingBody, nameLimitRefusal, sanitizeFaults, type Faults } from './faults.js';
 import { answerPreflight, drain, readJsonBody, replyAndClose, sendJson, sendReply, setCors, sleep, type AllowedOrigins } from './http-util.js';
 import { MultipartError } from './multipart.js';
 import { parseFilePath, type FilePath } from './paths.js';
@@ -110,6 +110,12 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
     if (chance(faults.errorRate)) {
       await drain(body);
       countRejected(stats, `http-${answerInjectedError(res)}`);
+      return;
+    }
+    const nameRefused = nameLimitRefusal(file.path, faults.maxNameBytes);
+    if (nameRefused) {
+      await drain(body);
+      reject(res, nameRefused);
       return;
     }
     const refused = await checkSignature(ctx, file, req.headers.authorization);

@@ -52,8 +52,6 @@ export interface VodUploaderStrings {
   rejectDuplicate: string;
   rejectEmpty: string;
   rejectInvalidName: string;
-  /** A name over the server's 255 UTF-8 bytes: {bytes} is its length, {max} the limit. */
-  rejectNameTooLong: string;
   announceStart: string;
   announceProgress: string;
   announcePause: string;
@@ -121,7 +119,6 @@ const en: VodUploaderStrings = {
   rejectDuplicate: '“{name}” is already in the list.',
   rejectEmpty: '“{name}” is empty (0 bytes): nothing to upload.',
   rejectInvalidName: '“{name}” has a name the server cannot store.',
-  rejectNameTooLong: '“{name}” has a name too long for the server: {bytes} bytes in UTF-8, at most {max}.',
   announceStart: '{name}: upload started',
   announceProgress: '{name}: {percent}% uploaded',
   announcePause: '{name}: paused',
@@ -189,7 +186,6 @@ const zhCN: VodUploaderStrings = {
   rejectDuplicate: '“{name}”已在列表中。',
   rejectEmpty: '“{name}”是空文件（0 字节），无需上传。',
   rejectInvalidName: '“{name}”的文件名无法在服务器上保存。',
-  rejectNameTooLong: '“{name}”的文件名过长：UTF-8 编码为 {bytes} 字节，服务器最多允许 {max} 字节。',
   announceStart: '{name}：开始上传',
   announceProgress: '{name}：已上传 {percent}%',
   announcePause: '{name}：已暂停',

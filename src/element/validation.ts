@@ -1,8 +1,7 @@
 // Checks a batch of chosen files before anything is uploaded: empty, too large, wrong type for
-// `accept`, too many, duplicate, or a name the server cannot store. Pure functions, tested in Node.
+// `accept`, too many, duplicate, or a name the protocol cannot carry. Pure functions, tested in Node.
 
 import type { RejectReason } from './events.js';
-import { MAX_NAME_BYTES } from '../protocol/url.js';
 import { format, formatBytes, type VodUploaderStrings } from './i18n.js';
 
 export interface ValidationRules {
@@ -18,7 +17,7 @@ export interface ValidationRules {
   sameFile: (file: File) => string;
   /** `sameFile` keys of the files already in the list. */
   known: ReadonlySet<string>;
-  /** The protocol's file-name check: returns a reason text when the server cannot store the name. */
+  /** The protocol's file-name check: returns a reason text when the protocol cannot carry the name. */
   nameProblem: (name: string) => string | undefined;
 }
 
@@ -104,11 +103,6 @@ export function rejectionMessage(
     max = `${exact.format(rules.maxSize)} B`;
   }
   const params = { name: file.name, size, max, accept: rules.accept };
-  // Too long is the one name problem a user can fix without guessing: say so, with the numbers.
-  const nameBytes = new TextEncoder().encode(file.name).length;
-  if (rejection.reason === 'invalid-name' && nameBytes > MAX_NAME_BYTES) {
-    return format(strings.rejectNameTooLong, { name: file.name, bytes: nameBytes, max: MAX_NAME_BYTES });
-  }
   const templates: Record<RejectReason, string> = {
     'too-large': strings.rejectTooLarge,
     'wrong-type': strings.rejectWrongType,

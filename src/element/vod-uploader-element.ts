@@ -5,6 +5,7 @@ import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { DEFAULT_CONCURRENCY, type QueueOptions } from '../engine/options.js';
 import type { Metadata, RestorableUpload, SignatureFunction, UploadSnapshot } from '../engine/types.js';
+import { DEFAULT_ENDPOINT } from '../protocol/client.js';
 import { validateName } from '../protocol/url.js';
 import { UploadController } from './controller.js';
 import { createBrowserDependencies } from './dependencies.js';
@@ -20,8 +21,6 @@ import { describeError, renderRow, type RowAction } from './render-row.js';
 import { uploaderStyles } from './styles.js';
 import { rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
 import { sameFileKey } from '../engine/fingerprint.js';
-
-export const DEFAULT_ENDPOINT = 'https://web.video.myqcloud.com/files/v1';
 
 /** The protocol's own file-name rule, as the validation's yes/no. */
 function nameProblem(name: string): string | undefined {

@@ -1,20 +1,11 @@
 // Turns whatever an adapter or the platform threw into the engine's one error type, and builds the
 // few errors the engine itself raises (file unreadable, retries exhausted, signature refused twice).
 
-import { ErrorAction, ErrorKind, UploadError } from './errors.js';
+import { abortedError, ErrorAction, ErrorKind, UploadError } from './errors.js';
 import type { UploadErrorInfo } from './types.js';
 
 const FILE_GONE =
   'The file can no longer be read: it was changed, moved or removed. Choose it again to continue where the upload stopped.';
-
-export function abortedError(reason = 'aborted'): UploadError {
-  return new UploadError({
-    kind: ErrorKind.Aborted,
-    code: reason,
-    message: `Upload ${reason}`,
-    action: ErrorAction.Fatal,
-  });
-}
 
 export function toUploadError(e: unknown): UploadError {
   if (e instanceof UploadError) {
@@ -28,7 +19,7 @@ export function toUploadError(e: unknown): UploadError {
   if (name === 'NotReadableError' || name === 'NotFoundError') {
     return new UploadError({ kind: ErrorKind.File, code: String(name), message: FILE_GONE, action: ErrorAction.Fatal, cause: e });
   }
-  if (name === 'AbortError') return abortedError();
+  if (name === 'AbortError') return abortedError(e);
   if (e instanceof TypeError) {
     // fetch rejects with a TypeError for network failures; an adapter should have classified it.
     return new UploadError({ kind: ErrorKind.Network, code: 'network', message: e.message, action: ErrorAction.Retry, cause: e });

@@ -78,8 +78,11 @@ export class UploadError extends Error {
   }
 }
 
-/** "The caller aborted" (pause, cancel, dispose), in one shape everywhere: never shown as an error. */
-export function abortedError(reason?: unknown, message = 'The request was cancelled.'): UploadError {
+/**
+ * "The caller aborted" (pause, cancel, dispose), in one shape everywhere: never shown as an error.
+ * `reason` says why (a signal's reason, or the engine's word: 'paused', 'cancelled'); it is the cause.
+ */
+export function abortedError(reason?: unknown, message = 'The operation was aborted.'): UploadError {
   return new UploadError({ kind: ErrorKind.Aborted, code: 'aborted', message, action: ErrorAction.Fatal, cause: reason });
 }
 

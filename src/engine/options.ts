@@ -1,6 +1,7 @@
 // What the queue is built from: its dependencies (adapters or test fakes) and its options, with the
 // defaults and clamping in one place.
 
+import { raceAbort } from './abort-race.js';
 import type { SliceBudget } from './slice-budget.js';
 import type {
   Hasher,
@@ -89,17 +90,9 @@ export function resolveOptions(o: QueueOptions): ResolvedOptions {
 
 /** Default sleep: a timer that an abort cancels. */
 export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal?.reason);
-    };
-    signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  return raceAbort(signal, () => new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), {
+    onAbort: () => clearTimeout(timer),
   });
 }
 

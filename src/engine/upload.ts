@@ -3,8 +3,8 @@
 // session (upload-record.ts), the retry state (retry-state.ts), and runs the flow (upload-flow.ts).
 
 import { AdaptiveConcurrency } from './adaptive-concurrency.js';
-import { ErrorKind, type UploadError } from './errors.js';
-import { abortedError, errorInfo } from './error-mapping.js';
+import { abortedError, ErrorKind, type UploadError } from './errors.js';
+import { errorInfo } from './error-mapping.js';
 import { sameFileKey } from './fingerprint.js';
 import type { EngineDepsResolved } from './options.js';
 import { RetryState } from './retry-state.js';

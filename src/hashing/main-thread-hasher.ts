@@ -1,6 +1,7 @@
 // The fallback Hasher for environments without Worker (and for Node tests): the same loops as the
 // worker, in smaller blocks, yielding to the event loop after each block so the page stays responsive.
 
+import { raceAbort } from '../engine/abort-race.js';
 import type { HashCheckpoint, HashOptions, Hasher } from '../engine/types.js';
 import { hashBlob, sampleBlob } from './hash-core.js';
 import { hashAbortError, toHashError } from './hash-errors.js';
@@ -11,54 +12,45 @@ const MAIN_THREAD_BLOCK_SIZE = 1024 * 1024;
 /** setTimeout(0) is a real task boundary: awaiting an already-read block would only be a microtask. */
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
 
-/** Rejects as soon as `signal` aborts, as the worker facade does; the loop stops at its next block. */
-function untilAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return work;
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(hashAbortError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
-  });
-}
-
 export class MainThreadHasher implements Hasher {
   async sha1(file: Blob, options: HashOptions = {}): Promise<string> {
     const { signal } = options;
-    if (signal?.aborted) throw hashAbortError(signal.reason);
     try {
-      const work = hashBlob(file, {
+      // Rejects as soon as `signal` aborts, as the worker facade does; the loop stops at its next block.
+      return await raceAbort(
         signal,
-        from: options.from,
-        blockSize: MAIN_THREAD_BLOCK_SIZE,
-        readAhead: 2,
-        onProgress: options.onProgress,
-        onCheckpoint: options.onCheckpoint
-          ? (offset, state) => options.onCheckpoint!({ offset, state } satisfies HashCheckpoint)
-          : undefined,
-        betweenBlocks: yieldToEventLoop,
-      });
-      return await untilAborted(work, signal);
+        () =>
+          hashBlob(file, {
+            signal,
+            from: options.from,
+            blockSize: MAIN_THREAD_BLOCK_SIZE,
+            readAhead: 2,
+            onProgress: options.onProgress,
+            onCheckpoint: options.onCheckpoint
+              ? (offset, state) => options.onCheckpoint!({ offset, state } satisfies HashCheckpoint)
+              : undefined,
+            betweenBlocks: yieldToEventLoop,
+          }),
+        { error: hashAbortError },
+      );
     } catch (error) {
       throw toHashError(error, signal);
     }
   }
 
   async sample(file: Blob, signal?: AbortSignal): Promise<string> {
-    if (signal?.aborted) throw hashAbortError(signal.reason);
     try {
-      return await untilAborted(sampleBlob(file, signal), signal);
+      return await raceAbort(signal, () => sampleBlob(file, signal), { error: hashAbortError });
     } catch (error) {
       throw toHashError(error, signal);
     }
   }
 
   async sliceSha1(blob: Blob, signal?: AbortSignal): Promise<string> {
-    if (signal?.aborted) throw hashAbortError(signal.reason);
     try {
-      return await untilAborted(
-        hashBlob(blob, { signal, blockSize: MAIN_THREAD_BLOCK_SIZE, betweenBlocks: yieldToEventLoop }),
-        signal,
-      );
+      const work = (): Promise<string> =>
+        hashBlob(blob, { signal, blockSize: MAIN_THREAD_BLOCK_SIZE, betweenBlocks: yieldToEventLoop });
+      return await raceAbort(signal, work, { error: hashAbortError });
     } catch (error) {
       throw toHashError(error, signal);
     }

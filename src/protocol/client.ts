@@ -2,6 +2,7 @@
 // fetch with multipart FormData, each with the caller's AbortSignal and its own timeout. Every
 // failure becomes one UploadError (see response.ts for the server's codes).
 
+import { raceAbort } from '../engine/abort-race.js';
 import { abortedError, ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type {
   CreateRequest,
@@ -234,23 +235,8 @@ function checkSignature(signature: string): void {
  * not every fetch does (polyfills, mocks, embedders' wrappers): the race makes the timeout hold anyway.
  */
 function readBody(response: Response, signal: AbortSignal): Promise<string> {
-  return new Promise<string>((resolve, reject) => {
-    const onAbort = (): void => {
-      reject(signal.reason);
-      response.body?.cancel().catch(() => undefined);
-    };
-    if (signal.aborted) return onAbort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    response.text().then(
-      (text) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(text);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
+  return raceAbort(signal, () => response.text(), {
+    onAbort: () => void response.body?.cancel().catch(() => undefined),
   });
 }
 

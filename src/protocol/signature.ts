@@ -3,6 +3,7 @@
 // only, renewed ahead of expiry, and shared between concurrent callers so that one burst of slices
 // asks the backend once. Never persisted: a signature is a credential.
 
+import { raceAbort } from '../engine/abort-race.js';
 import { abortedError, ErrorAction, UploadError } from '../engine/errors.js';
 import type { SignatureContext, SignatureFunction, SignatureReason, SignatureScope, Signer } from '../engine/types.js';
 import { decodeSignature } from './signature-format.js';
@@ -49,27 +50,6 @@ function misissued(message: string): UploadError {
   return signatureError(message, undefined, ErrorAction.RenewSignature);
 }
 const isMisissued = (e: unknown): e is UploadError => e instanceof UploadError && e.action === ErrorAction.RenewSignature;
-
-
-/** Resolves the caller's share of a shared promise, or rejects this caller alone on its abort. */
-function withSignal<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortedError(signal.reason));
-  return new Promise<T>((resolve, reject) => {
-    const onAbort = (): void => reject(abortedError(signal.reason));
-    signal.addEventListener('abort', onAbort, { once: true });
-    promise.then(
-      (value) => {
-        signal.removeEventListener('abort', onAbort);
-        resolve(value);
-      },
-      (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
-        reject(error);
-      },
-    );
-  });
-}
 
 export function createSigner(options: SignerOptions): Signer {
   const now = options.now ?? Date.now;
@@ -218,11 +198,9 @@ export function createSigner(options: SignerOptions): Signer {
   }
 
   return {
-    // An already aborted caller starts nothing; a later abort leaves the shared request running
-    // while another caller still waits for it.
-    get: (scope, signal) =>
-      signal?.aborted ? Promise.reject(abortedError(signal.reason)) : withSignal(get(scope, signal), signal),
-    renew: (scope, rejected, signal) =>
-      signal?.aborted ? Promise.reject(abortedError(signal.reason)) : withSignal(renew(scope, rejected, signal), signal),
+    // An already aborted caller starts nothing; a later abort rejects this caller alone and leaves
+    // the shared request running while another caller still waits for it.
+    get: (scope, signal) => raceAbort(signal, () => get(scope, signal), { error: abortedError }),
+    renew: (scope, rejected, signal) => raceAbort(signal, () => renew(scope, rejected, signal), { error: abortedError }),
   };
 }

@@ -1,13 +1,11 @@
-// The file URL of the upload_slice protocol, POST {endpoint}/{appid}/{bucket}/{dir}/{name}, and the
-// unencoded `{dir}/{name}` path that scopes signatures and keys the session store. Every part is
-// checked here, before any byte is sent, so that a bad name fails with a readable validation error
-// instead of a server code or, worse, a request to another path ('..').
+// The file URL of the upload_slice protocol, POST {endpoint}/{appid}/{bucket}/{dir}/{name}. Every part
+// is checked here, before any byte is sent, so that a bad name fails with a readable validation error
+// instead of a server code or, worse, a request to another path ('..'). Only what the protocol itself
+// cannot carry is refused: no length limit is guessed here (a server that has one answers with its
+// own code and message, which the element shows).
 
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type { UploadTarget } from '../engine/types.js';
-
-/** The longest file name the server accepts, in UTF-8 bytes (a common file-system limit). */
-export const MAX_NAME_BYTES = 255;
 
 // C0 controls and DEL: invisible, and some (NUL, CR, LF) cut or split a path on the server side.
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
@@ -42,10 +40,6 @@ function isWellFormed(text: string): boolean {
   }
 }
 
-function utf8Length(text: string): number {
-  return new TextEncoder().encode(text).length;
-}
-
 /** Checks the file name; returns it unchanged. */
 export function validateName(name: string): string {
   if (name.length === 0) throw validationError('invalid-name', 'The file name is empty.');
@@ -60,13 +54,6 @@ export function validateName(name: string): string {
   }
   if (!isWellFormed(name)) {
     throw validationError('invalid-name', `The file name ${quoted(name)} is not valid Unicode text.`);
-  }
-  const bytes = utf8Length(name);
-  if (bytes > MAX_NAME_BYTES) {
-    throw validationError(
-      'name-too-long',
-      `The file name is too long: ${bytes} bytes in UTF-8, and the server allows at most ${MAX_NAME_BYTES}.`,
-    );
   }
   return name;
 }
@@ -108,14 +95,6 @@ function validateTargetPart(label: 'appid' | 'bucket', value: string): string {
     throw validationError(`invalid-${label}`, `The ${label} ${quoted(value)} contains a character that is not allowed.`);
   }
   return value;
-}
-
-/**
- * The unencoded `{dir}/{name}` (no leading slash; just `name` when dir is empty). Used as the
- * signature scope and the store's path. Throws UploadError (validation) like buildFileUrl.
- */
-export function targetPath(dir: string, name: string): string {
-  return [...dirSegments(dir), validateName(name)].join('/');
 }
 
 /**

@@ -4,6 +4,7 @@
 // Writes are coalesced per key (see write-coalescer.ts): acknowledged slices arrive 20+ times a second.
 
 import { createStore, del, entries, get, promisifyRequest, type UseStore } from 'idb-keyval';
+import { withTimeout } from '../engine/abort-race.js';
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type { SessionStore, StoredSession } from '../engine/types.js';
 import { MemorySessionStore } from './memory-store.js';
@@ -67,25 +68,6 @@ function putAndCommit(key: string, value: SessionRecord, store: UseStore): Promi
 
 function errorName(error: unknown): string {
   return typeof error === 'object' && error !== null && 'name' in error ? String(error.name) : '';
-}
-
-function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(
-      () => reject(new DOMException(`IndexedDB did not answer within ${ms} ms`, 'TimeoutError')),
-      ms,
-    );
-    promise.then(
-      (value) => {
-        clearTimeout(timer);
-        resolve(value);
-      },
-      (error: unknown) => {
-        clearTimeout(timer);
-        reject(error);
-      },
-    );
-  });
 }
 
 export class IdbSessionStore implements SessionStore {

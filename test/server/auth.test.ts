@@ -68,6 +68,11 @@ describe('/api/signature', () => {
     expect(signature).not.toContain(s.config.secretKey);
   });
 
+  it('a signature asked for one path is good for any path of the bucket (why README calls the path check advisory)', async () => {
+    const signature = await (await get('appid=1000001&bucket=videos&path=allowed%2Fa.mp4')).text();
+    expect((await create(signature, 'elsewhere/not-asked-for.mp4')).code).toBe(0);
+  });
+
   it('403 for another appid or bucket, or a path with ..', async () => {
     expect((await get('appid=1&bucket=videos&path=a')).status).toBe(403);
     expect((await get('appid=1000001&bucket=x&path=a')).status).toBe(403);

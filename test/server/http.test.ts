@@ -33,10 +33,30 @@ describe('paths', () => {
     ['empty segment', 'a//b.mp4'],
     ['trailing slash (a folder)', 'a/b/'],
     ['bad percent-encoding', 'b%E0%A4%A.mp4'],
-    ['name over 255 bytes', `${'é'.repeat(128)}.mp4`],
   ])('refuses a %s with -4012', async (_label, path) => {
     const r = await createRaw(encodeURI(path).replace(/%25/g, '%'));
     expect(r).toMatchObject({ code: -4012, message: expect.stringMatching(/^ERROR_PATH_INVALID/) });
+  });
+
+  it('accepts a name of any length: 90 Chinese characters (274 bytes) and 4000 bytes', async () => {
+    for (const name of [`${'视频'.repeat(45)}.mp4`, `${'é'.repeat(2000)}.mp4`]) {
+      const file = randomFile(10);
+      const r = await s.create(encodeURIComponent(name), { filesize: 10, sha: sha1(file) });
+      expect(r.code).toBe(0);
+      const done = await s.slice(encodeURIComponent(name), String(r.data.session), 0, file);
+      expect(done.data.resource_path).toBe(`/${name}`);
+    }
+  });
+
+  it('with the maxNameBytes fault, refuses a longer name with -4012 and its reason', async () => {
+    s.server.setFaults({ maxNameBytes: 255 });
+    try {
+      const r = await s.create(encodeURIComponent(`${'视频'.repeat(45)}.mp4`), { filesize: 1, sha: 'a'.repeat(40) });
+      expect(r).toMatchObject({ code: -4012, message: 'ERROR_PATH_INVALID: the file name is 274 bytes long; this server allows at most 255' });
+      expect((await s.create(encodeURIComponent(`${'视频'.repeat(41)}.mp4`), { filesize: 1, sha: 'a'.repeat(40) })).code).toBe(0);
+    } finally {
+      s.server.setFaults({});
+    }
   });
 
   it('accepts UTF-8 names, spaces and several folders', async () => {

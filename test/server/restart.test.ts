@@ -70,3 +70,35 @@ it('runs the sha check on resume when every slice arrived but the server stopped
     await b.close();
   }
 });
+
+it('keeps long names (no file-system limit applies): open and finished, across a restart', async () => {
+  const dataDir = tempDir();
+  // 90 Chinese characters + '.mp4' (274 UTF-8 bytes), and a folder of 3 KB: neither is a file name on disk.
+  const name = `${'视频'.repeat(45)}.mp4`;
+  const dir = '长'.repeat(1000);
+  const enc = (p: string): string => p.split('/').map(encodeURIComponent).join('/');
+  const open = randomFile(2500);
+  const finished = randomFile(1500);
+  const a = await TestServer.start({ dataDir, sliceSize: 1000 });
+  const created = await a.create(enc(`${dir}/${name}`), { filesize: open.length, sha: sha1(open) });
+  expect(created.code).toBe(0);
+  const session = String(created.data.session);
+  await a.slice(enc(`${dir}/${name}`), session, 0, open.subarray(0, 1000));
+  const done = await a.upload(enc(name), finished);
+  expect(done.data.resource_path).toBe(`/${name}`);
+  await a.close(false);
+
+  const b = await TestServer.start({ dataDir, sliceSize: 1000 });
+  try {
+    const resumed = await b.create(enc(`${dir}/${name}`), { filesize: open.length, sha: sha1(open), session });
+    expect(resumed).toMatchObject({ code: 0, data: { session, offset: 1000 } });
+    await b.slice(enc(`${dir}/${name}`), session, 1000, open.subarray(1000, 2000));
+    const last = await b.slice(enc(`${dir}/${name}`), session, 2000, open.subarray(2000));
+    expect(last.data.resource_path).toBe(`/${dir}/${name}`);
+    expect(sha1(Buffer.from(await (await fetch(String(last.data.access_url))).arrayBuffer()))).toBe(sha1(open));
+    const before = String(done.data.access_url).replace(/^http:\/\/[^/]+/, b.server.url);
+    expect(sha1(Buffer.from(await (await fetch(before)).arrayBuffer()))).toBe(sha1(finished));
+  } finally {
+    await b.close();
+  }
+});

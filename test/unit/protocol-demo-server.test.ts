@@ -11,7 +11,7 @@ import { UploadError } from '../../src/engine/errors.js';
 import type { UploadResult, UploadTarget } from '../../src/engine/types.js';
 import { createProtocolClient } from '../../src/protocol/client.js';
 import { createSigner } from '../../src/protocol/signature.js';
-import { targetPath } from '../../src/protocol/url.js';
+import { targetPath } from '../../src/engine/fingerprint.js';
 import { signUploadSignature } from '../../src/signer/index.js';
 
 const SLICE = 786_432; // not a power of two: the client must follow the server's slice size
@@ -46,7 +46,7 @@ async function upload(dir: string, name: string, bytes: Uint8Array): Promise<{ r
   const signer = createSigner({ source: server.signatureUrl });
   const file = new Blob([bytes as Uint8Array<ArrayBuffer>]);
   const t = { ...target, dir };
-  const scope = { appid: t.appid, bucket: t.bucket, path: targetPath(dir, name) };
+  const scope = { appid: t.appid, bucket: t.bucket, path: targetPath(t, name) };
   const created = await client.create({
     target: t,
     name,

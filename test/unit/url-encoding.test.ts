@@ -1,7 +1,7 @@
-// The file URL and target path: percent-encoding per PROTOCOL.md and the names refused before upload.
+// The file URL: percent-encoding per PROTOCOL.md and the names refused before upload.
 import { describe, expect, it } from 'vitest';
 import { UploadError } from '../../src/engine/errors.js';
-import { buildFileUrl, targetPath } from '../../src/protocol/url.js';
+import { buildFileUrl } from '../../src/protocol/url.js';
 
 const endpoint = 'https://web.video.myqcloud.com/files/v1';
 const target = (dir: string) => ({ appid: '200001', bucket: 'newbucket', dir });
@@ -86,15 +86,14 @@ describe('buildFileUrl', () => {
     expect(refusal(() => buildFileUrl(endpoint, target(''), 'a\ud800.mp4')).code).toBe('invalid-name');
   });
 
-  it('accepts a name of exactly 255 UTF-8 bytes and refuses 256, saying why', () => {
-    const ok = `${'a'.repeat(251)}.mp4`;
-    expect(buildFileUrl(endpoint, target(''), ok)).toBe(`${endpoint}/200001/newbucket/${ok}`);
-    // 85 three-byte characters = 255 bytes, + '.' = 256.
-    const long = `${'视'.repeat(85)}.`;
-    const error = refusal(() => buildFileUrl(endpoint, target(''), long));
-    expect(error.code).toBe('name-too-long');
-    expect(error.message).toContain('256 bytes');
-    expect(error.message).toContain('255');
+  it('sends long names: no byte limit of its own (the server answers for its own limits)', () => {
+    // 90 Chinese characters (270 bytes in UTF-8) + '.mp4': valid on Windows and macOS, which count characters.
+    const chinese = `${'视频'.repeat(45)}.mp4`;
+    expect(new TextEncoder().encode(chinese).length).toBe(274);
+    const url = buildFileUrl(endpoint, target('剧集'), chinese);
+    expect(decodeURIComponent(url.slice(url.lastIndexOf('/') + 1))).toBe(chinese);
+    const long = `${'a'.repeat(4000)}.mp4`;
+    expect(buildFileUrl(endpoint, target(''), long)).toBe(`${endpoint}/200001/newbucket/${long}`);
   });
 
   it.each([
@@ -112,17 +111,5 @@ describe('buildFileUrl', () => {
     expect(url.search).toBe('');
     expect(url.hash).toBe('');
     expect(url.pathname.split('/').slice(5).map(decodeURIComponent)).toEqual(['dir one', 'ü', 'a #?%&+.mp4']);
-  });
-});
-
-describe('targetPath', () => {
-  it('is the unencoded {dir}/{name}, without a leading slash', () => {
-    expect(targetPath('/videos/2026/', '假期 #1.mp4')).toBe('videos/2026/假期 #1.mp4');
-    expect(targetPath('', 'a.mp4')).toBe('a.mp4');
-  });
-
-  it('refuses what buildFileUrl refuses', () => {
-    expect(refusal(() => targetPath('a/../b', 'x.mp4')).code).toBe('invalid-dir');
-    expect(refusal(() => targetPath('', '..')).code).toBe('invalid-name');
   });
 });

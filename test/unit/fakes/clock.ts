@@ -2,7 +2,7 @@
 // backoff "sleep" returns at once (recording its delay) unless the test holds sleeps to look at
 // the 'retrying' state in between.
 
-import { abortedError } from '../../../src/engine/error-mapping.js';
+import { abortedError } from '../../../src/engine/errors.js';
 
 export class FakeClock {
   time = 1_700_000_000_000;

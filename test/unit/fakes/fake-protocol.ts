@@ -4,8 +4,7 @@
 // to fail with any UploadError, answers can be held (to pause or cancel with requests in flight),
 // and it records every call and the most requests it had in flight at once.
 
-import { ErrorAction, ErrorKind, UploadError } from '../../../src/engine/errors.js';
-import { abortedError } from '../../../src/engine/error-mapping.js';
+import { abortedError, ErrorAction, ErrorKind, UploadError } from '../../../src/engine/errors.js';
 import { addRange, totalBytes } from '../../../src/engine/ranges.js';
 import type {
   ByteRange, CreateRequest, CreateResult, ProtocolClient, SliceRequest, SliceResult, UploadResult,

@@ -2,8 +2,7 @@
 // that can fail, and test files with deterministic content.
 
 import { createHash } from 'node:crypto';
-import { ErrorAction, ErrorKind, UploadError } from '../../../src/engine/errors.js';
-import { abortedError } from '../../../src/engine/error-mapping.js';
+import { abortedError, ErrorAction, ErrorKind, UploadError } from '../../../src/engine/errors.js';
 import { MemorySessionStore } from '../../../src/store/memory-store.js';
 import type {
   HashCheckpoint, HashOptions, Hasher, LockHandle, OnlineSource, SessionStore, SignatureScope, Signer,
