@@ -1,7 +1,8 @@
 // The upload queue: the engine's public face. Holds the list of uploads, starts them
-// (`parallelFiles` at a time), pauses everything when the browser goes
-// offline and resumes it when it comes back, and reports it all as events. Framework-free: the
-// <vod-uploader> element is one view of it; Node tests drive it with fakes.
+// (`parallelFiles` at a time; their slices share the page's budget, slice-budget.ts), pauses
+// everything when the browser goes offline and resumes it when it comes back, and reports it all
+// as events. Framework-free: the <vod-uploader> element is one view of it; Node tests drive it
+// with fakes.
 
 import { ErrorAction, ErrorKind, UploadError } from './errors.js';
 import { targetPath } from './fingerprint.js';
