@@ -77,8 +77,11 @@ test.describe('session and timeout faults', () => {
   const leaveUnfinished = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
     server.setFaults({ delayMs: 150 });
     const path = await open(page, server, dir, file);
-    await expect.poll(() => server.stats.paths[path]?.bytesReceived ?? 0).toBeGreaterThanOrEqual(6 * server.sliceSize);
+    await expect.poll(() => server.stats.paths[path]?.bytesReceived ?? 0, { intervals: [50] }).toBeGreaterThanOrEqual(6 * server.sliceSize);
+    // Requests from now on stall until the page is gone: the file cannot finish before it closes.
+    server.setFaults({ delayMs: 10_000 });
     await page.close();
+    expect(server.stats.paths[path]!.completed).toBe(0);
     return path;
   };
   /** A fresh browser profile (nothing stored), as on another computer or after clearing site data. */
@@ -91,7 +94,7 @@ test.describe('session and timeout faults', () => {
   for (const mode of ['with-session', 'without-session'] as const) {
     test(`-4019 ${mode} to a page that knows no session: ${mode === 'with-session' ? 'goes on with it, sends only the rest' : 'one first request, then an error that says why'}`, async ({ page, browser }) => {
       const server = await serve();
-      const file = make(24 * server.sliceSize + 5);
+      const file = make(60 * server.sliceSize + 5);
       const path = await leaveUnfinished(page, server, `unfinished-${mode}`, file);
       const received = server.stats.paths[path]!.bytesReceived;
       const creates = server.stats.paths[path]!.createRequests;
