@@ -1,0 +1,150 @@
+// The generated framework types and editor data: generated from the real manifest, each lists every
+// event, property and attribute of it, and the usage files (test/types/usage) type-check with tsc
+// against them: against stand-ins of React 19, Vue and Svelte 5 always, and against the real type
+// packages when they are installed (in node_modules, or a node_modules folder named by
+// VOD_FRAMEWORK_TYPES).
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { analyzeManifest } from '../../scripts/manifest/analyze.mjs';
+import { vscodeHtmlCustomData, webTypes } from '../../scripts/manifest/editor-data.js';
+import { elementApi, type ElementApi } from '../../scripts/manifest/element-api.js';
+import { frameworkTypeFiles } from '../../scripts/manifest/framework-types.js';
+
+const root = resolve(import.meta.dirname, '../..');
+const usage = join(root, 'test/types/usage');
+const shims = join(root, 'test/types/shims');
+const run = promisify(execFile);
+
+let api: ElementApi;
+let files: Record<string, string>;
+let work: string;
+
+beforeAll(async () => {
+  api = elementApi(await analyzeManifest(root));
+  files = frameworkTypeFiles(api, { entry: 'vod-uploader' });
+  work = mkdtempSync(join(tmpdir(), 'vod-framework-types-'));
+  mkdirSync(join(work, 'frameworks'));
+  for (const [file, text] of Object.entries(files)) writeFileSync(join(work, 'frameworks', file), text);
+}, 60_000);
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/** Where each framework's types are: the real packages in `modules`, or the stand-ins. */
+function frameworkPaths(modules?: string): Record<string, string[]> {
+  if (!modules) {
+    return {
+      react: [join(shims, 'react/index.d.ts')],
+      'react/*': [join(shims, 'react/*')],
+      vue: [join(shims, 'vue/index.d.ts')],
+      'svelte/elements': [join(shims, 'svelte/elements.d.ts')],
+    };
+  }
+  const vueTypes = JSON.parse(readFileSync(join(modules, 'vue/package.json'), 'utf8')).types as string;
+  return {
+    react: [join(modules, '@types/react/index.d.ts')],
+    'react/*': [join(modules, '@types/react/*')],
+    vue: [join(modules, 'vue', vueTypes)],
+    'svelte/elements': [join(modules, 'svelte/elements.d.ts')],
+  };
+}
+
+/** Runs tsc over the usage files with the generated types as `vod-uploader/<framework>`. */
+async function typeCheck(name: string, modules?: string): Promise<string> {
+  const config = join(work, `tsconfig.${name}.json`);
+  writeFileSync(
+    config,
+    JSON.stringify({
+      compilerOptions: {
+        target: 'ES2022',
+        module: 'ESNext',
+        moduleResolution: 'bundler',
+        lib: ['ES2023', 'DOM', 'DOM.Iterable'],
+        jsx: 'react-jsx',
+        strict: true,
+        noEmit: true,
+        // The generated files are .d.ts: checked in full against the stand-ins; the real packages
+        // (svelte wants @types/estree, say) are not ours to check.
+        skipLibCheck: Boolean(modules),
+        types: [],
+        paths: {
+          'vod-uploader': [join(root, 'src/index.ts')],
+          'vod-uploader/*': [join(work, 'frameworks/*.d.ts')],
+          ...frameworkPaths(modules),
+        },
+      },
+      files: ['react.tsx', 'vue.ts', 'svelte.ts'].map((f) => join(usage, f)),
+    }),
+  );
+  try {
+    await run(join(root, 'node_modules/.bin/tsc'), ['-p', config], { cwd: work });
+    return '';
+  } catch (error) {
+    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
+    return `${stdout}${stderr}` || message;
+  }
+}
+
+/** A node_modules folder with @types/react, vue and svelte, if there is one. */
+function realFrameworkModules(): string | undefined {
+  const candidates = [process.env.VOD_FRAMEWORK_TYPES, join(root, 'node_modules')].filter((d): d is string => Boolean(d));
+  return candidates.find((dir) => ['@types/react', 'vue', 'svelte'].every((pkg) => existsSync(join(dir, pkg, 'package.json'))));
+}
+
+describe('framework types', () => {
+  it('name every event, writable property and kebab-case attribute of the manifest', () => {
+    const shared = files['vod-uploader-api.d.ts'];
+    expect(api.events.length).toBeGreaterThan(0);
+    for (const event of api.events) {
+      expect(shared).toContain(`'${event.name}': ${event.type};`);
+      expect(shared).toContain(`'on${event.name}'?: (event: VodUploaderEvents['${event.name}']) => void;`);
+    }
+    for (const property of api.properties) {
+      const line = `  ${property.name}?: ${api.className}['${property.name}'];`;
+      if (property.readonly) expect(shared).not.toContain(line);
+      else expect(shared).toContain(line);
+    }
+    for (const attribute of api.attributes.filter((a) => a.name !== a.fieldName)) expect(shared).toContain(`'${attribute.name}'?:`);
+    expect(files['react.d.ts']).toContain(`declare module 'react'`);
+    expect(files['vue.d.ts']).toContain(`declare module 'vue'`);
+    expect(files['svelte.d.ts']).toContain(`declare module 'svelte/elements'`);
+  });
+
+  it('type-check a React, a Vue and a Svelte usage against stand-ins of their type packages', async () => {
+    expect(await typeCheck('shims')).toBe('');
+  }, 60_000);
+
+  const modules = realFrameworkModules();
+  it.skipIf(!modules)(`type-check the same usage against the real @types/react, vue and svelte (${modules ?? 'not installed'})`, async () => {
+    expect(await typeCheck('real', modules)).toBe('');
+  }, 120_000);
+});
+
+describe('editor data', () => {
+  it('VS Code custom data: every attribute, and every event, part and custom property in the tag docs', () => {
+    const data = vscodeHtmlCustomData(api);
+    const [tag] = data.tags;
+    expect(tag.name).toBe(api.tagName);
+    expect(tag.attributes.map((a) => a.name)).toEqual(api.attributes.map((a) => a.name));
+    for (const attribute of tag.attributes) {
+      const isBoolean = api.attributes.find((a) => a.name === attribute.name)?.type === 'boolean';
+      expect('valueSet' in attribute && attribute.valueSet === 'v').toBe(isBoolean);
+    }
+    for (const item of [...api.events, ...api.cssParts, ...api.cssProperties, ...api.slots]) expect(tag.description.value).toContain(`\`${item.name}\``);
+  });
+
+  it('web-types: attributes, properties, events with their types, slots, parts and custom properties', () => {
+    const pkg = { name: 'vod-uploader', version: '0.1.0' };
+    const [element] = webTypes(api, pkg).contributions.html.elements;
+    expect(element.name).toBe(api.tagName);
+    expect(element.attributes.map((a) => a.name)).toEqual(api.attributes.map((a) => a.name));
+    expect(element.js.properties.map((p) => p.name)).toEqual(api.properties.map((p) => p.name));
+    expect(element.js.events.map((e) => [e.name, e.type])).toEqual(api.events.map((e) => [e.name, e.type]));
+    expect(element.slots.map((s) => s.name)).toEqual(api.slots.map((s) => s.name));
+    expect(element.css.parts.map((p) => p.name)).toEqual(api.cssParts.map((p) => p.name));
+    expect(element.css.properties.map((p) => p.name)).toEqual(api.cssProperties.map((p) => p.name));
+  });
+});
+
