@@ -13,6 +13,7 @@ import { analyzeManifest } from '../../scripts/manifest/analyze.mjs';
 import { vscodeHtmlCustomData, webTypes } from '../../scripts/manifest/editor-data.js';
 import { elementApi, type ElementApi } from '../../scripts/manifest/element-api.js';
 import { frameworkTypeFiles } from '../../scripts/manifest/framework-types.js';
+import { writeManifestOutputs } from '../../scripts/manifest/write.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const usage = join(root, 'test/types/usage');
@@ -148,3 +149,24 @@ describe('editor data', () => {
   });
 });
 
+describe('package.json', () => {
+  it('points its exports, customElements and web-types at the files the build generates', async () => {
+    const out = join(work, 'dist');
+    const written = await writeManifestOutputs(root, out);
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+    const inDist = (path: string) => path.replace(/^\.?\/?dist\//, '');
+    for (const framework of ['react', 'vue', 'svelte']) {
+      const entry = pkg.exports[`./${framework}`];
+      expect(written, framework).toContain(inDist(entry.types));
+      expect(written, framework).toContain(inDist(entry.default));
+      expect(readFileSync(join(out, inDist(entry.types)), 'utf8')).toContain(`'${api.tagName}'`);
+    }
+    for (const file of ['custom-elements.json', 'web-types.json', 'vscode.html-custom-data.json']) {
+      expect(written).toContain(inDist(pkg.exports[`./${file}`]));
+    }
+    expect(written).toContain(inDist(pkg.customElements));
+    expect(written).toContain(inDist(pkg['web-types']));
+    // The bundle's types are the registering entry's (written by scripts/build.mjs beside the bundle).
+    expect(pkg.exports['./bundle'].types).toBe(pkg.exports['./bundle'].default.replace(/\.js$/, '.d.ts'));
+  }, 60_000);
+});
