@@ -1,10 +1,9 @@
 // The generated framework types and editor data: generated from the real manifest, each lists every
 // event, property and attribute of it, and the usage files (test/types/usage) type-check with tsc
 // against them: against stand-ins of React 19, Vue and Svelte 5 always, and against the real type
-// packages when they are installed (in node_modules, or a node_modules folder named by
-// VOD_FRAMEWORK_TYPES).
+// packages when they are installed (see realFrameworkPackages).
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -33,9 +32,12 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-/** Where each framework's types are: the real packages in `modules`, or the stand-ins. */
-function frameworkPaths(modules?: string): Record<string, string[]> {
-  if (!modules) {
+/** The folder of each real type package: `@types/react`, `vue`, `svelte`. */
+type RealPackages = Record<'react' | 'vue' | 'svelte', string>;
+
+/** Where each framework's types are: the real packages, or the stand-ins. */
+function frameworkPaths(real?: RealPackages): Record<string, string[]> {
+  if (!real) {
     return {
       react: [join(shims, 'react/index.d.ts')],
       'react/*': [join(shims, 'react/*')],
@@ -43,17 +45,17 @@ function frameworkPaths(modules?: string): Record<string, string[]> {
       'svelte/elements': [join(shims, 'svelte/elements.d.ts')],
     };
   }
-  const vueTypes = JSON.parse(readFileSync(join(modules, 'vue/package.json'), 'utf8')).types as string;
+  const vueTypes = JSON.parse(readFileSync(join(real.vue, 'package.json'), 'utf8')).types as string;
   return {
-    react: [join(modules, '@types/react/index.d.ts')],
-    'react/*': [join(modules, '@types/react/*')],
-    vue: [join(modules, 'vue', vueTypes)],
-    'svelte/elements': [join(modules, 'svelte/elements.d.ts')],
+    react: [join(real.react, 'index.d.ts')],
+    'react/*': [join(real.react, '*')],
+    vue: [join(real.vue, vueTypes)],
+    'svelte/elements': [join(real.svelte, 'elements.d.ts')],
   };
 }
 
 /** Runs tsc over the usage files with the generated types as `vod-uploader/<framework>`. */
-async function typeCheck(name: string, modules?: string): Promise<string> {
+async function typeCheck(name: string, real?: RealPackages): Promise<string> {
   const config = join(work, `tsconfig.${name}.json`);
   writeFileSync(
     config,
@@ -68,12 +70,12 @@ async function typeCheck(name: string, modules?: string): Promise<string> {
         noEmit: true,
         // The generated files are .d.ts: checked in full against the stand-ins; the real packages
         // (svelte wants @types/estree, say) are not ours to check.
-        skipLibCheck: Boolean(modules),
+        skipLibCheck: Boolean(real),
         types: [],
         paths: {
           'vod-uploader': [join(root, 'src/index.ts')],
           'vod-uploader/*': [join(work, 'frameworks/*.d.ts')],
-          ...frameworkPaths(modules),
+          ...frameworkPaths(real),
         },
       },
       files: ['react.tsx', 'vue.ts', 'svelte.ts'].map((f) => join(usage, f)),
@@ -88,10 +90,20 @@ async function typeCheck(name: string, modules?: string): Promise<string> {
   }
 }
 
-/** A node_modules folder with @types/react, vue and svelte, if there is one. */
-function realFrameworkModules(): string | undefined {
-  const candidates = [process.env.VOD_FRAMEWORK_TYPES, join(root, 'node_modules')].filter((d): d is string => Boolean(d));
-  return candidates.find((dir) => ['@types/react', 'vue', 'svelte'].every((pkg) => existsSync(join(dir, pkg, 'package.json'))));
+/**
+ * The real type packages, each from the first node_modules that has it: VOD_FRAMEWORK_TYPES, the
+ * package's own, the example apps' (examples/<app>/node_modules). Undefined unless all three are found.
+ */
+function realFrameworkPackages(): RealPackages | undefined {
+  const examples = join(root, 'examples');
+  const folders = [
+    process.env.VOD_FRAMEWORK_TYPES,
+    join(root, 'node_modules'),
+    ...(existsSync(examples) ? readdirSync(examples).map((app) => join(examples, app, 'node_modules')) : []),
+  ].filter((d): d is string => Boolean(d));
+  const find = (pkg: string) => folders.map((dir) => join(dir, pkg)).find((dir) => existsSync(join(dir, 'package.json')));
+  const [react, vue, svelte] = [find('@types/react'), find('vue'), find('svelte')];
+  return react && vue && svelte ? { react, vue, svelte } : undefined;
 }
 
 describe('framework types', () => {
@@ -117,9 +129,10 @@ describe('framework types', () => {
     expect(await typeCheck('shims')).toBe('');
   }, 60_000);
 
-  const modules = realFrameworkModules();
-  it.skipIf(!modules)(`type-check the same usage against the real @types/react, vue and svelte (${modules ?? 'not installed'})`, async () => {
-    expect(await typeCheck('real', modules)).toBe('');
+  const real = realFrameworkPackages();
+  const found = real ? Object.values(real).join(', ') : 'not installed';
+  it.skipIf(!real)(`type-check the same usage against the real @types/react, vue and svelte (${found})`, async () => {
+    expect(await typeCheck('real', real)).toBe('');
   }, 120_000);
 });
 
