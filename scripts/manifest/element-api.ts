@@ -68,6 +68,7 @@ function fieldProperty(field: AnalyzedField): ApiProperty {
 export function elementApi(manifest: Package): ElementApi {
   const el = elementDeclaration(manifest);
   const members = el.members ?? [];
+  const fieldDefaults = new Map(members.flatMap((m) => (m.kind === 'field' && m.default !== undefined ? [[m.name, m.default] as const] : [])));
   return {
     tagName: el.tagName ?? '',
     className: el.name,
@@ -77,7 +78,8 @@ export function elementApi(manifest: Package): ElementApi {
       ...named(a),
       fieldName: a.fieldName ?? a.name,
       type: a.type?.text ?? 'string',
-      default: a.default,
+      // The field's default is the resolved one (the URL, where the attribute has `DEFAULT_ENDPOINT`).
+      default: fieldDefaults.get(a.fieldName ?? a.name) ?? a.default,
     })),
     properties: members.flatMap((m) =>
       m.kind === 'field' && isPublic(m) ? [fieldProperty(m)] : [],

@@ -160,6 +160,13 @@ describe('editor data', () => {
     expect(element.css.parts.map((p) => p.name)).toEqual(api.cssParts.map((p) => p.name));
     expect(element.css.properties.map((p) => p.name)).toEqual(api.cssProperties.map((p) => p.name));
   });
+
+  it('attribute defaults are values an author can read, not names of constants', () => {
+    const [element] = webTypes(api, { name: 'vod-uploader', version: '0.1.0' }).contributions.html.elements;
+    const defaults = element.attributes.flatMap((a) => (a.value.default === undefined ? [] : [[a.name, a.value.default]]));
+    expect(defaults.length).toBeGreaterThan(0);
+    for (const [name, value] of defaults) expect(value, name).toMatch(/^('[^']*'|-?\d+(\.\d+)?|true|false)$/);
+  });
 });
 
 describe('package.json', () => {
