@@ -6,7 +6,7 @@
 //   dist/signer.js                server-side signer (never in the browser bundle)
 //   dist/vod-uploader.bundle.js   everything inlined but the hash worker, which sits beside it
 //   dist/**/*.d.ts, dist/custom-elements.json
-//   dist/frameworks/{react,vue,svelte}.d.ts, dist/web-types.json, dist/vscode.html-custom-data.json
+//   dist/frameworks/{react,vue,svelte}.d.ts, dist/web-types.json, dist/vscode.{html,css}-custom-data.json
 
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -90,7 +90,7 @@ writeFileSync(join(dist, 'vod-uploader.bundle.d.ts'), "export * from './vod-uplo
 const files = readdirSync(dist, { recursive: true }).map(String);
 const jsFiles = files.filter((f) => f.endsWith('.js'));
 const entries = ['index.js', 'vod-uploader.js', 'signer.js', 'vod-uploader.bundle.js', 'index.d.ts', 'vod-uploader.bundle.d.ts'];
-const generated = ['custom-elements.json', 'web-types.json', 'vscode.html-custom-data.json', 'frameworks/react.d.ts', 'frameworks/vue.d.ts', 'frameworks/svelte.d.ts'];
+const generated = ['custom-elements.json', 'web-types.json', 'vscode.html-custom-data.json', 'vscode.css-custom-data.json', 'frameworks/react.d.ts', 'frameworks/vue.d.ts', 'frameworks/svelte.d.ts'];
 for (const entry of [...entries, ...generated]) {
   if (!files.includes(entry)) throw new Error(`build: dist/${entry} is missing`);
 }

@@ -1,5 +1,6 @@
 // Generates the editors' data of the element from its manifest API (element-api.ts):
 //   vscode.html-custom-data.json   VS Code's HTML custom data (tags and attributes, with docs)
+//   vscode.css-custom-data.json    VS Code's CSS custom data (the custom properties, ::part() names)
 //   web-types.json                 JetBrains web-types: attributes, properties, events, slots, parts, custom properties
 
 import type { ApiAttribute, ElementApi, Named } from './element-api.js';
@@ -37,6 +38,23 @@ export function vscodeHtmlCustomData(api: ElementApi) {
         })),
       },
     ],
+  };
+}
+
+/** VS Code `css.customData` (version 1.1): completion for the custom properties and `::part()`. */
+export function vscodeCssCustomData(api: ElementApi) {
+  const markdown = (value: string) => ({ kind: 'markdown', value });
+  return {
+    $schema: 'https://raw.githubusercontent.com/microsoft/vscode-css-languageservice/main/docs/customData.schema.json',
+    version: 1.1,
+    properties: api.cssProperties.map((p) => ({
+      name: p.name,
+      description: markdown([`\`<${api.tagName}>\`: ${p.description}`, p.default && `Default \`${p.default}\`.`].filter(Boolean).join(' ')),
+    })),
+    pseudoElements: api.cssParts.map((p) => ({
+      name: `::part(${p.name})`,
+      description: markdown(`\`<${api.tagName}>\`: ${p.description}`),
+    })),
   };
 }
 

@@ -1,6 +1,6 @@
 // Writes custom-elements.json and everything generated from it into a folder (scripts/build.mjs and
 // `npm run analyze` pass dist/):
-//   custom-elements.json, vscode.html-custom-data.json, web-types.json,
+//   custom-elements.json, vscode.{html,css}-custom-data.json, web-types.json,
 //   frameworks/{react,vue,svelte}.d.ts (+ an empty .js each) and frameworks/<tag>-api.d.ts
 //
 //   tsx scripts/manifest/write.ts <folder>
@@ -9,7 +9,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { analyzeManifest } from './analyze.mjs';
-import { vscodeHtmlCustomData, webTypes } from './editor-data.js';
+import { vscodeCssCustomData, vscodeHtmlCustomData, webTypes } from './editor-data.js';
 import { elementApi } from './element-api.js';
 import { frameworkTypeFiles } from './framework-types.js';
 
@@ -26,6 +26,7 @@ export async function writeManifestOutputs(root: string, outDir: string): Promis
   };
   write('custom-elements.json', json(manifest));
   write('vscode.html-custom-data.json', json(vscodeHtmlCustomData(api)));
+  write('vscode.css-custom-data.json', json(vscodeCssCustomData(api)));
   write('web-types.json', json(webTypes(api, pkg)));
   // The framework files sit in dist/frameworks/ and import the package's types from dist/index.d.ts.
   for (const [file, text] of Object.entries(frameworkTypeFiles(api, { entry: '../index.js' }))) {

@@ -9,7 +9,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { analyzeManifest } from '../../scripts/manifest/analyze.mjs';
-import { vscodeHtmlCustomData, webTypes } from '../../scripts/manifest/editor-data.js';
+import { vscodeCssCustomData, vscodeHtmlCustomData, webTypes } from '../../scripts/manifest/editor-data.js';
 import { elementApi, type ElementApi } from '../../scripts/manifest/element-api.js';
 import { frameworkTypeFiles } from '../../scripts/manifest/framework-types.js';
 import { writeManifestOutputs } from '../../scripts/manifest/write.js';
@@ -149,6 +149,12 @@ describe('editor data', () => {
     for (const item of [...api.events, ...api.cssParts, ...api.cssProperties, ...api.slots]) expect(tag.description.value).toContain(`\`${item.name}\``);
   });
 
+  it('VS Code CSS data: every custom property, and every part as ::part()', () => {
+    const data = vscodeCssCustomData(api);
+    expect(data.properties.map((p) => p.name)).toEqual(api.cssProperties.map((p) => p.name));
+    expect(data.pseudoElements.map((p) => p.name)).toEqual(api.cssParts.map((p) => `::part(${p.name})`));
+  });
+
   it('web-types: attributes, properties, events with their types, slots, parts and custom properties', () => {
     const pkg = { name: 'vod-uploader', version: '0.1.0' };
     const [element] = webTypes(api, pkg).contributions.html.elements;
@@ -181,7 +187,7 @@ describe('package.json', () => {
       expect(written, framework).toContain(inDist(entry.default));
       expect(readFileSync(join(out, inDist(entry.types)), 'utf8')).toContain(`'${api.tagName}'`);
     }
-    for (const file of ['custom-elements.json', 'web-types.json', 'vscode.html-custom-data.json']) {
+    for (const file of ['custom-elements.json', 'web-types.json', 'vscode.html-custom-data.json', 'vscode.css-custom-data.json']) {
       expect(written).toContain(inDist(pkg.exports[`./${file}`]));
     }
     expect(written).toContain(inDist(pkg.customElements));
