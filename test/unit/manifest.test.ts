@@ -10,15 +10,16 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { ClassDeclaration } from 'custom-elements-manifest/schema';
 import { analyzeManifest } from '../../scripts/manifest/analyze.mjs';
 import { elementApi, elementDeclaration, type ElementApi } from '../../scripts/manifest/element-api.js';
-import { VodUploaderElement } from '../../src/element/vod-uploader-element.js';
+import { VodUploaderElement } from '../../src/index.js';
 
 const root = resolve(import.meta.dirname, '../..');
 const elementDir = join(root, 'src/element');
-const sources = readdirSync(elementDir, { recursive: true })
+/** Every module of src/element, however the element is split among them, as one text. */
+const allSource = readdirSync(elementDir, { recursive: true })
   .map(String)
   .filter((f) => f.endsWith('.ts') && !f.endsWith('.d.ts'))
-  .map((f) => ({ file: f, text: readFileSync(join(elementDir, f), 'utf8') }));
-const allSource = sources.map((s) => s.text).join('\n');
+  .map((f) => readFileSync(join(elementDir, f), 'utf8'))
+  .join('\n');
 
 let api: ElementApi;
 /** The element's declaration as the manifest has it, private members included. */
@@ -37,10 +38,9 @@ function reactiveProperties() {
   return [...VodUploaderElement.elementProperties].filter(([, options]) => !options.state);
 }
 
-/** The event name → detail type text of the `VodUploaderEventDetails` interface in events.ts. */
+/** The event name → detail type text of the `VodUploaderEventDetails` interface (src/element/events.ts). */
 function eventMap(): Map<string, string> {
-  const text = readFileSync(join(elementDir, 'events.ts'), 'utf8');
-  const body = /interface VodUploaderEventDetails \{([^}]*)\}/.exec(text)?.[1] ?? '';
+  const body = /interface VodUploaderEventDetails \{([^}]*)\}/.exec(allSource)?.[1] ?? '';
   return new Map([...body.matchAll(/'([\w-]+)':\s*([^;]+);/g)].map((m) => [m[1], m[2].trim()]));
 }
 
@@ -104,12 +104,9 @@ describe('custom-elements.json', () => {
   });
 
   it('lists every --vod-uploader-* custom property the styles read (not those the element sets itself), and no other', () => {
-    const styles = sources.filter((s) => s.file.endsWith('styles.ts')).map((s) => s.text).join('\n');
-    const read = [...styles.matchAll(/var\((--vod-uploader-[\w-]+)/g)].map((m) => m[1]);
-    // A property the element writes from code (a string literal outside the styles) is its own plumbing.
-    const written = new Set(
-      sources.filter((s) => !s.file.endsWith('styles.ts')).flatMap((s) => [...s.text.matchAll(/["'`](--vod-uploader-[\w-]+)["'`]/g)].map((m) => m[1])),
-    );
+    const read = [...allSource.matchAll(/var\((--vod-uploader-[\w-]+)/g)].map((m) => m[1]);
+    // A property the element writes from code (a quoted name, as in cssProperty('--x', …)) is its own plumbing.
+    const written = new Set([...allSource.matchAll(/["'`](--vod-uploader-[\w-]+)["'`]/g)].map((m) => m[1]));
     const expected = read.filter((name) => !written.has(name));
     expect(expected.length).toBeGreaterThan(0);
     expect(sorted(api.cssProperties.map((p) => p.name))).toEqual(sorted(expected));
