@@ -16,6 +16,9 @@ export function UploadPage({ onDone }: { onDone: (url: string) => void }) {
       maxFiles={3}
       multiple
       className="uploader"
+      ref={(element) => {
+        element?.addFiles([]);
+      }}
       signatureProvider={async (ctx) => `signature for ${ctx.path}`}
       metadata={(file) => ({ video_title: file.name })}
       i18n={{ dropzoneTitle: 'Drop a video' }}
@@ -37,6 +40,8 @@ export function Mistakes() {
       <vod-uploader onvod-upload-success={(event) => event.detail.url} />
       {/* @ts-expect-error a reject event carries no upload */}
       <vod-uploader onvod-upload-reject={(event) => event.detail.upload} />
+      {/* @ts-expect-error the ref is the element: it has no addFile */}
+      <vod-uploader ref={(element) => element?.addFile([])} />
       {/* @ts-expect-error uploads is read-only: not a prop */}
       <vod-uploader uploads={[]} />
     </div>
