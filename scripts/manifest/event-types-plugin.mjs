@@ -15,6 +15,12 @@ export function eventTypesPlugin() {
 
   return {
     name: 'vod-event-types',
+    // The config module (and so this plugin) is loaded once per process; each analysis starts afresh.
+    initialize() {
+      eventTypes.clear();
+      aliases.clear();
+      pending.length = 0;
+    },
     analyzePhase({ ts, node, moduleDoc }) {
       const path = moduleDoc.path;
       if (ts.isTypeAliasDeclaration(node)) {
