@@ -1,39 +1,33 @@
 // The generated framework types and editor data: generated from the real manifest, each lists every
 // event, property and attribute of it, and the usage files (test/types/usage) type-check with tsc
 // against them: against stand-ins of React 19, Vue and Svelte 5 always, and against the real type
-// packages when they are installed (see realFrameworkPackages).
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
+// packages when they are installed (see framework-types-setup.ts).
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { analyzeManifest } from '../../scripts/manifest/analyze.mjs';
 import { vscodeCssCustomData, vscodeHtmlCustomData, webTypes } from '../../scripts/manifest/editor-data.js';
-import { elementApi, type ElementApi } from '../../scripts/manifest/element-api.js';
-import { frameworkTypeFiles } from '../../scripts/manifest/framework-types.js';
+import type { ElementApi } from '../../scripts/manifest/element-api.js';
 import { writeManifestOutputs } from '../../scripts/manifest/write.js';
-
-const root = resolve(import.meta.dirname, '../..');
-const usage = join(root, 'test/types/usage');
-const shims = join(root, 'test/types/shims');
-const run = promisify(execFile);
+import {
+  check,
+  compilerOptions,
+  generateFrameworkTypes,
+  realFrameworkPackages,
+  root,
+  shims,
+  usage,
+  vueTypesEntry,
+  type RealPackages,
+} from './framework-types-setup.js';
 
 let api: ElementApi;
 let files: Record<string, string>;
 let work: string;
 
 beforeAll(async () => {
-  api = elementApi(await analyzeManifest(root));
-  files = frameworkTypeFiles(api, { entry: 'vod-uploader' });
-  work = mkdtempSync(join(tmpdir(), 'vod-framework-types-'));
-  mkdirSync(join(work, 'frameworks'));
-  for (const [file, text] of Object.entries(files)) writeFileSync(join(work, 'frameworks', file), text);
+  ({ api, files, work } = await generateFrameworkTypes());
 }, 60_000);
 afterAll(() => rmSync(work, { recursive: true, force: true }));
-
-/** The folder of each real type package: `@types/react`, `vue`, `svelte`. */
-type RealPackages = Record<'react' | 'vue' | 'svelte', string>;
 
 /** Where each framework's types are: the real packages, or the stand-ins. */
 function frameworkPaths(real?: RealPackages): Record<string, string[]> {
@@ -45,11 +39,10 @@ function frameworkPaths(real?: RealPackages): Record<string, string[]> {
       'svelte/elements': [join(shims, 'svelte/elements.d.ts')],
     };
   }
-  const vueTypes = JSON.parse(readFileSync(join(real.vue, 'package.json'), 'utf8')).types as string;
   return {
     react: [join(real.react, 'index.d.ts')],
     'react/*': [join(real.react, '*')],
-    vue: [join(real.vue, vueTypes)],
+    vue: [vueTypesEntry(real.vue)],
     'svelte/elements': [join(real.svelte, 'elements.d.ts')],
   };
 }
@@ -57,53 +50,11 @@ function frameworkPaths(real?: RealPackages): Record<string, string[]> {
 /** Runs tsc over the usage files with the generated types as `vod-uploader/<framework>`. */
 async function typeCheck(name: string, real?: RealPackages): Promise<string> {
   const config = join(work, `tsconfig.${name}.json`);
-  writeFileSync(
-    config,
-    JSON.stringify({
-      compilerOptions: {
-        target: 'ES2022',
-        module: 'ESNext',
-        moduleResolution: 'bundler',
-        lib: ['ES2023', 'DOM', 'DOM.Iterable'],
-        jsx: 'react-jsx',
-        strict: true,
-        noEmit: true,
-        // The generated files are .d.ts: checked in full against the stand-ins; the real packages
-        // (svelte wants @types/estree, say) are not ours to check.
-        skipLibCheck: Boolean(real),
-        types: [],
-        paths: {
-          'vod-uploader': [join(root, 'src/index.ts')],
-          'vod-uploader/*': [join(work, 'frameworks/*.d.ts')],
-          ...frameworkPaths(real),
-        },
-      },
-      files: ['react.tsx', 'vue.ts', 'svelte.ts'].map((f) => join(usage, f)),
-    }),
-  );
-  try {
-    await run(join(root, 'node_modules/.bin/tsc'), ['-p', config], { cwd: work });
-    return '';
-  } catch (error) {
-    const { stdout = '', stderr = '', message } = error as { stdout?: string; stderr?: string; message: string };
-    return `${stdout}${stderr}` || message;
-  }
-}
-
-/**
- * The real type packages, each from the first node_modules that has it: VOD_FRAMEWORK_TYPES, the
- * package's own, the example apps' (examples/<app>/node_modules). Undefined unless all three are found.
- */
-function realFrameworkPackages(): RealPackages | undefined {
-  const examples = join(root, 'examples');
-  const folders = [
-    process.env.VOD_FRAMEWORK_TYPES,
-    join(root, 'node_modules'),
-    ...(existsSync(examples) ? readdirSync(examples).map((app) => join(examples, app, 'node_modules')) : []),
-  ].filter((d): d is string => Boolean(d));
-  const find = (pkg: string) => folders.map((dir) => join(dir, pkg)).find((dir) => existsSync(join(dir, 'package.json')));
-  const [react, vue, svelte] = [find('@types/react'), find('vue'), find('svelte')];
-  return react && vue && svelte ? { react, vue, svelte } : undefined;
+  // The generated files are .d.ts: checked in full against the stand-ins; the real packages
+  // (svelte wants @types/estree, say) are not ours to check.
+  const options = { ...compilerOptions(work, frameworkPaths(real), Boolean(real)), jsx: 'react-jsx' };
+  writeFileSync(config, JSON.stringify({ compilerOptions: options, files: ['react.tsx', 'vue.ts', 'svelte.ts'].map((f) => join(usage, f)) }));
+  return check(join(root, 'node_modules/.bin/tsc'), ['-p', config], work);
 }
 
 describe('framework types', () => {
