@@ -68,8 +68,9 @@ await build({
       fileName: () => 'vod-uploader.bundle.js',
     },
     // Lib mode leaves whitespace in ES output (to keep pure annotations for downstream bundlers);
-    // this file is final, so minify it fully.
-    rollupOptions: { output: { codeSplitting: false, minify: true } },
+    // this file is final, so minify it fully. What loads on demand (the locales but English, the
+    // main-thread hasher) stays in chunks beside the worker, so a page downloads only what it uses.
+    rollupOptions: { output: { minify: true, chunkFileNames: 'assets/[name]-[hash].js' } },
   },
   // The bundle runs where module scripts run, so where Workers run: no main-thread fallback in it.
   resolve: {

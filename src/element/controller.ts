@@ -7,12 +7,14 @@ import type { EngineDeps, QueueOptions } from '../engine/options.js';
 import { UploadQueue } from '../engine/queue.js';
 import type { RestorableUpload, UploadErrorInfo, UploadQueueEventMap, UploadSnapshot } from '../engine/types.js';
 import { fireVodEvent } from './events.js';
-import { format, type VodUploaderStrings } from './i18n.js';
+import { format, formatPercent, type VodUploaderStrings } from './i18n.js';
 
 export interface UploadControllerConfig {
   dependencies: () => EngineDeps;
   queueOptions: () => QueueOptions;
   strings: () => VodUploaderStrings;
+  /** The element's language tag, already normalised (any Intl constructor takes it). */
+  lang: () => string;
   describeError: (error: UploadErrorInfo) => string;
   /** Called when the uploads changed in a way that matters to the form value or validity. */
   onUploadsChanged: () => void;
@@ -223,7 +225,7 @@ export class UploadController implements ReactiveController {
     const last = this.announcedQuarter.get(upload.id) ?? 0;
     if (quarter > last && quarter < 4) {
       this.announcedQuarter.set(upload.id, quarter);
-      this.say(this.config.strings().announceProgress, { name: upload.name, percent: quarter * 25 });
+      this.say(this.config.strings().announceProgress, { name: upload.name, percent: formatPercent(quarter / 4, this.config.lang()) });
     }
   }
 

@@ -3,7 +3,7 @@
 
 import type { RejectReason } from './events.js';
 import { MAX_NAME_BYTES } from '../protocol/url.js';
-import { format, formatBytes, type VodUploaderStrings } from './i18n.js';
+import { format, formatBytes, formatNumber, formatPlural, type VodUploaderStrings } from './i18n.js';
 
 export interface ValidationRules {
   /** The `accept` attribute: MIME types, `type/*` wildcards and `.ext` extensions, comma-separated. */
@@ -102,9 +102,8 @@ export function rejectionMessage(
   let max: string | number = rejection.reason === 'too-large' ? formatBytes(rules.maxSize, lang) : rules.maxFiles;
   // Just over the limit, both round to the same "195 KB": say the exact byte counts instead.
   if (rejection.reason === 'too-large' && size === max) {
-    const exact = new Intl.NumberFormat(lang);
-    size = `${exact.format(file.size)} B`;
-    max = `${exact.format(rules.maxSize)} B`;
+    size = `${formatNumber(file.size, lang)} B`;
+    max = `${formatNumber(rules.maxSize, lang)} B`;
   }
   const params = { name: file.name, size, max, accept: rules.accept };
   // Too long is the one name problem a user can fix without guessing: say so, with the numbers.
@@ -112,10 +111,12 @@ export function rejectionMessage(
   if (rejection.reason === 'invalid-name' && nameBytes > MAX_NAME_BYTES) {
     return format(strings.rejectNameTooLong, { name: file.name, bytes: nameBytes, max: MAX_NAME_BYTES });
   }
-  const templates: Record<RejectReason, string> = {
+  if (rejection.reason === 'too-many') {
+    return formatPlural(strings.rejectTooMany, rules.maxFiles, lang, { ...params, max: formatNumber(rules.maxFiles, lang) });
+  }
+  const templates: Record<Exclude<RejectReason, 'too-many'>, string> = {
     'too-large': strings.rejectTooLarge,
     'wrong-type': strings.rejectWrongType,
-    'too-many': strings.rejectTooMany,
     duplicate: strings.rejectDuplicate,
     empty: strings.rejectEmpty,
     'invalid-name': strings.rejectInvalidName,

@@ -12,7 +12,7 @@ import type { PickedFile } from './drop.js';
 import { DropTargetController } from './drop-target.js';
 import { fireVodEvent, type RejectReason } from './events.js';
 import { updateFormState } from './form-state.js';
-import { format, stringsFor, warmNumberFormats, type VodUploaderStrings } from './i18n.js';
+import { format, loadStrings, normalizeLang, stringsFor, warmNumberFormats, type VodUploaderStrings } from './i18n.js';
 import { whenIdle } from './idle.js';
 import { PosterController } from './poster-controller.js';
 import { renderDropzone, renderNotices, renderRestorable, type Notice } from './render-panels.js';
@@ -180,6 +180,7 @@ export class VodUploaderElement extends LitElement {
         })),
       queueOptions: () => this.queueOptions(),
       strings: () => this.strings,
+      lang: () => this.effectiveLang,
       describeError: (error) => describeError(error, this.strings),
       onUploadsChanged: () => this.syncForm(),
     });
@@ -259,9 +260,10 @@ export class VodUploaderElement extends LitElement {
   private get strings(): VodUploaderStrings {
     return stringsFor(this.effectiveLang, this.i18n);
   }
+  /** The language in effect, as a tag Intl accepts (`zh_CN` → `zh-CN`, garbage → `en`). */
   private get effectiveLang(): string {
     // The property first: LitElement renders before it reflects the attribute.
-    return this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
+    return normalizeLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');
   }
   private get isDisabled(): boolean {
     return this.disabled || this.#formDisabled;
@@ -377,6 +379,13 @@ export class VodUploaderElement extends LitElement {
     super.disconnectedCallback();
     if (this.tick) clearTimeout(this.tick);
     this.tick = undefined;
+  }
+
+  /** Holds an update until the language's table has loaded, so the strings never flash in English. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const loading = loadStrings(this.effectiveLang);
+    if (!loading) return super.scheduleUpdate();
+    return loading.then(() => super.scheduleUpdate());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
