@@ -128,9 +128,9 @@ export function judgeTargets(r: BenchResults): Target[] {
   const b = r.bundle;
   if (b) add('bundle with worker ≤ 40 KB gzip', b.bundle.gzip <= 40_000, `${kb(b.bundle.gzip)} KB gzip (${b.bundle.files.map((x) => `${x.path.replace('dist/', '')} ${kb(x.gzip)}`).join(' + ')})`);
   // A page in another language than English also loads that language's chunk: the target holds for it too.
-  const largest = b?.onDemand?.reduce<BundleFile | undefined>((max, x) => (!max || x.gzip > max.gzip ? x : max), undefined);
+  const largest = b?.onDemand?.filter((x) => x.language).reduce<BundleFile | undefined>((max, x) => (!max || x.gzip > max.gzip ? x : max), undefined);
   if (b && largest) {
-    add('bundle with worker and its largest on-demand chunk ≤ 40 KB gzip', b.bundle.gzip + largest.gzip <= 40_000, `${kb(b.bundle.gzip + largest.gzip)} KB gzip (+ ${largest.path.replace('dist/', '')} ${kb(largest.gzip)})`);
+    add('bundle with worker and its largest language chunk ≤ 40 KB gzip', b.bundle.gzip + largest.gzip <= 40_000, `${kb(b.bundle.gzip + largest.gzip)} KB gzip (+ ${largest.path.replace('dist/', '')} ${kb(largest.gzip)})`);
   }
   return targets;
 }

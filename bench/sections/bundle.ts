@@ -3,8 +3,8 @@
 // dist/index.js with its local imports (dependencies such as lit are the app's bundler's business).
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { REPO_ROOT } from '../lib/files.js';
 import { bytesBySource, type SourceShare } from '../lib/source-map.js';
@@ -19,7 +19,7 @@ export interface BundleSectionResult {
   /** The <script> bundle and what it loads at once (the worker): what every page downloads. */
   bundle: { files: BundleFile[]; gzip: number; bytes: number };
   /** Chunks the bundle imports only on demand (a language's strings, the main-thread hasher), each with what it loads. */
-  onDemand?: BundleFile[];
+  onDemand?: Array<BundleFile & { language: boolean }>;
   /** dist/index.js and its local imports (no node_modules). */
   npmEntry: { files: BundleFile[]; gzip: number; bytes: number };
   /** When dist/ was built (its bundle's mtime): a stale dist/ measures old code. */
@@ -67,9 +67,11 @@ function closure(entry: string): BundleFile[] {
 }
 
 /** The chunks that the eager files import on demand, each counted with what it loads that the page does not have yet. */
-function onDemandChunks(eager: BundleFile[]): BundleFile[] {
+function onDemandChunks(eager: BundleFile[]): Array<BundleFile & { language: boolean }> {
   const have = new Set(eager.map((f) => f.path));
-  const chunks = new Map<string, BundleFile>();
+  // A language's chunk is named after its table (src/element/locales/ja.ts → assets/ja-<hash>.js).
+  const languages = readdirSync(join(REPO_ROOT, 'src/element/locales')).map((f) => f.replace(/\.ts$/, ''));
+  const chunks = new Map<string, BundleFile & { language: boolean }>();
   for (const file of eager) {
     const path = join(REPO_ROOT, file.path);
     if (!/\.m?js$/.test(path)) continue;
@@ -77,7 +79,8 @@ function onDemandChunks(eager: BundleFile[]): BundleFile[] {
       const target = resolve(dirname(path), ref);
       const extra = closure(target).filter((f) => !have.has(f.path));
       const sum = total(extra);
-      if (extra.length) chunks.set(target, { path: relative(REPO_ROOT, target), bytes: sum.bytes, gzip: sum.gzip });
+      const language = languages.some((l) => basename(target).startsWith(`${l}-`));
+      if (extra.length) chunks.set(target, { path: relative(REPO_ROOT, target), bytes: sum.bytes, gzip: sum.gzip, language });
     }
   }
   return [...chunks.values()];

@@ -127,6 +127,13 @@ export class UploadController implements ReactiveController {
     this.queue?.remove(id);
     this.files.delete(id);
   }
+  /** Drops errored rows whose file was chosen again: the new row takes their place (and their stored session). */
+  replace(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.queue?.remove(id, { keepSession: true });
+      this.files.delete(id);
+    }
+  }
   clear(): void {
     this.queue?.clear();
     this.files.clear();

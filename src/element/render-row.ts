@@ -47,6 +47,7 @@ function kindWords(kind: string, s: VodUploaderStrings): string | undefined {
     timeout: s.errorTimeout,
     signature: s.errorSignature,
     file: s.errorFile,
+    'hashing-unavailable': s.errorHashing,
     locked: s.errorLocked,
   };
   return byKind[kind];
@@ -126,7 +127,7 @@ function actions(u: UploadSnapshot, ctx: RowContext): TemplateResult {
   const running = u.status === 'queued' || u.status === 'hashing' || u.status === 'uploading' || u.status === 'retrying';
   return html`<div part="actions">
     ${running ? button('pause', s.pause, u, ctx) : nothing} ${u.status === 'paused' ? button('resume', s.resume, u, ctx) : nothing}
-    ${u.status === 'error' && u.error?.retryable !== false ? button('retry', s.retry, u, ctx) : nothing}
+    ${u.status === 'error' && (u.error?.retryable !== false || u.error.kind === 'hashing-unavailable') ? button('retry', s.retry, u, ctx) : nothing}
     ${running || u.status === 'paused' ? button('cancel', s.cancel, u, ctx) : nothing}
     ${u.status === 'done' || u.status === 'error' || u.status === 'cancelled' ? button('remove', s.remove, u, ctx) : nothing}
   </div>`;

@@ -288,33 +288,47 @@ export class VodUploaderElement extends LitElement {
     };
   }
 
-  private validationRules(): ValidationRules {
-    const inList = this.controller.uploads.filter((u) => u.status !== 'cancelled');
+  /**
+   * The rules for a pick. A file chosen again while its row shows an error is not a duplicate: it
+   * replaces that row (`replaced`), e.g. after "hashing unavailable" or a file changed on disk.
+   */
+  private validationRules(picked: readonly File[]): ValidationRules & { replaced: string[] } {
+    const chosen = new Set(picked.map(fileIdentity));
+    const replaced: string[] = [];
     const known = new Set<string>();
-    for (const u of inList) {
+    let count = 0;
+    for (const u of this.controller.uploads) {
+      if (u.status === 'cancelled') continue;
       const file = this.controller.files.get(u.id);
-      if (file) known.add(fileIdentity(file));
+      const identity = file && fileIdentity(file);
+      if (identity && u.status === 'error' && chosen.has(identity)) {
+        replaced.push(u.id);
+        continue;
+      }
+      count++;
+      if (identity) known.add(identity);
     }
     return {
       accept: this.accept,
       maxSize: this.maxSize,
       // Without `multiple`, one file per pick (a drop of several keeps the first), within max-files still.
-      maxFiles: this.multiple || (this.maxFiles > 0 && this.maxFiles <= inList.length) ? this.maxFiles : inList.length + 1,
-      existingCount: inList.length,
+      maxFiles: this.multiple || (this.maxFiles > 0 && this.maxFiles <= count) ? this.maxFiles : count + 1,
+      existingCount: count,
       known,
       nameProblem,
+      replaced,
     };
   }
 
   private async addPicked(picked: PickedFile[]): Promise<UploadSnapshot[]> {
     if (this.isDisabled || picked.length === 0) return [];
-    const rules = this.validationRules();
-    const { accepted, rejected } = validateFiles(
-      picked.map((p) => p.file),
-      rules,
-    );
+    const files = picked.map((p) => p.file);
+    const rules = this.validationRules(files);
+    const { accepted, rejected } = validateFiles(files, rules);
     for (const rejection of rejected) this.reject(rejection.file, rejection.reason, rejectionMessage(rejection, rules, this.strings, this.effectiveLang));
     if (accepted.length === 0) return [];
+    const acceptedIds = new Set(accepted.map(fileIdentity));
+    this.controller.replace(rules.replaced.filter((id) => acceptedIds.has(fileIdentity(this.controller.files.get(id)!))));
     const items = picked.filter((p) => accepted.includes(p.file));
     const { added, duplicates } = await this.controller.add(items);
     for (const file of duplicates) {
