@@ -125,18 +125,13 @@ export class UploadController implements ReactiveController {
   }
   remove(id: string): void {
     this.queue?.remove(id);
-    this.files.delete(id);
   }
   /** Drops errored rows whose file was chosen again: the new row takes their place (and their stored session). */
   replace(ids: readonly string[]): void {
-    for (const id of ids) {
-      this.queue?.remove(id, { keepSession: true });
-      this.files.delete(id);
-    }
+    for (const id of ids) this.queue?.remove(id, { keepSession: true });
   }
   clear(): void {
     this.queue?.clear();
-    this.files.clear();
     this.uploads = this.queue?.uploads ?? [];
     this.sync();
   }
@@ -145,12 +140,22 @@ export class UploadController implements ReactiveController {
   }
 
   private sync(): void {
+    this.prune();
     this.host.requestUpdate();
     this.config.onUploadsChanged();
   }
 
+  /** Forgets what was kept for rows that are gone (removed, cleared, replaced) and entries no longer restorable. */
+  private prune(): void {
+    const live = new Set(this.uploads.map((u) => u.id));
+    for (const id of this.files.keys()) if (!live.has(id)) this.files.delete(id);
+    for (const id of this.announcedQuarter.keys()) if (!live.has(id)) this.announcedQuarter.delete(id);
+    for (const key of this.handles.keys()) if (!this.restorable.some((r) => r.key === key)) this.handles.delete(key);
+  }
+
   private setRestorable(uploads: RestorableUpload[], fire: boolean): void {
     this.restorable = uploads;
+    this.prune();
     for (const upload of uploads) {
       if (upload.hasHandle && !this.handles.has(upload.key)) void this.loadHandle(upload.key);
     }
@@ -160,7 +165,7 @@ export class UploadController implements ReactiveController {
 
   private async loadHandle(key: string): Promise<void> {
     const stored = await this.deps?.store.get(key);
-    if (stored?.handle) {
+    if (stored?.handle && this.restorable.some((r) => r.key === key)) {
       this.handles.set(key, stored.handle);
       this.host.requestUpdate();
     }

@@ -1,11 +1,11 @@
-// After each render, paints poster frames into new rows' canvases and remembers each video's
-// duration, so the element itself never waits on video decoding. Extraction starts when the page is
+// After each render, paints poster frames into new rows' canvases (then closes the frame) and
+// remembers each video's duration while its row is there, so the element never waits on decoding. Extraction starts when the page is
 // idle: setting up a <video> costs the main thread several ms, which must not add to the task that
 // handles the dropped file (the benchmark's longest main-thread gaps were there).
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { whenIdle } from './idle.js';
-import { paintPoster, posterFor } from './poster.js';
+import { paintPoster, posterFor, releasePoster } from './poster.js';
 
 export class PosterController implements ReactiveController {
   private readonly durations = new Map<string, number>();
@@ -24,6 +24,11 @@ export class PosterController implements ReactiveController {
     return this.durations.get(id);
   }
 
+  /** Forgets the rows that are gone. */
+  prune(liveIds: ReadonlySet<string>): void {
+    for (const id of this.durations.keys()) if (!liveIds.has(id)) this.durations.delete(id);
+  }
+
   hostUpdated(): void {
     const root = this.host.shadowRoot;
     if (!root) return;
@@ -34,9 +39,15 @@ export class PosterController implements ReactiveController {
       const file = this.fileOf(id);
       if (!file) continue;
       whenIdle(() => {
+        if (!canvas.isConnected) return; // the row went before the page was idle
         void posterFor(file).then((info) => {
-          if (info.frame && canvas.isConnected) paintPoster(canvas, info.frame);
-          if (info.duration !== undefined && !this.durations.has(id)) {
+          try {
+            if (info.frame && canvas.isConnected) paintPoster(canvas, info.frame);
+          } finally {
+            // The canvas keeps the pixels: the bitmap is not needed any more.
+            releasePoster(file);
+          }
+          if (info.duration !== undefined && canvas.isConnected && !this.durations.has(id)) {
             this.durations.set(id, info.duration);
             this.host.requestUpdate();
           }

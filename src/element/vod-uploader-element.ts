@@ -182,7 +182,10 @@ export class VodUploaderElement extends LitElement {
       strings: () => this.strings,
       lang: () => this.effectiveLang,
       describeError: (error) => describeError(error, this.strings),
-      onUploadsChanged: () => this.syncForm(),
+      onUploadsChanged: () => {
+        this.syncForm();
+        this.posters?.prune(new Set(this.controller.uploads.map((u) => u.id)));
+      },
     });
     this.posters = new PosterController(this, (id) => this.controller.files.get(id));
     // A warning (e.g. storage refused: no resume after a reload) is shown, not only dispatched.
