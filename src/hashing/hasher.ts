@@ -1,6 +1,6 @@
 // The main-thread face of hashing: WorkerHasher sends jobs to one module worker (hash.worker.ts);
-// createHasher() adds the main-thread fallback, loaded (a separate chunk) only once the worker
-// cannot start or cannot run WebAssembly, so pages whose worker works never download it.
+// createHasher() adds the main-thread fallback for when the worker cannot start or cannot run
+// WebAssembly; its hashing code is a separate chunk, so pages whose worker works never download it.
 //
 // One worker serves every file and job; jobs are multiplexed by id rather than queued, so a sample()
 // of a newly chosen file answers in milliseconds even while a 20 GB file is being hashed.
@@ -9,7 +9,8 @@
 // is already settled) and would kill the other jobs sharing the worker and cost a new WASM start-up.
 
 import type { HashCheckpoint, HashOptions, Hasher } from '../engine/types.js';
-import { hashAbortError, hashFailure, hashingUnavailable, isHashingUnavailable } from './hash-errors.js';
+import { hashAbortError, hashFailure, isHashingUnavailable } from './hash-errors.js';
+import { MainThreadHasher } from './main-thread-hasher.js';
 import type { HashRequest, HashResponse, HashTuning } from './messages.js';
 
 /** Terminate the worker after this long without jobs; it is re-created on the next job. */
@@ -171,15 +172,17 @@ export class WorkerHasher implements Hasher {
 
 /**
  * The worker while it works; once it cannot start or cannot run WebAssembly (a CSP, a blocked file),
- * the main-thread hasher, loaded then. When that fails too, the job fails with kind
- * `hashing-unavailable`, and the next job tries the worker again (a Retry after the page changed).
+ * the main-thread hasher. When that fails too, the job fails with kind `hashing-unavailable`, and the
+ * next job tries the worker again (a Retry after the page changed).
  */
 export class FallbackHasher implements Hasher {
   readonly #worker: WorkerHasher | undefined;
-  #fallback: Promise<Hasher> | undefined;
+  readonly #mainThread = new MainThreadHasher();
+  #useMainThread: boolean;
 
   constructor(options: WorkerHasherOptions = {}) {
     this.#worker = typeof Worker === 'undefined' ? undefined : new WorkerHasher(options);
+    this.#useMainThread = !this.#worker;
   }
 
   sha1(file: Blob, options: HashOptions = {}): Promise<string> {
@@ -195,34 +198,23 @@ export class FallbackHasher implements Hasher {
   }
 
   async #run(job: (hasher: Hasher) => Promise<string>): Promise<string> {
-    if (this.#worker && !this.#fallback) {
+    if (this.#worker && !this.#useMainThread) {
       try {
         return await job(this.#worker);
       } catch (error) {
         if (!isHashingUnavailable(error)) throw error;
         this.#worker.terminate();
-        this.#fallback ??= loadMainThreadHasher();
+        this.#useMainThread = true;
       }
     }
-    this.#fallback ??= loadMainThreadHasher();
-    const fallback = this.#fallback;
     try {
-      return await job(await fallback);
+      return await job(this.#mainThread);
     } catch (error) {
-      // Not this file's fault: forget the fallback, so the next job starts with the worker again.
-      if (isHashingUnavailable(error) && this.#worker && this.#fallback === fallback) this.#fallback = undefined;
+      // Not this file's fault: the next job starts with the worker again.
+      if (isHashingUnavailable(error) && this.#worker) this.#useMainThread = false;
       throw error;
     }
   }
-}
-
-function loadMainThreadHasher(): Promise<Hasher> {
-  return import('./main-thread-hasher.js').then(
-    (module) => new module.MainThreadHasher(),
-    (error: unknown) => {
-      throw hashingUnavailable(`the main-thread hasher did not load (${error instanceof Error ? error.message : String(error)})`, error);
-    },
-  );
 }
 
 /** The Hasher to use here: the worker, with the main-thread fallback where the worker cannot run. */

@@ -1,9 +1,21 @@
-// The fallback Hasher for environments without Worker (and for Node tests): the same loops as the
-// worker, in smaller blocks, yielding to the event loop after each block so the page stays responsive.
+// The fallback Hasher where no worker can run (a CSP, no Worker; and Node tests): the same loops as
+// the worker, in smaller blocks, yielding to the event loop after each block so the page stays
+// responsive. The loops and hash-wasm load on the first job, as a chunk of their own: pages whose
+// worker runs never download them.
 
 import type { HashCheckpoint, HashOptions, Hasher } from '../engine/types.js';
-import { hashBlob, sampleBlob } from './hash-core.js';
-import { hashAbortError, toHashError } from './hash-errors.js';
+import { hashAbortError, hashingUnavailable, toHashError } from './hash-errors.js';
+
+type HashCore = typeof import('./hash-core.js');
+let core: Promise<HashCore> | undefined;
+/** hash-core, loaded once; a failed load (a blocked chunk) is tried again by the next job. */
+function loadCore(): Promise<HashCore> {
+  core ??= import('./hash-core.js').catch((error: unknown) => {
+    core = undefined;
+    throw hashingUnavailable(`the main-thread hasher did not load (${error instanceof Error ? error.message : String(error)})`, error);
+  });
+  return core;
+}
 
 /** 1 MiB hashes in ~2-4 ms: short enough that a block never blocks input for a noticeable time. */
 const MAIN_THREAD_BLOCK_SIZE = 1024 * 1024;
@@ -26,6 +38,7 @@ export class MainThreadHasher implements Hasher {
     const { signal } = options;
     if (signal?.aborted) throw hashAbortError(signal.reason);
     try {
+      const { hashBlob } = await loadCore();
       const work = hashBlob(file, {
         signal,
         from: options.from,
@@ -46,6 +59,7 @@ export class MainThreadHasher implements Hasher {
   async sample(file: Blob, signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) throw hashAbortError(signal.reason);
     try {
+      const { sampleBlob } = await loadCore();
       return await untilAborted(sampleBlob(file, signal), signal);
     } catch (error) {
       throw toHashError(error, signal);
@@ -55,6 +69,7 @@ export class MainThreadHasher implements Hasher {
   async sliceSha1(blob: Blob, signal?: AbortSignal): Promise<string> {
     if (signal?.aborted) throw hashAbortError(signal.reason);
     try {
+      const { hashBlob } = await loadCore();
       return await untilAborted(
         hashBlob(blob, { signal, blockSize: MAIN_THREAD_BLOCK_SIZE, betweenBlocks: yieldToEventLoop }),
         signal,
