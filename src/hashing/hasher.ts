@@ -203,7 +203,7 @@ export class FallbackHasher implements Hasher {
         return await job(this.#worker);
       } catch (error) {
         if (!isHashingUnavailable(error)) throw error;
-        this.#worker.terminate();
+        // Not terminated here: other jobs in it get the same answer and come here too; it ends when idle.
         this.#useMainThread = true;
       }
     }

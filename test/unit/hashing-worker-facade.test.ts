@@ -187,12 +187,15 @@ describe('createHasher where the worker cannot run', () => {
       onmessageerror = null;
       postMessage(request: HashRequest): void {
         const data: HashResponse = { type: 'error', id: request.id, name: 'CompileError', message: 'WebAssembly.compile(): Refused to compile' };
-        queueMicrotask(() => this.onmessage?.({ data } as MessageEvent<HashResponse>));
+        // Each job answers a little later than the one before, as a busy worker would.
+        setTimeout(() => this.onmessage?.({ data } as MessageEvent<HashResponse>), request.id * 5);
       }
       terminate(): void {}
     }
     vi.stubGlobal('Worker', NoWasmWorker);
-    const bytes = randomBytes(1000);
-    expect(await createHasher().sha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+    const files = [randomBytes(1000), randomBytes(2000), randomBytes(3000)];
+    // Jobs in flight together: the first refusal must not cut the others short (no abort, no retry).
+    const hasher = createHasher();
+    expect(await Promise.all(files.map((b) => hasher.sha1(new Blob([b]))))).toEqual(files.map(sha1Of));
   });
 });
