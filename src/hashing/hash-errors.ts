@@ -34,8 +34,9 @@ export function isHashingUnavailable(error: unknown): boolean {
  */
 export function hashFailure(name: string, message: string, cause?: unknown): UploadError {
   if (name === 'AbortError') return hashAbortError(cause);
-  // WebAssembly.compile refused (CSP), in the worker or on the main thread.
-  if (name === 'CompileError' || name === 'WorkerStartError' || /WebAssembly/.test(message)) return hashingUnavailable(message, cause);
+  // The worker never started, or WebAssembly was refused (a CSP), in the worker or on the main thread.
+  const notHere = name === 'WorkerStartError' || name === 'CompileError' || /WebAssembly/.test(message);
+  if (notHere) return hashingUnavailable(message, cause);
   const unreadable = name === 'NotReadableError' || name === 'NotFoundError';
   return new UploadError({
     kind: ErrorKind.File,
