@@ -46,23 +46,7 @@ export class FormField {
   /** Set by formDisabledCallback: a disabled <fieldset> or form around the element. */
   disabledByForm = false;
 
-  constructor(private readonly internals: ElementInternals) {}
-
-  get form(): HTMLFormElement | null {
-    return this.internals.form;
-  }
-  get validity(): ValidityState {
-    return this.internals.validity;
-  }
-  get validationMessage(): string {
-    return this.internals.validationMessage;
-  }
-  checkValidity(): boolean {
-    return this.internals.checkValidity();
-  }
-  reportValidity(): boolean {
-    return this.internals.reportValidity();
-  }
+  constructor(readonly internals: ElementInternals) {}
 
   sync(state: Omit<FormStateInput, 'internals'>): void {
     updateFormState({ internals: this.internals, ...state });

@@ -238,19 +238,19 @@ export class VodUploaderElement extends LitElement {
 
   /** The form this control belongs to, as for native controls. */
   get form(): HTMLFormElement | null {
-    return this.field.form;
+    return this.field.internals.form;
   }
   get validity(): ValidityState {
-    return this.field.validity;
+    return this.field.internals.validity;
   }
   get validationMessage(): string {
-    return this.field.validationMessage;
+    return this.field.internals.validationMessage;
   }
   checkValidity(): boolean {
-    return this.field.checkValidity();
+    return this.field.internals.checkValidity();
   }
   reportValidity(): boolean {
-    return this.field.reportValidity();
+    return this.field.internals.reportValidity();
   }
 
   formResetCallback(): void {
