@@ -41,7 +41,7 @@ const zhCN: VodUploaderStrings = {
   errorTimeout: '上传服务器响应超时。',
   errorSignature: '无法获取上传签名。',
   errorFile: '无法读取文件，文件可能已被移动或修改。',
-  errorHashing: '此页面不允许上传所需的文件校验（Worker 或 WebAssembly 被禁用）。',
+  errorHashing: '此页面不允许上传所需的文件校验（Worker 或 WebAssembly 被安全策略阻止）。',
   errorLocked: '此文件正在另一个标签页中上传。',
   errorServer: '上传服务器拒绝了该文件：{message}',
   errorTemporary: '上传服务器暂时出现问题，请稍后重试。',
