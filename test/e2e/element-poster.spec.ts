@@ -6,6 +6,25 @@ import type { VodUploaderElement } from '../../src/index.js';
 import { expect, test, uniqueName } from './helpers/server.js';
 import { choose, openElementPage } from './helpers/element-page.js';
 
+/** `seconds` of 8 kHz mono 8-bit silence as a WAV file. */
+function silentWav(seconds: number): Buffer {
+  const samples = 8000 * seconds;
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + samples, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20); // PCM
+  header.writeUInt16LE(1, 22); // mono
+  header.writeUInt32LE(8000, 24);
+  header.writeUInt32LE(8000, 28);
+  header.writeUInt16LE(1, 32);
+  header.writeUInt16LE(8, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(samples, 40);
+  return Buffer.concat([header, Buffer.alloc(samples, 128)]);
+}
+
 /** Records a short WebM in the page (canvas → MediaRecorder) and adds it to the element. */
 async function recordAndAdd(host: Locator, name: string): Promise<void> {
   await host.evaluate(async (el: VodUploaderElement, fileName) => {
@@ -68,8 +87,9 @@ test('poster bitmaps are closed once painted; nothing is kept for rows that are 
   });
   const host = await openElementPage(page, server);
   await recordAndAdd(host, uniqueName('recorded', '.webm'));
+  // A file the browser reads a duration from (recorded WebM has none): one second of silent WAV.
   await choose(page, [
-    { name: uniqueName('other-a'), buffer: randomBytes(3 * server.sliceSize) },
+    { name: uniqueName('sound', '.wav'), buffer: silentWav(1), mimeType: 'video/webm' },
     { name: uniqueName('other-b'), buffer: randomBytes(3 * server.sliceSize) },
   ]);
   await expect(host.locator('[part=file][data-status=done]')).toHaveCount(3);
@@ -86,10 +106,14 @@ test('poster bitmaps are closed once painted; nothing is kept for rows that are 
       const e = el as unknown as { controller: { files: Map<string, File>; announcedQuarter: Map<string, number> }; posters: { durations: Map<string, number> } };
       return { files: e.controller.files.size, quarters: e.controller.announcedQuarter.size, durations: e.posters.durations.size };
     });
-  expect((await kept()).files).toBe(3);
-  await host.locator('[part=file]').nth(1).getByRole('button', { name: /^Remove / }).click();
+  const sound = host.locator('[part=file]').nth(1);
+  await expect(sound.locator('.meta')).toContainText('Duration 0:01');
+  const before = await kept();
+  expect(before).toMatchObject({ files: 3, quarters: 3 });
+  expect(before.durations).toBeGreaterThan(0);
+  await sound.getByRole('button', { name: /^Remove / }).click();
   await expect(host.locator('[part=file]')).toHaveCount(2);
-  expect(await kept()).toMatchObject({ files: 2, quarters: 2 });
+  expect(await kept()).toEqual({ files: 2, quarters: 2, durations: before.durations - 1 });
   await host.evaluate((el: VodUploaderElement) => el.clear());
   await expect(host.locator('[part=file]')).toHaveCount(0);
   expect(await kept()).toEqual({ files: 0, quarters: 0, durations: 0 });
