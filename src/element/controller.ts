@@ -64,10 +64,6 @@ export class UploadController implements ReactiveController {
     return this.initDone;
   }
 
-  get instance(): UploadQueue | undefined {
-    return this.queue;
-  }
-
   private async createQueue(): Promise<void> {
     this.deps = this.config.dependencies();
     const queue = new UploadQueue(this.deps, this.config.queueOptions());
