@@ -4,7 +4,8 @@
 //   dist/index.js                 side-effect-free exports
 //   dist/vod-uploader.js          registers <vod-uploader>
 //   dist/signer.js                server-side signer (never in the browser bundle)
-//   dist/vod-uploader.bundle.js   everything inlined but the hash worker, which sits beside it
+//   dist/vod-uploader.bundle.js   everything inlined but the hash worker and what loads on demand
+//                                 (languages, the main-thread hasher), which sit beside it in assets/
 //   dist/**/*.d.ts, dist/custom-elements.json
 //   dist/frameworks/{react,vue,svelte}.d.ts, dist/web-types.json, dist/vscode.{html,css}-custom-data.json
 
@@ -69,12 +70,12 @@ await build({
       fileName: () => 'vod-uploader.bundle.js',
     },
     // Lib mode leaves whitespace in ES output (to keep pure annotations for downstream bundlers);
-    // this file is final, so minify it fully.
-    rollupOptions: { output: { codeSplitting: false, minify: true } },
-  },
-  // The bundle runs where module scripts run, so where Workers run: no main-thread fallback in it.
-  resolve: {
-    alias: [{ find: /^\.\/main-thread-hasher\.js$/, replacement: join(root, 'src/hashing/no-main-thread-hasher.ts') }],
+    // this file is final, so minify it fully. What loads on demand (the locales but English, the
+    // main-thread hasher) stays in chunks beside the worker, so a page downloads only what it uses.
+    // Code the main-thread hasher shares with the bundle goes to a shared chunk both import: were it
+    // imported from the bundle itself, a page that loads `vod-uploader.bundle.js?v=2` would get a second
+    // copy of the element under the bare URL.
+    rollupOptions: { output: { minify: true, chunkFileNames: 'assets/[name]-[hash].js' } },
   },
 });
 

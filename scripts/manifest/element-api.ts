@@ -68,7 +68,13 @@ function fieldProperty(field: AnalyzedField): ApiProperty {
 export function elementApi(manifest: Package): ElementApi {
   const el = elementDeclaration(manifest);
   const members = el.members ?? [];
-  const fieldDefaults = new Map(members.flatMap((m) => (m.kind === 'field' && m.default !== undefined ? [[m.name, m.default] as const] : [])));
+  // A default that names a module constant (`DEFAULT_ENDPOINT`, imported from the protocol client) is
+  // shown as the constant's value: editors should say the URL, not the name.
+  const constants = new Map(
+    manifest.modules.flatMap((mod) => (mod.declarations ?? []).flatMap((d) => (d.kind === 'variable' && d.default !== undefined ? [[d.name, d.default] as const] : []))),
+  );
+  const resolved = (value: string | undefined) => (value !== undefined ? (constants.get(value) ?? value) : undefined);
+  const fieldDefaults = new Map(members.flatMap((m) => (m.kind === 'field' && m.default !== undefined ? [[m.name, resolved(m.default)] as const] : [])));
   return {
     tagName: el.tagName ?? '',
     className: el.name,
@@ -79,7 +85,7 @@ export function elementApi(manifest: Package): ElementApi {
       fieldName: a.fieldName ?? a.name,
       type: a.type?.text ?? 'string',
       // The field's default is the resolved one (the URL, where the attribute has `DEFAULT_ENDPOINT`).
-      default: fieldDefaults.get(a.fieldName ?? a.name) ?? a.default,
+      default: fieldDefaults.get(a.fieldName ?? a.name) ?? resolved(a.default),
     })),
     properties: members.flatMap((m) =>
       m.kind === 'field' && isPublic(m) ? [fieldProperty(m)] : [],
