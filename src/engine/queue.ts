@@ -173,11 +173,14 @@ export class UploadQueue extends EventTarget {
     for (const u of this.select(id)) u.retry();
     this.pump();
   }
-  /** Drops a finished, cancelled or errored row (an errored one's stored session goes too). */
-  remove(id: string): void {
+  /**
+   * Drops a finished, cancelled or errored row (an errored one's stored session goes too, unless
+   * `keepSession`: the same file chosen again takes the row's place and resumes from that session).
+   */
+  remove(id: string, options: { keepSession?: boolean } = {}): void {
     const u = this.list.find((x) => x.id === id);
     if (!u || !u.isTerminal) return;
-    void u.discard();
+    if (!options.keepSession) void u.discard();
     this.list = this.list.filter((x) => x !== u);
     this.changed();
   }
@@ -188,9 +191,9 @@ export class UploadQueue extends EventTarget {
     this.changed();
   }
 
-  /** The duplicate keys (fingerprint.ts `sameFileKey`) of the uploads `add` would refuse a file for. */
-  fileKeys(): Set<string> {
-    return new Set(this.list.filter(countsAsDuplicate).map((u) => u.duplicateKey));
+  /** Upload id → duplicate key (fingerprint.ts `sameFileKey`) of the uploads `add` would refuse a file for. */
+  fileKeys(): Map<string, string> {
+    return new Map(this.list.filter(countsAsDuplicate).map((u) => [u.id, u.duplicateKey]));
   }
 
   get uploads(): UploadSnapshot[] {

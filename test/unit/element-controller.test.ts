@@ -36,6 +36,7 @@ describe('UploadController', () => {
       }),
       queueOptions: () => ({ target: TARGET, concurrency: 1 }),
       strings: () => stringsFor('en'),
+      lang: () => 'en',
       describeError: (e) => e.message,
       onUploadsChanged: () => undefined,
     });
