@@ -1,6 +1,7 @@
-// End-to-end tests: real Chromium, pages served by Vite, a real protocol server per test file.
+// End-to-end tests: real Chromium and Firefox (one project each), pages served by Vite, a real
+// protocol server per test file. WebKit runs the user-level suite over WebDriver (test/webkit).
 import { existsSync } from 'node:fs';
-import { chromium, defineConfig } from '@playwright/test';
+import { chromium, defineConfig, type Project } from '@playwright/test';
 
 /** CHROMIUM_PATH, else Playwright's own browser where it was installed, else Debian's chromium. */
 function chromiumExecutable(): string | undefined {
@@ -19,6 +20,14 @@ function chromiumExecutable(): string | undefined {
 process.env.VOD_E2E_PORT ??= String(20000 + Math.floor(Math.random() * 20000));
 const port = Number(process.env.VOD_E2E_PORT);
 
+/** FIREFOX_PATH, else Debian's firefox-esr: Playwright drives a stock Firefox over WebDriver BiDi. */
+export function firefoxExecutable(): string {
+  return process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
+}
+
+/** VOD_E2E_ENGINES=chromium,firefox (set by scripts/setup-browsers.mjs): the engines to run; default both. */
+const engines = (process.env.VOD_E2E_ENGINES ?? 'chromium,firefox').split(',').filter(Boolean);
+
 export const chromiumArgs = [
   '--headless',
   '--no-sandbox',
@@ -28,6 +37,26 @@ export const chromiumArgs = [
   '--disable-background-networking',
   '--disable-component-update',
   '--disable-sync',
+];
+
+const allProjects: Project[] = [
+  {
+    name: 'chromium',
+    use: { browserName: 'chromium', launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs } },
+  },
+  {
+    name: 'firefox',
+    use: {
+      browserName: 'firefox',
+      // 'moz-firefox' is Playwright's BiDi mode for a stock Firefox (its own patched build is not used).
+      channel: 'moz-firefox',
+      launchOptions: {
+        executablePath: firefoxExecutable(),
+        // storage.persist() would otherwise wait for a permission prompt nobody answers.
+        firefoxUserPrefs: { 'dom.storageManager.prompt.testing': true, 'dom.storageManager.prompt.testing.allow': true },
+      },
+    },
+  },
 ];
 
 export default defineConfig({
@@ -42,10 +71,9 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
-    launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs },
     trace: 'off',
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: allProjects.filter((p) => engines.includes(p.name!)),
   webServer: {
     command: `npx vite --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}/`,

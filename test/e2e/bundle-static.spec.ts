@@ -1,67 +1,18 @@
 // The self-contained build on a plain static server: dist/vod-uploader.bundle.js loaded from a
 // sub-folder under a strict CSP finds its worker beside it, and uploads to a server on another origin.
 import { createHash, randomBytes } from 'node:crypto';
-import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve } from 'node:path';
 import { expect, test, uniqueName } from './helpers/server.js';
+import { BUNDLE_PREFIX as PREFIX, startBundleServer, strictCsp, type BundleServer } from './helpers/bundle-server.js';
 
-const root = resolve(import.meta.dirname, '../..');
-const dist = join(root, 'dist');
-const pageDir = join(root, 'test/e2e/pages/bundle');
-const PREFIX = '/some/sub/folder/';
-const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json', '.json': 'application/json' };
-
-function newestMtime(dir: string): number {
-  return Math.max(...readdirSync(dir, { recursive: true }).map((f) => statSync(join(dir, String(f))).mtimeMs));
-}
-
-/** Builds once when dist is missing or older than the sources (a full build takes a few seconds). */
-function ensureBuilt(): void {
-  const bundle = join(dist, 'vod-uploader.bundle.js');
-  if (existsSync(bundle) && statSync(bundle).mtimeMs >= newestMtime(join(root, 'src'))) return;
-  execFileSync(process.execPath, [join(root, 'scripts/build.mjs')], { cwd: root, stdio: 'inherit' });
-}
-
-let staticServer: Server;
-let staticOrigin = '';
-const requested: string[] = [];
-let csp = '';
+let bundleServer: BundleServer;
 
 test.beforeAll(async ({ workerServer }) => {
   test.setTimeout(120_000);
-  ensureBuilt();
-  csp = [
-    "default-src 'self'",
-    "script-src 'self' 'wasm-unsafe-eval'",
-    "worker-src 'self'",
-    `connect-src 'self' ${workerServer.url}`,
-    "style-src 'self'",
-  ].join('; ');
-  staticServer = createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    requested.push(url.pathname);
-    if (!url.pathname.startsWith(PREFIX)) {
-      res.writeHead(404).end();
-      return;
-    }
-    const rel = normalize(decodeURIComponent(url.pathname.slice(PREFIX.length)) || 'index.html');
-    const file = [join(pageDir, rel), join(dist, rel)].find((p) => p.startsWith(root) && existsSync(p) && statSync(p).isFile());
-    if (!file) {
-      res.writeHead(404).end();
-      return;
-    }
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream', 'content-security-policy': csp });
-    res.end(readFileSync(file));
-  });
-  await new Promise<void>((done) => staticServer.listen(0, '127.0.0.1', done));
-  staticOrigin = `http://127.0.0.1:${(staticServer.address() as AddressInfo).port}`;
+  bundleServer = await startBundleServer(strictCsp(workerServer.url));
 });
 
 test.afterAll(async () => {
-  if (staticServer) await new Promise((done) => staticServer.close(done));
+  await bundleServer?.close();
 });
 
 test('the bundle from a sub-folder, under a strict CSP, uploads to another origin', async ({ page, server }) => {
@@ -70,7 +21,7 @@ test('the bundle from a sub-folder, under a strict CSP, uploads to another origi
   page.on('console', (m) => {
     if (m.type() === 'error') consoleErrors.push(m.text());
   });
-  await page.goto(`${staticOrigin}${PREFIX}?${q}`);
+  await page.goto(`${bundleServer.origin}${PREFIX}?${q}`);
   await page.evaluate(() => customElements.whenDefined('vod-uploader'));
 
   const name = uniqueName('bundle');
@@ -84,7 +35,7 @@ test('the bundle from a sub-folder, under a strict CSP, uploads to another origi
   await expect(page.locator('vod-uploader [part=file][data-status=done]')).toHaveCount(2);
 
   // The hash worker came from beside the bundle, not from the site root.
-  const workerPaths = requested.filter((p) => /hash\.worker.*\.js$/.test(p));
+  const workerPaths = bundleServer.requested.filter((p) => /hash\.worker.*\.js$/.test(p));
   expect(workerPaths.length).toBeGreaterThan(0);
   expect(workerPaths.every((p) => p.startsWith(`${PREFIX}assets/`))).toBe(true);
   // The one expected refusal: the poster frame needs `media-src blob:`, which this CSP does not grant;
