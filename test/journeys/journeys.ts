@@ -251,14 +251,15 @@ export const journeys: Journey[] = [
     timeoutMs: 90_000,
     async run({ driver, server: serve, file }) {
       const server = await serve({ signatureTtlSeconds: 3, sliceSize: 64 * KiB });
-      server.setFaults({ delayMs: 40 });
-      const f = file(120 * 64 * KiB + 1);
+      // Slow enough that the upload outlives a few signatures (it takes over 5 s even on 6 lanes).
+      server.setFaults({ delayMs: 150 });
+      const f = file(200 * 64 * KiB + 1);
       const name = fileName(f);
       await openElement(driver, server);
       await driver.chooseFiles([f.path]);
       await waitForStatus(driver, name, 'done', 80_000);
       assertOnServer(server, `/${name}`, f);
-      assert.ok(server.stats.signatureRequests >= 2, `signature requests: ${server.stats.signatureRequests}`);
+      assert.ok(server.stats.signatureRequests >= 2, `renewed: ${server.stats.signatureRequests} signature requests`);
       assert.equal(server.stats.rejected['-96'] ?? 0, 0, 'no request with an expired signature');
     },
   },
