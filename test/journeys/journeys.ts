@@ -156,7 +156,7 @@ export const journeys: Journey[] = [
     async run({ driver, server: serve, file }) {
       const server = await serve();
       server.setFaults({ delayMs: 150 });
-      const f = file(24 * server.sliceSize + 999);
+      const f = file(48 * server.sliceSize + 999);
       const name = fileName(f);
       const path = `/journey/reload/${name}`;
       await openElement(driver, server, { dir: 'journey/reload' });
