@@ -13,7 +13,8 @@ if (!webkit) {
   console.log(`webkit: MISSING ${webkitMissing()}; ${ci ? 'CI=true: failing' : 'the WebKit suite is skipped'} (apt-get install -y webkit2gtk-driver xvfb)`);
   process.exit(ci ? 1 : 0);
 }
-const node = [process.execPath, '--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', 'test/webkit/webkit.test.ts'];
+// Extra arguments go to node:test, e.g. `npm run test:webkit -- --test-name-pattern=reload`.
+const node = [process.execPath, '--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...process.argv.slice(2), 'test/webkit/webkit.test.ts'];
 const [command, ...args] = webkit.xvfbRun ? [webkit.xvfbRun, '-a', ...node] : node;
 const r = spawnSync(command!, args, { stdio: 'inherit' });
 process.exit(r.status ?? 1);

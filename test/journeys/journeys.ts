@@ -3,6 +3,7 @@
 // Every check is on what the user sees (the rows, the notices) or on the real server's own counters
 // (the sha it verified, the bytes it received), never on the product's claims about itself.
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -105,6 +106,28 @@ async function openElement(driver: UserDriver, server: FaultServer, extra: Recor
   await driver.run(() => customElements.whenDefined('vod-uploader').then(() => true));
 }
 
+/** The bytes dropDataFile builds in the page: (i * 7) & 255. */
+function droppedBytes(size: number): Buffer {
+  return Buffer.from(new Uint8Array(size).map((_, i) => (i * 7) & 255));
+}
+
+/** Drops a file built in the page on the element (a real OS drag cannot be scripted in every driver). */
+async function dropDataFile(driver: UserDriver, name: string, size: number, type = 'video/mp4'): Promise<void> {
+  await driver.run(
+    (n, length, t) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(length).map((_, i) => (i * 7) & 255)], n, { type: t }));
+      const el = document.querySelector('vod-uploader')!;
+      el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true, composed: true }));
+      el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, composed: true }));
+      return true;
+    },
+    name,
+    size,
+    type,
+  );
+}
+
 /** The server completed `path` with the file's sha and received each of its bytes at least once. */
 function assertOnServer(server: FaultServer, path: string, f: TestFile): void {
   const totals = server.pathTotals(path);
@@ -135,19 +158,9 @@ export const journeys: Journey[] = [
       const server = await serve();
       await openElement(driver, server);
       const name = `dropped-${Date.now()}.mp4`;
-      // A drop built in the page (a real OS drag cannot be scripted in every driver).
-      await driver.run((n) => {
-        const dt = new DataTransfer();
-        dt.items.add(new File([new Uint8Array(700_001).map((_, i) => (i * 7) & 255)], n, { type: 'video/mp4' }));
-        const el = document.querySelector('vod-uploader')!;
-        el.dispatchEvent(new DragEvent('dragover', { dataTransfer: dt, bubbles: true, cancelable: true, composed: true }));
-        el.dispatchEvent(new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true, composed: true }));
-        return true;
-      }, name);
+      await dropDataFile(driver, name, 700_001);
       await waitForStatus(driver, name, 'done');
-      const bytes = Buffer.from(new Uint8Array(700_001).map((_, i) => (i * 7) & 255));
-      const { createHash } = await import('node:crypto');
-      assert.equal(server.pathTotals(`/${name}`).sha, createHash('sha1').update(bytes).digest('hex'));
+      assert.equal(server.pathTotals(`/${name}`).sha, createHash('sha1').update(droppedBytes(700_001)).digest('hex'));
     },
   },
   {
@@ -264,7 +277,7 @@ export const journeys: Journey[] = [
     },
   },
   {
-    name: 'bad picks get their messages: too large, not a video, empty, one too many; the good file uploads',
+    name: 'bad picks get their messages: too large, not a video, empty, chosen twice, name too long, one too many; the good file uploads',
     timeoutMs: 60_000,
     async run({ driver, server: serve, file }) {
       const server = await serve();
@@ -277,9 +290,17 @@ export const journeys: Journey[] = [
       assert.ok(notices[0]!.includes('“big.mp4” is 100,001 B; the limit is 100,000 B.'), notices[0]);
       assert.ok(notices[1]!.includes('“photo.png” is not an accepted type (video/*).'), notices[1]);
       assert.ok(notices[2]!.includes('“empty.mp4” is empty (0 bytes)'), notices[2]);
+      await driver.chooseFiles([good.path]);
+      const twice = await waitFor('a 4th notice', () => panelText(driver, '.notice'), (n) => n.length === 4);
+      assert.ok(twice[3]!.includes(`“${fileName(good)}” is already in the list.`), twice[3]);
+      // 266 bytes in UTF-8: more than a file system takes, so the file is built in the page and dropped.
+      const longName = `x-${'é'.repeat(130)}.mp4`;
+      await dropDataFile(driver, longName, 100);
+      const long = await waitFor('a 5th notice', () => panelText(driver, '.notice'), (n) => n.length === 5);
+      assert.ok(long[4]!.includes('has a name too long for the server: 266 bytes in UTF-8, at most 255.'), long[4]);
       await driver.chooseFiles([file(10).path, file(11).path]);
-      const more = await waitFor('a 4th notice', () => panelText(driver, '.notice'), (n) => n.length === 4);
-      assert.ok(more[3]!.includes('at most 2 files'), more[3]);
+      const more = await waitFor('a 6th notice', () => panelText(driver, '.notice'), (n) => n.length === 6);
+      assert.ok(more[5]!.includes('at most 2 files'), more[5]);
       assert.equal((await rows(driver)).length, 2, 'the good file and one more: max-files is 2');
     },
   },
