@@ -3,6 +3,7 @@
 // uploaded videos playable. No inline scripts or styles: the page works under a strict CSP.
 
 import '../src/vod-uploader.js';
+import { DEFAULT_CONCURRENCY } from '../src/engine/options.js';
 import type { VodUploaderElement } from '../src/index.js';
 import type { VodUploaderEventName } from '../src/element/events.js';
 
@@ -36,7 +37,7 @@ function applySettings(): void {
   uploader.appid = field('appid').value.trim();
   uploader.bucket = field('bucket').value.trim();
   uploader.dir = field('dir').value.trim();
-  uploader.concurrency = Number(field('concurrency').value) || 3;
+  uploader.concurrency = Number(field('concurrency').value) || DEFAULT_CONCURRENCY;
   uploader.manual = field('manual').checked;
   uploader.lang = (settings.elements.namedItem('lang') as HTMLSelectElement).value;
   logLine(`settings: ${uploader.endpoint} appid=${uploader.appid} bucket=${uploader.bucket} dir=${uploader.dir || '(root)'}`);

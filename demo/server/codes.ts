@@ -17,6 +17,7 @@ export const Codes = {
   BODY_TOO_LARGE: -4013,
   SHA_MISMATCH: -4016,
   FILE_EXISTS: -4018,
+  UPLOAD_UNFINISHED: -4019,
   INTERNAL: -5997,
 } as const;
 export type Code = (typeof Codes)[keyof typeof Codes];
@@ -37,6 +38,7 @@ export const CodeNames: Record<Code, string> = {
   [Codes.BODY_TOO_LARGE]: 'ERROR_BODY_TOO_LARGE',
   [Codes.SHA_MISMATCH]: 'ERROR_SHA_MISMATCH',
   [Codes.FILE_EXISTS]: 'ERROR_FILE_EXISTS',
+  [Codes.UPLOAD_UNFINISHED]: 'ERROR_UPLOAD_UNFINISHED',
   [Codes.INTERNAL]: 'ERROR_INTERNAL',
 };
 
@@ -58,6 +60,6 @@ export function replyBody(reply: Reply): string {
   });
 }
 
-export function fail(code: Code, detail: string, status?: number): Reply {
-  return { code, detail, status };
+export function fail(code: Code, detail: string, status?: number, data?: Record<string, unknown>): Reply {
+  return { code, detail, status, data };
 }

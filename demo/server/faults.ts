@@ -20,9 +20,14 @@ export interface Faults {
   signatureDelayMs?: number;
   /** File names over this many UTF-8 bytes are refused with -4012, as a server with such a limit would. */
   maxNameBytes?: number;
+  /**
+   * A first request without a session, for a path and sha with an unfinished session, is answered
+   * -4019 instead of resumed: with that session in `data` ('with-session') or with none.
+   */
+  unfinished?: 'with-session' | 'without-session';
 }
 
-const KNOWN = ['errorRate', 'dropRate', 'delayMs', 'signature', 'slowSliceMs', 'signatureDelayMs', 'maxNameBytes'];
+const KNOWN = ['errorRate', 'dropRate', 'delayMs', 'signature', 'slowSliceMs', 'signatureDelayMs', 'maxNameBytes', 'unfinished'];
 
 /** Keeps only the known keys with values of the right type (POST /__faults takes any JSON). */
 export function sanitizeFaults(input: unknown): Faults {
@@ -32,6 +37,8 @@ export function sanitizeFaults(input: unknown): Faults {
     if (!KNOWN.includes(key)) continue;
     if (key === 'signature') {
       if (['ok', 'down', '403', 'html', 'garbage'].includes(String(value))) out[key] = value;
+    } else if (key === 'unfinished') {
+      if (value === 'with-session' || value === 'without-session') out[key] = value;
     } else if (typeof value === 'number' && Number.isFinite(value) && value >= 0) {
       out[key] = key.endsWith('Rate') ? Math.min(1, value) : value;
     }

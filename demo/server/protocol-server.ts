@@ -69,7 +69,10 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
   const stats = createStats();
   let faults: Faults = sanitizeFaults(options.faults ?? {});
   const uploads = new Uploads({ layout, sliceSize, discard, stats });
-  const ctx: UploadContext = { uploads, stats, appid, bucket, secretKey, discard, maxBodyBytes: sliceSize + FORM_OVERHEAD };
+  const ctx: UploadContext = {
+    uploads, stats, appid, bucket, secretKey, discard, maxBodyBytes: sliceSize + FORM_OVERHEAD,
+    unfinished: () => faults.unfinished,
+  };
   const signature: SignatureEndpoint = {
     appid,
     bucket,
@@ -84,6 +87,7 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
   const baseUrl = (req: IncomingMessage): string =>
     (options.publicUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`).replace(/\/+$/, '');
 
+  let uploadsOpen = 0;
   const reject = (res: ServerResponse, reply: Reply): void => {
     countRejected(stats, reply.code);
     sendReply(res, reply);
@@ -92,6 +96,8 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
   async function upload(req: IncomingMessage, res: ServerResponse, file: FilePath): Promise<void> {
     const path = file.resourcePath;
     count(stats, path, 'requests');
+    stats.maxConcurrentUploadRequests = Math.max(stats.maxConcurrentUploadRequests, ++uploadsOpen);
+    res.once('close', () => uploadsOpen--);
     if (faults.delayMs) await sleep(faults.delayMs);
     const length = Number(req.headers['content-length']);
     if (Number.isFinite(length) && length > ctx.maxBodyBytes) {

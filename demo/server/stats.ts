@@ -33,6 +33,8 @@ export interface ServerStats {
   completedFiles: CompletedFile[];
   signatureRequests: number;
   maxConcurrentSignatureRequests: number;
+  /** Upload requests (any path) open at once at most: from arrival to the end of the answer. */
+  maxConcurrentUploadRequests: number;
   /** Rejected upload requests by code (HTTP status for faults: `http-500`). */
   rejected: Record<string, number>;
   reset(): void;
@@ -49,6 +51,7 @@ export function createStats(): ServerStats {
     completedFiles: [],
     signatureRequests: 0,
     maxConcurrentSignatureRequests: 0,
+    maxConcurrentUploadRequests: 0,
     rejected: {},
     reset() {
       stats.total = emptyPathStats();
@@ -56,6 +59,7 @@ export function createStats(): ServerStats {
       stats.completedFiles = [];
       stats.signatureRequests = 0;
       stats.maxConcurrentSignatureRequests = 0;
+      stats.maxConcurrentUploadRequests = 0;
       stats.rejected = {};
     },
   };

@@ -6,6 +6,7 @@ import { verifyUploadSignature } from '../../src/signer/index.js';
 import { Codes, fail, type Code, type Reply } from './codes.js';
 import { multipartBoundary, parseMultipart } from './multipart.js';
 import type { FilePath } from './paths.js';
+import type { Faults } from './faults.js';
 import { count } from './stats.js';
 import type { Session } from './session.js';
 import { METADATA_FIELDS, type DoneData, type Uploads } from './uploads.js';
@@ -19,6 +20,8 @@ export interface UploadContext {
   secretKey: string;
   discard: boolean;
   maxBodyBytes: number;
+  /** The -4019 fault mode in force (faults.ts). */
+  unfinished?: () => Faults['unfinished'];
 }
 
 export class BodyTooLargeError extends Error {
@@ -227,6 +230,6 @@ async function create(ctx: UploadContext, file: FilePath, fields: Record<string,
   const metadata: Record<string, string> = {};
   for (const name of METADATA_FIELDS) if (fields[name] !== undefined) metadata[name] = fields[name];
   const session = fields.session === '' ? undefined : fields.session;
-  return ctx.uploads.create(file, { sha, filesize, session, metadata }, done);
+  return ctx.uploads.create(file, { sha, filesize, session, metadata, unfinished: ctx.unfinished?.() }, done);
 }
 

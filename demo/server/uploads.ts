@@ -7,6 +7,7 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { open, rename, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Codes, fail, type Reply } from './codes.js';
+import type { Faults } from './faults.js';
 import type { FilePath } from './paths.js';
 import { count, recordCompleted, type ServerStats } from './stats.js';
 import { coalescingSaver, writeAtomic } from './storage.js';
@@ -97,7 +98,7 @@ export class Uploads {
   /** The first request: instant answer, resume, or a new session. */
   async create(
     file: FilePath,
-    req: { sha: string; filesize: number; session?: string; metadata: Record<string, string> },
+    req: { sha: string; filesize: number; session?: string; metadata: Record<string, string>; unfinished?: Faults['unfinished'] },
     done: DoneData,
   ): Promise<Reply> {
     const existing = this.files.get(file.key);
@@ -116,7 +117,9 @@ export class Uploads {
     for (const session of this.sessions.values()) {
       const m = session.meta;
       if (m.file.key === file.key && m.sha === req.sha && m.filesize === req.filesize && session.state !== 'done') {
-        return this.resume(session, done);
+        if (!req.unfinished) return this.resume(session, done);
+        const data = req.unfinished === 'with-session' ? { session: m.id } : {};
+        return fail(Codes.UPLOAD_UNFINISHED, 'this file is being uploaded and is not finished', undefined, data);
       }
     }
     const sameElsewhere = this.bySha.get(req.sha);

@@ -1,5 +1,6 @@
 // Wires <vod-uploader> to the framework-free UploadQueue: creates it with the browser dependencies,
-// turns queue events into the element's `vod-upload-*` DOM events (progress throttled), keeps the
+// turns queue events into the element's `vod-upload-*` DOM events (progress as the engine throttles
+// it: at most every 200 ms, and flushed before every status change), keeps the
 // snapshots the view renders, and composes the screen-reader announcements (start, quarters, end).
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
@@ -22,9 +23,6 @@ export interface UploadControllerConfig {
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-/** At most this often per upload; the last value before a pause/end is never lost. */
-const PROGRESS_INTERVAL_MS = 200;
-
 export class UploadController implements ReactiveController {
   uploads: UploadSnapshot[] = [];
   restorable: RestorableUpload[] = [];
@@ -38,8 +36,6 @@ export class UploadController implements ReactiveController {
   private queue?: UploadQueue;
   private deps?: EngineDeps;
   private initDone?: Promise<void>;
-  private readonly lastProgressAt = new Map<string, number>();
-  private readonly pendingProgress = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly announcedQuarter = new Map<string, number>();
   private sawRestorableEvent = false;
 
@@ -102,6 +98,11 @@ export class UploadController implements ReactiveController {
     this.handles.delete(key);
     this.sync();
     return snapshot;
+  }
+
+  /** Upload id → "same file" key of the uploads in the list (the queue's duplicate rule). */
+  fileKeys(): Map<string, string> {
+    return this.queue?.fileKeys() ?? new Map();
   }
 
   start(id?: string): void {
@@ -190,22 +191,19 @@ export class UploadController implements ReactiveController {
     });
     on('progress', (d) => {
       this.announceQuarter(d.upload);
-      this.throttleProgress(d.upload);
+      fireVodEvent(this.host, 'vod-upload-progress', d);
     });
     on('pause', (d) => {
-      this.flushProgress(d.upload.id);
       this.say(strings().announcePause, { name: d.upload.name });
       fireVodEvent(this.host, 'vod-upload-pause', d);
     });
     on('resume', (d) => fireVodEvent(this.host, 'vod-upload-resume', d));
     on('retry', (d) => fireVodEvent(this.host, 'vod-upload-retry', d));
     on('success', (d) => {
-      this.flushProgress(d.upload.id);
       this.say(strings().announceDone, { name: d.upload.name });
       fireVodEvent(this.host, 'vod-upload-success', d);
     });
     on('error', (d) => {
-      this.flushProgress(d.upload.id);
       const message = this.config.describeError({
         code: d.error.code,
         message: d.error.message,
@@ -215,10 +213,7 @@ export class UploadController implements ReactiveController {
       this.say(strings().announceError, { name: d.upload.name, message });
       fireVodEvent(this.host, 'vod-upload-error', d);
     });
-    on('cancel', (d) => {
-      this.dropProgress(d.upload.id);
-      fireVodEvent(this.host, 'vod-upload-cancel', d);
-    });
+    on('cancel', (d) => fireVodEvent(this.host, 'vod-upload-cancel', d));
     on('warning', (d) => fireVodEvent(this.host, 'vod-upload-warning', d));
     on('restorable', ({ uploads }) => {
       this.sawRestorableEvent = true;
@@ -235,37 +230,5 @@ export class UploadController implements ReactiveController {
       this.announcedQuarter.set(upload.id, quarter);
       this.say(this.config.strings().announceProgress, { name: upload.name, percent: formatPercent(quarter / 4, this.config.lang()) });
     }
-  }
-
-  private throttleProgress(upload: UploadSnapshot): void {
-    const now = Date.now();
-    const last = this.lastProgressAt.get(upload.id) ?? 0;
-    const pending = this.pendingProgress.get(upload.id);
-    if (pending !== undefined) clearTimeout(pending);
-    const emit = (): void => {
-      this.pendingProgress.delete(upload.id);
-      this.lastProgressAt.set(upload.id, Date.now());
-      // The latest snapshot, not the one that scheduled this: a trailing event reports where things are.
-      const latest = this.queue?.get(upload.id) ?? upload;
-      fireVodEvent(this.host, 'vod-upload-progress', { upload: latest });
-    };
-    if (now - last >= PROGRESS_INTERVAL_MS) emit();
-    else this.pendingProgress.set(upload.id, setTimeout(emit, PROGRESS_INTERVAL_MS - (now - last)));
-  }
-
-  /** Sends a held-back progress event now, so it comes before pause/success/error. */
-  private flushProgress(id: string): void {
-    const pending = this.pendingProgress.get(id);
-    if (pending === undefined) return;
-    clearTimeout(pending);
-    this.pendingProgress.delete(id);
-    const latest = this.queue?.get(id);
-    if (latest) fireVodEvent(this.host, 'vod-upload-progress', { upload: latest });
-  }
-
-  private dropProgress(id: string): void {
-    const pending = this.pendingProgress.get(id);
-    if (pending !== undefined) clearTimeout(pending);
-    this.pendingProgress.delete(id);
   }
 }

@@ -1,7 +1,7 @@
 // The element's attributes as the engine's options: the upload target, concurrency, start mode, and
 // the metadata each file is sent with (biz-attr and magic-context, then the `metadata` callback's).
 
-import type { QueueOptions } from '../engine/options.js';
+import { DEFAULT_CONCURRENCY, type QueueOptions } from '../engine/options.js';
 import type { Metadata } from '../engine/types.js';
 
 /** The attributes and properties the queue is configured from. */
@@ -35,7 +35,7 @@ export function queueOptionsFrom(settings: UploadSettings): QueueOptions {
   const userMetadata = settings.metadata;
   return {
     target: { appid: settings.appid, bucket: settings.bucket, dir: settings.dir },
-    concurrency: settings.concurrency > 0 ? settings.concurrency : 3,
+    concurrency: settings.concurrency > 0 ? settings.concurrency : DEFAULT_CONCURRENCY,
     autoStart: !settings.manual,
     sliceSha: settings.sliceSha,
     metadata: async (file: File): Promise<Metadata> => {

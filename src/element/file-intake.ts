@@ -7,7 +7,7 @@ import type { UploadController } from './controller.js';
 import type { PickedFile } from './drop.js';
 import { fireVodEvent, type RejectReason } from './events.js';
 import type { VodUploaderStrings } from './i18n.js';
-import { fileIdentity, rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
+import { rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
 
 /** The attributes a pick is checked against. */
 export interface IntakeSettings {
@@ -24,6 +24,8 @@ export interface FileIntakeConfig {
   strings: () => VodUploaderStrings;
   lang: () => string;
   nameProblem: ValidationRules['nameProblem'];
+  /** The queue's "same file" rule for a file added now (engine/fingerprint.ts `sameFileKey`). */
+  sameFile: ValidationRules['sameFile'];
   /** Shows a dismissable notice. */
   notify: (text: string) => void;
 }
@@ -43,8 +45,8 @@ export class FileIntake {
     const { accepted, rejected } = validateFiles(files, rules);
     for (const rejection of rejected) this.reject(rejection.file, rejection.reason, rules);
     if (accepted.length === 0) return [];
-    const acceptedIds = new Set(accepted.map(fileIdentity));
-    controller.replace(rules.replaced.filter((id) => acceptedIds.has(fileIdentity(controller.files.get(id)!))));
+    const acceptedKeys = new Set(accepted.map(rules.sameFile));
+    controller.replace(rules.replaced.filter(({ key }) => acceptedKeys.has(key)).map(({ id }) => id));
     const { added, duplicates } = await controller.add(picked.filter((p) => accepted.includes(p.file)));
     for (const file of duplicates) this.reject(file, 'duplicate', rules);
     return added;
@@ -70,22 +72,22 @@ export class FileIntake {
    * The rules for a pick. A file chosen again while its row shows an error is not a duplicate: it
    * replaces that row (`replaced`), e.g. after "hashing unavailable" or a file changed on disk.
    */
-  private rules(picked: readonly File[]): ValidationRules & { replaced: string[] } {
-    const { controller, settings } = this.config;
-    const chosen = new Set(picked.map(fileIdentity));
-    const replaced: string[] = [];
+  private rules(picked: readonly File[]): ValidationRules & { replaced: Array<{ id: string; key: string }> } {
+    const { controller, settings, sameFile } = this.config;
+    const chosen = new Set(picked.map(sameFile));
+    const replaced: Array<{ id: string; key: string }> = [];
     const known = new Set<string>();
+    const keys = controller.fileKeys(); // cancelled rows hold no file any more: not in it
     let count = 0;
     for (const u of controller.uploads) {
-      if (u.status === 'cancelled') continue;
-      const file = controller.files.get(u.id);
-      const identity = file && fileIdentity(file);
-      if (identity && u.status === 'error' && chosen.has(identity)) {
-        replaced.push(u.id);
+      const key = keys.get(u.id);
+      if (key === undefined) continue;
+      if (u.status === 'error' && chosen.has(key)) {
+        replaced.push({ id: u.id, key });
         continue;
       }
       count++;
-      if (identity) known.add(identity);
+      known.add(key);
     }
     return {
       accept: settings.accept,
@@ -93,6 +95,7 @@ export class FileIntake {
       // Without `multiple`, one file per pick (a drop of several keeps the first), within max-files still.
       maxFiles: settings.multiple || (settings.maxFiles > 0 && settings.maxFiles <= count) ? settings.maxFiles : count + 1,
       existingCount: count,
+      sameFile,
       known,
       nameProblem: this.config.nameProblem,
       replaced,

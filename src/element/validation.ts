@@ -13,7 +13,9 @@ export interface ValidationRules {
   maxFiles: number;
   /** How many files the list holds already (counted against maxFiles). */
   existingCount: number;
-  /** Identity keys (`fileIdentity`) of files already in the list. */
+  /** "The same file" (the queue's rule, engine/fingerprint.ts `sameFileKey`) as a key. */
+  sameFile: (file: File) => string;
+  /** `sameFile` keys of the files already in the list. */
   known: ReadonlySet<string>;
   /** The protocol's file-name check: returns a reason text when the server cannot store the name. */
   nameProblem: (name: string) => string | undefined;
@@ -27,11 +29,6 @@ export interface Rejection {
 export interface ValidationResult {
   accepted: File[];
   rejected: Rejection[];
-}
-
-/** What makes two picks "the same file" before hashing: name, size and modification time. */
-export function fileIdentity(file: Pick<File, 'name' | 'size' | 'lastModified'>): string {
-  return `${file.name}\u0000${file.size}\u0000${file.lastModified}`;
 }
 
 /** Splits an `accept` value into lower-case tokens; an empty value accepts everything. */
@@ -72,7 +69,7 @@ export function validateFiles(files: Iterable<File>, rules: ValidationRules): Va
       rejected.push({ file, reason });
     } else {
       accepted.push(file);
-      seen.add(fileIdentity(file));
+      seen.add(rules.sameFile(file));
     }
   }
   return { accepted, rejected };
@@ -84,7 +81,7 @@ function firstProblem(file: File, rules: ValidationRules, seen: Set<string>, cou
   // The protocol accepts 0-byte files, but an empty "video" is surely a wrong pick.
   if (file.size === 0) return 'empty';
   if (rules.maxSize > 0 && file.size > rules.maxSize) return 'too-large';
-  if (seen.has(fileIdentity(file))) return 'duplicate';
+  if (seen.has(rules.sameFile(file))) return 'duplicate';
   if (rules.maxFiles > 0 && count >= rules.maxFiles) return 'too-many';
   return undefined;
 }

@@ -5,6 +5,7 @@
 
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
+import { sameFileKey } from '../engine/fingerprint.js';
 import type { Metadata, SignatureFunction, UploadSnapshot } from '../engine/types.js';
 import { DEFAULT_ENDPOINT } from '../protocol/client.js';
 import { validateName } from '../protocol/url.js';
@@ -152,7 +153,7 @@ export class VodUploaderElement extends LitElement {
     this.maxSize = 0;
     this.maxFiles = 0;
     this.multiple = false;
-    this.concurrency = 3;
+    this.concurrency = 5; // DEFAULT_CONCURRENCY, written out: the manifest shows authors this literal
     this.manual = false;
     this.disabled = false;
     this.name = '';
@@ -191,6 +192,7 @@ export class VodUploaderElement extends LitElement {
       strings: () => this.strings,
       lang: () => this.effectiveLang,
       nameProblem,
+      sameFile: (file) => sameFileKey({ appid: this.appid, bucket: this.bucket, dir: this.dir }, file.name, file.size),
       notify: (text) => this.notices.add(text),
     });
     this.dropTarget = new DropTargetController(this, {

@@ -28,41 +28,37 @@ export function toUploadError(e: unknown): UploadError {
   return new UploadError({ kind: ErrorKind.BadResponse, code: 'internal', message: `Unexpected failure: ${message}`, action: ErrorAction.Fatal, cause: e });
 }
 
+/** A failure the engine gives up on: the same code and server words, its own message and action. */
+function giveUp(last: UploadError, message: string, action: ErrorAction = ErrorAction.Fatal): UploadError {
+  const { kind, code, status, serverMessage } = last;
+  return new UploadError({ kind, code, status, serverMessage, message, action, cause: last });
+}
+
 export function retriesExhausted(last: UploadError, attempts: number): UploadError {
-  return new UploadError({
-    kind: last.kind,
-    code: last.code,
-    status: last.status,
-    serverMessage: last.serverMessage,
-    message: `Gave up after ${attempts} retries without progress: ${last.message}`,
-    // Still retryable: the user can press retry once the network or server is back.
-    action: ErrorAction.Retry,
-    cause: last,
-  });
+  // Still retryable: the user can press retry once the network or server is back.
+  return giveUp(last, `Gave up after ${attempts} retries without progress: ${last.message}`, ErrorAction.Retry);
 }
 
 export function signatureRefusedTwice(last: UploadError): UploadError {
-  return new UploadError({
-    kind: last.kind,
-    code: last.code,
-    status: last.status,
-    serverMessage: last.serverMessage,
-    message: `The server refused the upload signature again right after it was renewed (${last.message}). Check the signing backend (appid, bucket, SecretId/SecretKey, clock).`,
-    action: ErrorAction.Fatal,
-    cause: last,
-  });
+  return giveUp(
+    last,
+    `The server refused the upload signature again right after it was renewed (${last.message}). Check the signing backend (appid, bucket, SecretId/SecretKey, clock).`,
+  );
 }
 
 export function shaRejectedTwice(last: UploadError): UploadError {
-  return new UploadError({
-    kind: last.kind,
-    code: last.code,
-    status: last.status,
-    serverMessage: last.serverMessage,
-    message: `The server rejected the file's SHA-1 again after hashing it anew (${last.message}). The file may be changing while it is uploaded.`,
-    action: ErrorAction.Fatal,
-    cause: last,
-  });
+  return giveUp(
+    last,
+    `The server rejected the file's SHA-1 again after hashing it anew (${last.message}). The file may be changing while it is uploaded.`,
+  );
+}
+
+/** -4019 without a session in the answer, and none of ours: nothing this upload can continue. */
+export function unfinishedElsewhere(last: UploadError): UploadError {
+  return giveUp(
+    last,
+    `The server says this file is already being uploaded here, but not which upload session it is: choose it again once that upload has finished (${last.message})`,
+  );
 }
 
 export function errorInfo(e: UploadError): UploadErrorInfo {

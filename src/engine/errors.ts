@@ -45,6 +45,8 @@ export interface UploadErrorInit {
   action: ErrorAction;
   status?: number;
   serverMessage?: string;
+  /** The `data` of the server's answer, when it carried one (a -4019 names its session there). */
+  data?: Record<string, unknown>;
   cause?: unknown;
 }
 
@@ -58,6 +60,8 @@ export class UploadError extends Error {
   readonly status?: number;
   /** The server's own `message`, verbatim. */
   readonly serverMessage?: string;
+  /** The `data` of the server's error answer, verbatim. */
+  readonly data?: Record<string, unknown>;
 
   constructor(init: UploadErrorInit) {
     super(init.message, init.cause === undefined ? undefined : { cause: init.cause });
@@ -66,6 +70,7 @@ export class UploadError extends Error {
     this.action = init.action;
     this.status = init.status;
     this.serverMessage = init.serverMessage;
+    this.data = init.data;
   }
 
   /** Whether trying again later (automatically or by the user) can succeed. */

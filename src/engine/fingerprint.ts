@@ -16,13 +16,22 @@ export function targetPath(target: UploadTarget, name: string): string {
   return dir ? `${dir}/${name}` : name;
 }
 
-/** A stable string key; each part is URI-encoded so that no name can forge a separator. */
+/**
+ * "The same file" in one list: the same destination and size (the fingerprint without its content
+ * sample). Two files that could share a fingerprint, and so a cross-tab lock, are never both in a
+ * list: another holder of that lock is always another tab. Each part is URI-encoded so that no
+ * name can forge a separator.
+ */
+export function sameFileKey(target: UploadTarget, name: string, size: number): string {
+  return [target.appid, target.bucket, targetPath(target, name), String(size)].map(encodeURIComponent).join(':');
+}
+
+/** A stable string key: the same file, and its sampled content. */
 export function fingerprintKey(
   target: UploadTarget,
   name: string,
   size: number,
   sampleSha: string,
 ): string {
-  const parts = [target.appid, target.bucket, targetPath(target, name), String(size), sampleSha];
-  return `vod-upload:v1:${parts.map(encodeURIComponent).join(':')}`;
+  return `vod-upload:v1:${sameFileKey(target, name, size)}:${encodeURIComponent(sampleSha)}`;
 }

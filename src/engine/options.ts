@@ -2,6 +2,7 @@
 // defaults and clamping in one place.
 
 import { raceAbort } from './abort-race.js';
+import type { SliceBudget } from './slice-budget.js';
 import type {
   Hasher,
   Metadata,
@@ -26,12 +27,14 @@ export interface EngineDeps {
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** [0, 1) for backoff jitter (default Math.random). */
   random?: () => number;
+  /** Slices in flight shared by every file sending (default: the page's one budget). */
+  sliceBudget?: SliceBudget;
 }
 
 export interface QueueOptions {
   /** appid, bucket, dir: captured per file when it is added. */
   target: UploadTarget;
-  /** Slices in flight per file: default 3, clamped to 1..6. */
+  /** Most slices in flight per file (a cap; adaptive concurrency stays below it): default 5, 1..6. */
   concurrency?: number;
   /** Files uploading at once: default 1. */
   parallelFiles?: number;
@@ -47,7 +50,8 @@ export interface QueueOptions {
   adaptiveConcurrency?: boolean;
 }
 
-export const DEFAULT_CONCURRENCY = 3;
+/** Chosen by measurement (README, attributes; bench/README.md, "Choosing the default concurrency"). */
+export const DEFAULT_CONCURRENCY = 5;
 export const DEFAULT_SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /** Browsers open at most 6 HTTP/1.1 connections per host: more slices in flight only queue up. */
 export const MAX_SLICES_IN_FLIGHT = 6;
@@ -92,14 +96,16 @@ export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
   });
 }
 
-/** EngineDeps with the clock, sleep and randomness filled in. */
-export type EngineDepsResolved = EngineDeps & Required<Pick<EngineDeps, 'now' | 'sleep' | 'random'>>;
+/** EngineDeps with the clock, sleep, randomness and slice budget filled in. */
+export type EngineDepsResolved = EngineDeps & Required<Pick<EngineDeps, 'now' | 'sleep' | 'random' | 'sliceBudget'>>;
 
-export function resolveDeps(deps: EngineDeps): EngineDepsResolved {
+/** `pageBudget` comes from the caller: slice-budget.ts imports this module, so it cannot be imported here. */
+export function resolveDeps(deps: EngineDeps, pageBudget: SliceBudget): EngineDepsResolved {
   return {
     ...deps,
     now: deps.now ?? (() => Date.now()),
     sleep: deps.sleep ?? timerSleep,
     random: deps.random ?? Math.random,
+    sliceBudget: deps.sliceBudget ?? pageBudget,
   };
 }

@@ -1,16 +1,18 @@
 // The upload queue: the engine's public face. Holds the list of uploads, starts them
-// (`parallelFiles` at a time), shares slices between files, pauses everything when the browser goes
-// offline and resumes it when it comes back, and reports it all as events. Framework-free: the
-// <vod-uploader> element is one view of it; Node tests drive it with fakes.
+// (`parallelFiles` at a time; their slices share the page's budget, slice-budget.ts), pauses
+// everything when the browser goes offline and resumes it when it comes back, and reports it all
+// as events. Framework-free: the <vod-uploader> element is one view of it; Node tests drive it
+// with fakes.
 
 import { ErrorAction, ErrorKind, UploadError } from './errors.js';
 import { targetPath } from './fingerprint.js';
 import {
-  MAX_SLICES_IN_FLIGHT, resolveDeps, resolveOptions,
+  resolveDeps, resolveOptions,
   type EngineDeps, type EngineDepsResolved, type QueueOptions, type ResolvedOptions,
 } from './options.js';
 import { normalizeRanges, totalBytes } from './ranges.js';
 import { SafeStore } from './session-record.js';
+import { pageSliceBudget } from './slice-budget.js';
 import { UploadStatus } from './types.js';
 import type { RestorableUpload, UploadQueueEventMap, UploadSnapshot, UploadTarget } from './types.js';
 import { Upload, type UploadHost } from './upload.js';
@@ -56,7 +58,7 @@ export class UploadQueue extends EventTarget {
 
   constructor(deps: EngineDeps, options: QueueOptions) {
     super();
-    this.deps = resolveDeps(deps);
+    this.deps = resolveDeps(deps, pageSliceBudget);
     this.options = resolveOptions(options);
     this.store = new SafeStore(deps.store, (e) => this.warn(e));
     this.previousOnWarning = deps.store.onWarning;
@@ -68,7 +70,6 @@ export class UploadQueue extends EventTarget {
     this.host = {
       deps: this.deps,
       store: this.store,
-      sliceShare: () => this.sliceShare(),
       emit: (type, detail) => this.emit(type, detail),
       changed: () => this.changed(),
       slotsChanged: () => this.pump(),
@@ -81,7 +82,7 @@ export class UploadQueue extends EventTarget {
     const before = this.options.concurrency;
     this.options = resolveOptions({ ...this.options, ...options, target: options.target ?? this.options.target });
     if (this.options.concurrency !== before) {
-      for (const u of this.list) u.adaptive.setConfigured(this.options.concurrency);
+      for (const u of this.list) u.adaptive.setCap(this.options.concurrency);
     }
     this.pump();
   }
@@ -190,6 +191,11 @@ export class UploadQueue extends EventTarget {
     this.changed();
   }
 
+  /** Upload id → duplicate key (fingerprint.ts `sameFileKey`) of the uploads `add` would refuse a file for. */
+  fileKeys(): Map<string, string> {
+    return new Map(this.list.filter(countsAsDuplicate).map((u) => [u.id, u.duplicateKey]));
+  }
+
   get uploads(): UploadSnapshot[] {
     return this.list.map((u) => u.snapshot());
   }
@@ -229,7 +235,7 @@ export class UploadQueue extends EventTarget {
 
   private findDuplicate(upload: Upload): Upload | undefined {
     const key = upload.duplicateKey;
-    return this.list.find((u) => u.status !== UploadStatus.Cancelled && u.duplicateKey === key);
+    return this.list.find((u) => countsAsDuplicate(u) && u.duplicateKey === key);
   }
 
   private select(id: string | undefined): Upload[] {
@@ -247,15 +253,6 @@ export class UploadQueue extends EventTarget {
         busy++;
       }
     }
-  }
-
-  /**
-   * `concurrency` is per file, but a browser opens at most 6 HTTP/1.1 connections per host, so
-   * when several files send at once they share those 6 (at least one slice each).
-   */
-  private sliceShare(): number {
-    const sending = this.list.filter((u) => u.isSending).length;
-    return sending <= 1 ? MAX_SLICES_IN_FLIGHT : Math.max(1, Math.floor(MAX_SLICES_IN_FLIGHT / sending));
   }
 
   private onlineChanged(online: boolean): void {
@@ -282,6 +279,11 @@ export class UploadQueue extends EventTarget {
   private changed(): void {
     if (!this.disposed) this.emit('change', { uploads: this.uploads });
   }
+}
+
+/** A cancelled row no longer holds its file: choosing the file again makes a new upload. */
+function countsAsDuplicate(u: Upload): boolean {
+  return u.status !== UploadStatus.Cancelled;
 }
 
 function fileError(code: string, message: string, cause?: unknown): UploadError {

@@ -50,13 +50,14 @@ export class SafeStore {
 }
 
 /**
- * One put in flight at a time and at most one waiting (which writes the latest record when its
- * turn comes), so a burst of acknowledgements costs two writes, and a delete queued after them
- * really is the last word.
+ * Hands every change of the record to the store at once: coalescing writes is the store's job
+ * (IdbSessionStore: one write per key every 250 ms, all flushed on 'pagehide'), so nothing waits
+ * here where a flush cannot reach it. A delete waits for the puts before it and closes the writer,
+ * so a late put cannot bring back a session that was just deleted.
  */
 export class RecordWriter {
-  private chain: Promise<void> = Promise.resolve();
-  private waiting = false;
+  private readonly puts = new Set<Promise<void>>();
+  private last: Promise<void> = Promise.resolve();
   private closed = false;
 
   constructor(
@@ -66,31 +67,29 @@ export class RecordWriter {
   ) {}
 
   save(): void {
-    if (this.closed || this.waiting) return;
-    this.waiting = true;
-    this.chain = this.chain.then(async () => {
-      this.waiting = false;
-      const record = this.read();
-      if (!record || this.closed) return;
-      record.updatedAt = this.now();
-      await this.store.put({ ...record, acked: record.acked.map((r): ByteRange => [r[0], r[1]]) });
-    });
+    const record = this.read();
+    if (this.closed || !record) return;
+    record.updatedAt = this.now();
+    const put = this.store.put({ ...record, acked: record.acked.map((r): ByteRange => [r[0], r[1]]) });
+    this.puts.add(put);
+    void put.finally(() => this.puts.delete(put));
   }
 
   /** Deletes the stored session after pending writes; nothing is written afterwards until reopen(). */
   remove(key: string): Promise<void> {
     this.closed = true;
-    this.chain = this.chain.then(() => this.store.delete(key));
-    return this.chain;
+    const before = [...this.puts, this.last];
+    this.last = Promise.all(before).then(() => this.store.delete(key));
+    return this.last;
   }
 
   reopen(): void {
     this.closed = false;
   }
 
-  /** Resolves when every queued write is done (tests, dispose). */
-  flush(): Promise<void> {
-    return this.chain;
+  /** Resolves when every write handed to the store so far is done (tests, dispose). */
+  async flush(): Promise<void> {
+    await Promise.all([...this.puts, this.last]);
   }
 }
 

@@ -1,20 +1,22 @@
-// Sends a list of slices with a bounded number in flight. The bound is read again every time a
-// slot frees, so adaptive concurrency and the queue's sharing between files apply at once.
+// Sends a list of slices with a bounded number in flight: at most `limit()` of this file (read again
+// every time a slot frees, so adaptive concurrency applies at once), each holding a slot of the page's
+// budget shared with the other files sending (slice-budget.ts).
 // Stops launching at the first failure; a transient failure lets the slices in flight finish (they
 // may well succeed, and their bytes then need not be sent again), any other failure aborts them.
 // A `done` answer (which may arrive on any slice) aborts the rest: the server has the whole file.
 
 import { ErrorAction, UploadError, isAbortError } from './errors.js';
+import type { SliceBudget } from './slice-budget.js';
 import type { ByteRange, SliceResult, UploadResult } from './types.js';
 
 export interface SlicePoolOptions {
   slices: readonly ByteRange[];
   signal: AbortSignal;
+  budget: SliceBudget;
   limit(): number;
-  now(): number;
   send(range: ByteRange, index: number, signal: AbortSignal): Promise<SliceResult>;
   /** A slice was acknowledged (also the one that completed the file). */
-  onAck(range: ByteRange, durationMs: number): void;
+  onAck(range: ByteRange): void;
   onError?(error: unknown): void;
 }
 
@@ -28,7 +30,10 @@ export interface SlicePoolOutcome {
 export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
   return new Promise((resolve, reject) => {
     const local = new AbortController();
-    const onParentAbort = (): void => local.abort(o.signal.reason);
+    const onParentAbort = (): void => {
+      local.abort(o.signal.reason);
+      if (inFlight === 0) settle(); // it may be waiting for a slot, with nothing in flight to end it
+    };
     if (o.signal.aborted) return reject(o.signal.reason);
     o.signal.addEventListener('abort', onParentAbort, { once: true });
 
@@ -39,10 +44,12 @@ export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
     let settled = false;
     let failure: unknown;
     let result: UploadResult | undefined;
+    const slots = o.budget.join(() => launch());
 
     const settle = (): void => {
       if (settled) return;
       settled = true;
+      slots.leave();
       o.signal.removeEventListener('abort', onParentAbort);
       if (result) resolve({ result, acked });
       else if (o.signal.aborted) reject(o.signal.reason);
@@ -50,22 +57,25 @@ export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
       else resolve({ acked });
     };
 
+    const finished = (): boolean => stopped || local.signal.aborted || next >= o.slices.length;
+
     const launch = (): void => {
-      while (!stopped && !local.signal.aborted && next < o.slices.length && inFlight < Math.max(1, o.limit())) {
+      if (settled) return;
+      while (!finished() && inFlight < Math.max(1, o.limit()) && slots.take()) {
         const index = next++;
         const range = o.slices[index]!;
-        const started = o.now();
         inFlight++;
         o.send(range, index, local.signal).then(
           (answer) => {
             inFlight--;
             acked++;
-            o.onAck(range, o.now() - started);
+            o.onAck(range);
             if (answer.kind === 'done' && !result) {
               result = answer.result;
               stopped = true;
               local.abort(new Error('complete'));
             }
+            slots.give(); // after the outcome is recorded: a file woken by it may run at once
             afterSettle();
           },
           (e: unknown) => {
@@ -78,15 +88,17 @@ export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
               const transient = e instanceof UploadError && e.action === ErrorAction.Retry;
               if (!transient) local.abort(e);
             }
+            slots.give();
             afterSettle();
           },
         );
       }
-      if (inFlight === 0) settle();
+      // With nothing in flight and slices left, the file waits for a slot of the page's budget.
+      if (inFlight === 0 && finished()) settle();
     };
 
     const afterSettle = (): void => {
-      if (inFlight === 0 && (stopped || local.signal.aborted || next >= o.slices.length)) settle();
+      if (inFlight === 0 && finished()) settle();
       else launch();
     };
 

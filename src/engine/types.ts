@@ -81,6 +81,11 @@ export interface SignatureContext {
   /** The target path: `{dir}/{name}` as given (not percent-encoded), no leading slash. */
   path: string;
   reason: SignatureReason;
+  /**
+   * Aborted when no upload waits for this signature any more (paused, cancelled) or when the
+   * signer's timeout passes: hand it to your own fetch.
+   */
+  signal?: AbortSignal;
 }
 
 /** What an embedder provides: a function returning the signature text. */
@@ -166,7 +171,8 @@ export interface StoredSession {
 
 /**
  * Never throws: failures (IndexedDB blocked, over quota, old schema) degrade to "no resume" and are
- * reported once through `onWarning`.
+ * reported once through `onWarning`. `put` comes after every acknowledged slice: a store that writes
+ * somewhere slow coalesces them (IdbSessionStore does), and a `delete` must win over earlier puts.
  */
 export interface SessionStore {
   get(key: string): Promise<StoredSession | undefined>;

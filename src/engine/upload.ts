@@ -1,312 +1,305 @@
-// One file's upload, the flow: fingerprint → cross-tab lock → stored session → hash → first
-// request → slices, and the recovery for each error action (PROTOCOL.md's table). State and
-// controls are in upload-state.ts; the queue decides when a run starts.
+// One file's upload as the queue and the user see it: status, progress and the snapshot, and the
+// controls (pause, resume, cancel, retry). It holds the other concerns of an upload: the stored
+// session (upload-record.ts), the retry state (retry-state.ts), and runs the flow (upload-flow.ts).
 
-import { MAX_ATTEMPTS_WITHOUT_PROGRESS, backoffDelay } from './backoff.js';
-import { ErrorAction, ErrorKind, UploadError, isAbortError } from './errors.js';
-import { incompleteError, retriesExhausted, shaRejectedTwice, toUploadError } from './error-mapping.js';
-import { fingerprintKey } from './fingerprint.js';
-import { addRange, clipRanges, plannedSlices, totalBytes } from './ranges.js';
-import { reconcileStored } from './session-record.js';
-import { withSignature } from './signed-request.js';
-import { runSlicePool } from './slice-pool.js';
+import { AdaptiveConcurrency } from './adaptive-concurrency.js';
+import { abortedError, ErrorKind, type UploadError } from './errors.js';
+import { errorInfo } from './error-mapping.js';
+import { sameFileKey } from './fingerprint.js';
+import type { EngineDepsResolved } from './options.js';
+import { RetryState } from './retry-state.js';
+import type { SafeStore } from './session-record.js';
+import { SpeedMeter } from './speed.js';
 import { UploadStatus } from './types.js';
-import type { ByteRange, SignatureScope, SliceResult, StoredSession, UploadResult } from './types.js';
-import { UploadState } from './upload-state.js';
+import type {
+  LockHandle, Metadata, PausedReason, UploadQueueEventMap, UploadResult, UploadSnapshot, UploadTarget,
+} from './types.js';
+import { runUpload } from './upload-flow.js';
+import { UploadRecord } from './upload-record.js';
 
-export type { UploadHost, UploadSettings } from './upload-state.js';
+/** What an upload needs from its queue. */
+export interface UploadHost {
+  deps: EngineDepsResolved;
+  store: SafeStore;
+  emit<K extends keyof UploadQueueEventMap>(type: K, detail: UploadQueueEventMap[K]): void;
+  /** Something visible changed (the queue dispatches 'change'). */
+  changed(): void;
+  /** The run ended, or stopped occupying a slot (waiting for another tab): schedule others. */
+  slotsChanged(): void;
+}
 
-/** Thrown inside a run to stop it because the browser is offline (not an error). */
-class OfflinePause extends Error {}
+export interface UploadSettings {
+  id: string;
+  file: File;
+  handle?: FileSystemFileHandle;
+  target: UploadTarget;
+  path: string;
+  metadata: () => Promise<Metadata | undefined>;
+  sliceSha: boolean;
+  concurrency: number;
+  adaptiveConcurrency: boolean;
+  startNow: boolean;
+}
 
-/** Session-level recoveries (-95, -4019, "all acked but no done") tried at once before backing off. */
-const QUICK_RECOVERIES_BEFORE_BACKOFF = 2;
+const PROGRESS_INTERVAL_MS = 200;
 
-export class Upload extends UploadState {
-  protected async run(signal: AbortSignal): Promise<void> {
-    try {
-      await this.prepare(signal);
-      const result = await this.uploadPhase(signal);
-      this.live(signal);
-      this.finish(result);
-    } catch (e) {
-      if (signal.aborted) return; // pause, cancel, dispose: the control already set the status
-      if (e instanceof OfflinePause) return this.pause('offline');
-      this.fail(toUploadError(e));
-    }
+export class Upload {
+  readonly id: string;
+  readonly file: File;
+  status: UploadStatus = UploadStatus.Queued;
+  readonly record: UploadRecord;
+  readonly retries = new RetryState();
+  readonly adaptive: AdaptiveConcurrency;
+  // Set by the flow (upload-flow.ts) as it goes; read by the snapshot and the controls.
+  lock: LockHandle | null = null;
+  /** Waiting for the cross-tab lock another tab holds. */
+  elsewhere = false;
+  hashedBytes = 0;
+  uploadedBytes = 0;
+  /** Slices acknowledged by any run of this upload: a done without them was instant. */
+  slicesAcked = 0;
+  private wantsToRun: boolean;
+  private pausedReason?: PausedReason;
+  private controller?: AbortController;
+  private running?: Promise<void>;
+  private error?: UploadError;
+  private result?: UploadResult;
+  private started = false;
+  private lastProgressAt = Number.NEGATIVE_INFINITY;
+  private progressPending = false;
+  private readonly meter = new SpeedMeter();
+
+  constructor(
+    readonly host: UploadHost,
+    readonly settings: UploadSettings,
+  ) {
+    this.id = settings.id;
+    this.file = settings.file;
+    this.wantsToRun = settings.startNow;
+    this.adaptive = new AdaptiveConcurrency(settings.concurrency, settings.adaptiveConcurrency);
+    this.record = new UploadRecord(host.store, host.deps.now);
   }
 
-  private requireRecord(): StoredSession {
-    if (!this.record) throw new Error('no stored-session record before prepare()');
-    return this.record;
+  /** The fingerprint key, once the file was sampled. */
+  get key(): string | undefined {
+    return this.record.key;
   }
 
-  private get scope(): SignatureScope {
-    const t = this.settings.target;
-    return { appid: t.appid, bucket: t.bucket, path: this.settings.path };
+  // ---- what the queue asks -----------------------------------------------------------------
+
+  get isActive(): boolean { return this.running !== undefined; }
+  get occupiesSlot(): boolean { return this.isActive && !this.elsewhere; }
+  get isRunnable(): boolean { return this.status === UploadStatus.Queued && this.wantsToRun && !this.isActive; }
+  get isSending(): boolean {
+    return this.isActive && (this.status === UploadStatus.Uploading || this.status === UploadStatus.Retrying);
+  }
+  get isTerminal(): boolean {
+    return this.status === UploadStatus.Done || this.status === UploadStatus.Cancelled || this.status === UploadStatus.Error;
+  }
+  get isOfflinePaused(): boolean { return this.status === UploadStatus.Paused && this.pausedReason === 'offline'; }
+  /** The duplicate rule of `add` (fingerprint.ts says why it ignores the modification time). */
+  get duplicateKey(): string {
+    return sameFileKey(this.settings.target, this.file.name, this.file.size);
   }
 
-  /** Steps 1–3: fingerprint, lock, stored session. Each is done once per upload, not per run. */
-  private async prepare(signal: AbortSignal): Promise<void> {
-    const { hasher, locks } = this.host.deps;
-    const file = this.file;
-    if (!this.key || !this.sampleSha) {
-      this.sampleSha = await hasher.sample(file, signal);
-      this.live(signal);
-      this.key = fingerprintKey(this.settings.target, file.name, file.size, this.sampleSha);
+  snapshot(): UploadSnapshot {
+    const s = this.status;
+    const hashing = s === UploadStatus.Hashing;
+    const moving = hashing || s === UploadStatus.Uploading;
+    const done = hashing ? this.hashedBytes : this.uploadedBytes;
+    const snap: UploadSnapshot = {
+      id: this.id, name: this.file.name, size: this.file.size, type: this.file.type, path: this.settings.path,
+      status: s, hashedBytes: this.hashedBytes, uploadedBytes: this.uploadedBytes, sha: this.record.sha,
+      speed: moving ? Math.round(this.meter.bytesPerSecond) : 0,
+      eta: moving ? this.meter.eta(this.file.size - done) : undefined,
+    };
+    const waiting = this.retries.waiting;
+    if (waiting && s === UploadStatus.Retrying) {
+      snap.retryAt = waiting.at;
+      snap.retryReason = errorInfo(waiting.reason);
     }
-    const key = this.key;
-    if (!this.lock) {
-      // Without Web Locks (a failing adapter) uploads go on unguarded rather than not at all.
-      const lock = await locks.tryAcquire(key).catch(() => ({ release() {} }));
-      // Kept even if a pause came meanwhile: cancel and dispose release it, a pause keeps it.
-      this.lock = lock;
-      this.live(signal);
-      if (!this.lock) {
-        // Another tab uploads this very file: wait (without holding a queue slot) and take over.
-        this.elsewhere = true;
-        this.host.changed();
-        this.host.slotsChanged();
-        this.lock = await locks.acquire(key, signal);
-        this.elsewhere = false;
-        this.live(signal);
-        this.host.changed();
-      }
-    }
-    if (!this.record) {
-      const stored = await this.host.store.get(key);
-      this.live(signal);
-      const now = this.host.deps.now();
-      const fresh: StoredSession = {
-        key, name: file.name, size: file.size, lastModified: file.lastModified, type: file.type,
-        path: this.settings.path, target: { ...this.settings.target }, sampleSha: this.sampleSha,
-        acked: [], handle: this.settings.handle, createdAt: now, updatedAt: now,
-      };
-      const { record, candidate } = reconcileStored(stored, fresh);
-      if (!record.metadata) record.metadata = await this.settings.metadata();
-      this.live(signal);
-      this.record = record;
-      this.candidate = candidate;
-      this.persist();
-    }
-    const r = this.record;
-    this.hashedBytes = r.sha ? file.size : (r.checkpoint?.offset ?? 0);
-    this.uploadedBytes = totalBytes(r.acked);
-    this.host.changed();
+    if (this.error) snap.error = errorInfo(this.error);
+    if (this.result) snap.result = { ...this.result };
+    if (this.elsewhere) snap.elsewhere = true;
+    if (s === UploadStatus.Paused && this.pausedReason) snap.pausedReason = this.pausedReason;
+    return snap;
   }
 
-  /** Step 4: the whole-file SHA-1, from a checkpoint when there is one. */
-  private async hash(signal: AbortSignal): Promise<void> {
-    const r = this.requireRecord();
-    const size = this.file.size;
-    this.setStatus(UploadStatus.Hashing);
-    const from = r.checkpoint && r.checkpoint.offset > 0 && r.checkpoint.offset <= size ? r.checkpoint : undefined;
-    this.hashedBytes = from?.offset ?? 0;
-    this.progress();
-    const sha = await this.host.deps.hasher.sha1(this.file, {
-      signal,
-      from,
-      onProgress: (bytes) => {
-        if (signal.aborted) return;
-        this.hashedBytes = bytes;
-        this.progress();
-      },
-      onCheckpoint: (checkpoint) => {
-        if (signal.aborted) return;
-        r.checkpoint = checkpoint;
-        this.persist();
-      },
+  start(): void {
+    if (this.status === UploadStatus.Queued) this.wantsToRun = true;
+  }
+
+  /** Called by the queue when a slot is free and `isRunnable`. */
+  begin(): void {
+    const controller = new AbortController();
+    this.controller = controller;
+    this.running = runUpload(this, controller.signal).finally(() => {
+      if (this.controller === controller) this.controller = undefined;
+      this.running = undefined;
+      this.host.slotsChanged();
     });
-    this.live(signal);
-    r.sha = sha;
-    delete r.checkpoint;
-    this.hashedBytes = size;
-    const c = this.candidate;
-    this.candidate = undefined;
-    if (c && c.sha === sha) {
-      // The file's mtime changed but not its content: the old server session goes on.
-      r.session = c.session;
-      r.sliceSize = c.sliceSize;
-      r.acked = c.acked;
-    }
-    this.uploadedBytes = totalBytes(r.acked);
-    this.persist();
-    this.progress();
-  }
-
-  /** Steps 5–7: first request and slices until the server says done, recovering by action. */
-  private async uploadPhase(signal: AbortSignal): Promise<UploadResult> {
-    let distrustAcked = false;
-    for (;;) {
-      if (!this.requireRecord().sha) await this.hash(signal);
-      if (!this.host.deps.online.isOnline()) throw new OfflinePause();
-      this.setStatus(UploadStatus.Uploading);
-      try {
-        const round = await this.transferOnce(signal, distrustAcked);
-        if (round.result) return round.result;
-        // Everything planned is acked but no 'done' came (lost answer): ask again with the session.
-        // If that round had nothing to send, our acked ranges disagree with the server: trust it.
-        distrustAcked = round.acked === 0;
-        if (distrustAcked) await this.quickRecovery(incompleteError(), signal);
-      } catch (e) {
-        if (signal.aborted || e instanceof OfflinePause) throw e;
-        await this.recover(toUploadError(e), signal);
-      }
-    }
-  }
-
-  private async transferOnce(signal: AbortSignal, distrustAcked: boolean): Promise<{ result?: UploadResult; acked: number }> {
-    const r = this.requireRecord();
-    const { protocol, now } = this.host.deps;
-    const sentBefore = totalBytes(r.acked) > 0 || this.slicesAcked > 0;
-    const created = await withSignature(this.host.deps.signer, this.scope, signal, async (signature) => {
-      const t0 = now();
-      const answer = await protocol.create({
-        target: this.settings.target, name: this.file.name, filesize: this.file.size, sha: r.sha!,
-        session: r.session, metadata: r.metadata, signature, signal,
-      });
-      this.adaptive.observeRoundTrip(now() - t0);
-      return answer;
-    });
-    this.live(signal);
-    if (created.kind === 'done') return { result: { ...created.result, instant: !sentBefore }, acked: 0 };
-    if (r.session !== created.session) {
-      // Acked ranges belong to a server session: a new session starts from what it reports.
-      r.acked = [];
-      r.session = created.session;
-    } else if (distrustAcked) {
-      r.acked = clipRanges(r.acked, created.offset);
-    }
-    r.sliceSize = created.sliceSize;
-    // The server's offset is its first missing byte: everything before it is there.
-    r.acked = addRange(r.acked, [0, created.offset]);
-    this.uploadedBytes = totalBytes(r.acked);
-    this.persist();
-    this.progress();
-    const slices = plannedSlices(this.file.size, created.offset, created.sliceSize, r.acked);
-    return runSlicePool({
-      slices,
-      signal,
-      now,
-      limit: () => Math.min(this.adaptive.limit, this.host.sliceShare()),
-      send: (range, index, sliceSignal) => this.sendSlice(range, slices[index + 1], sliceSignal, signal),
-      onAck: (range, ms) => this.onSliceAcked(range, ms, signal),
-      onError: (e) => {
-        if (e instanceof UploadError && e.kind === ErrorKind.Timeout) this.adaptive.onTimeout();
-      },
-    }).finally(() => this.sliceShas.clear()); // prefetched shas of a finished round are stale
-  }
-
-  private async sendSlice(range: ByteRange, next: ByteRange | undefined, signal: AbortSignal, runSignal: AbortSignal): Promise<SliceResult> {
-    const r = this.requireRecord();
-    const session = r.session!;
-    let sha: string | undefined;
-    if (this.settings.sliceSha) {
-      sha = await this.sliceSha(range, runSignal);
-      this.sliceShas.delete(range[0]);
-      // Hash the next slice while this one travels, so its sha is ready when its turn comes.
-      if (next) void this.sliceSha(next, runSignal);
-    }
-    return withSignature(this.host.deps.signer, this.scope, signal, (signature) =>
-      this.host.deps.protocol.sendSlice({
-        target: this.settings.target, name: this.file.name, session, offset: range[0],
-        body: this.file.slice(range[0], range[1]), sha, signature, signal,
-      }),
-    );
-  }
-
-  private sliceSha(range: ByteRange, signal: AbortSignal): Promise<string> {
-    let p = this.sliceShas.get(range[0]);
-    if (!p) {
-      p = this.host.deps.hasher.sliceSha1(this.file.slice(range[0], range[1]), signal);
-      p.catch(() => undefined); // a prefetch nobody awaits must not be an unhandled rejection
-      this.sliceShas.set(range[0], p);
-    }
-    return p;
-  }
-
-  private onSliceAcked(range: ByteRange, durationMs: number, signal: AbortSignal): void {
-    const r = this.requireRecord();
-    // Even after a pause the bytes are on the server: record them so a resume skips them.
-    r.acked = addRange(r.acked, range);
-    this.slicesAcked++;
-    this.attempts = 0;
-    this.quickRecoveries = 0;
-    this.adaptive.onSliceAcked(durationMs);
-    this.uploadedBytes = totalBytes(r.acked);
-    this.persist();
-    if (!signal.aborted) this.progress();
-  }
-
-  /** Step 7: what each error action means for this file. Returns to go on; throws to stop. */
-  private async recover(err: UploadError, signal: AbortSignal): Promise<void> {
-    if (isAbortError(err)) return this.backoff(err, signal); // aborted by someone else than us
-    switch (err.action) {
-      case ErrorAction.Resume:
-        return this.quickRecovery(err, signal);
-      case ErrorAction.RestartSession:
-        this.forgetServerSession();
-        return this.quickRecovery(err, signal);
-      case ErrorAction.Rehash:
-        if (++this.rehashes > 1) throw shaRejectedTwice(err);
-        this.forgetHash();
-        return;
-      case ErrorAction.Retry:
-        if (!this.host.deps.online.isOnline()) throw new OfflinePause();
-        if (err.kind === ErrorKind.Network) await this.assertReadable();
-        return this.backoff(err, signal);
-      default:
-        throw err;
-    }
   }
 
   /**
-   * Chromium fails a fetch whose Blob body can no longer be read (file deleted or rewritten on disk)
-   * as a plain network error: read one byte to tell that apart, so it stops as a file error at once
-   * instead of retrying for minutes and then blaming the connection.
+   * Stops the run; the cross-tab lock is kept while paused, so that another tab does not take over
+   * (and race this one for the same server session) an upload the user means to resume here.
+   * A closed tab releases it (dispose, or the browser drops Web Locks with the page).
    */
-  private async assertReadable(): Promise<void> {
-    try {
-      await this.file.slice(0, 1).arrayBuffer();
-    } catch (e) {
-      throw toUploadError(e);
+  pause(reason: PausedReason = 'user'): void {
+    if (this.isTerminal) return;
+    if (this.status === UploadStatus.Paused) {
+      // A user pause outranks an offline one: coming back online must not resume it.
+      if (reason === 'user' && this.pausedReason !== 'user') { this.pausedReason = 'user'; this.host.changed(); }
+      return;
     }
+    this.pausedReason = reason;
+    this.stopRun('paused');
+    this.setStatus(UploadStatus.Paused);
+    this.host.emit('pause', { upload: this.snapshot() });
   }
 
-  private async quickRecovery(err: UploadError, signal: AbortSignal): Promise<void> {
-    if (++this.quickRecoveries > QUICK_RECOVERIES_BEFORE_BACKOFF) await this.backoff(err, signal);
+  resume(): void {
+    if (this.status !== UploadStatus.Paused) return;
+    this.wantsToRun = true;
+    this.pausedReason = undefined;
+    this.setStatus(UploadStatus.Queued);
+    this.host.emit('resume', { upload: this.snapshot() });
   }
 
-  private async backoff(err: UploadError, signal: AbortSignal): Promise<void> {
-    const { now, random, sleep } = this.host.deps;
-    this.attempts++;
-    if (this.attempts > MAX_ATTEMPTS_WITHOUT_PROGRESS) throw retriesExhausted(err, this.attempts - 1);
-    const delayMs = backoffDelay(this.attempts, random);
-    this.retryAt = now() + delayMs;
-    this.retryReason = err;
-    this.setStatus(UploadStatus.Retrying);
-    this.host.emit('retry', { upload: this.snapshot(), attempt: this.attempts, delayMs, error: err });
-    await sleep(delayMs, signal);
-    this.live(signal);
-    this.retryAt = undefined;
-    this.retryReason = undefined;
+  /** Aborts, then deletes the stored session and releases the lock once the run has stopped. */
+  cancel(): Promise<void> {
+    if (this.status === UploadStatus.Done || this.status === UploadStatus.Cancelled) return Promise.resolve();
+    this.stopRun('cancelled');
+    this.setStatus(UploadStatus.Cancelled);
+    this.host.emit('cancel', { upload: this.snapshot() });
+    return this.forget();
   }
 
-  private forgetServerSession(): void {
-    const r = this.requireRecord();
-    delete r.session;
-    delete r.sliceSize;
-    r.acked = [];
-    this.uploadedBytes = 0;
-    this.persist();
+  retry(): void {
+    if (this.status !== UploadStatus.Error) return;
+    this.error = undefined;
+    this.retries.reset();
+    this.record.reopen();
+    this.wantsToRun = true;
+    this.setStatus(UploadStatus.Queued);
   }
 
-  private forgetHash(): void {
-    const r = this.requireRecord();
-    delete r.sha;
-    delete r.checkpoint;
-    this.candidate = undefined;
-    this.hashedBytes = 0;
-    this.forgetServerSession();
+  /** Drops an errored row: the user gave up on it, so its stored session goes too. */
+  discard(): Promise<void> {
+    return this.status === UploadStatus.Error ? this.forget() : Promise.resolve();
+  }
+
+  /** The page goes away: stop quietly, keep the stored session for the next page. */
+  dispose(): void {
+    this.wantsToRun = false;
+    this.abort('disposed');
+    const release = (): void => this.releaseLock();
+    if (this.running) void this.running.then(release);
+    else release();
+  }
+
+  /** Resolves when the current run (if any) and pending store writes are over (tests, dispose). */
+  async settled(): Promise<void> {
+    await this.running;
+    await this.record.flush();
+  }
+
+  /** Pause and cancel: no run wanted, the current one aborted, nothing waited for any more. */
+  private stopRun(reason: string): void {
+    this.wantsToRun = false;
+    this.abort(reason);
+    this.elsewhere = false;
+    this.retries.stopWaiting();
+  }
+
+  private abort(reason: string): void {
+    this.controller?.abort(abortedError(reason));
+  }
+
+  private async forget(): Promise<void> {
+    await this.running;
+    // Only a run that held the lock loaded (and owns) the stored session: an upload that was
+    // waiting for another tab must not delete the session that tab is uploading.
+    const key = this.record.key;
+    if (key && this.record.loaded) {
+      // An errored upload let its lock go: another tab may have taken the session over since.
+      if (!this.lock) {
+        this.lock = await this.host.deps.locks.tryAcquire(key).catch(() => ({ release() {} }));
+      }
+      if (this.lock) await this.record.remove();
+    }
+    this.releaseLock();
+  }
+
+  private releaseLock(): void {
+    const lock = this.lock;
+    this.lock = null;
+    try { lock?.release(); } catch { /* a lock that fails to release is gone anyway */ }
+  }
+
+  // ---- for the flow (upload-flow.ts) ------------------------------------------------------
+
+  /** After every await in a run: a paused or cancelled run must not touch the state any more. */
+  live(signal: AbortSignal): void {
+    if (signal.aborted) throw signal.reason ?? abortedError();
+  }
+
+  setStatus(next: UploadStatus): void {
+    if (this.status === next) return;
+    if (this.progressPending) this.emitProgress();
+    const previous = this.status;
+    this.status = next;
+    // 'start' when work really begins (not while waiting for another tab or a queue slot), so its
+    // snapshot already says hashing or uploading.
+    if (!this.started && (next === UploadStatus.Hashing || next === UploadStatus.Uploading)) {
+      this.started = true;
+      this.host.emit('start', { upload: this.snapshot() });
+    }
+    // Speed measures one phase at a time; a retry pause is part of the upload phase.
+    if (next === UploadStatus.Hashing || (next === UploadStatus.Uploading && previous !== UploadStatus.Retrying)) {
+      this.meter.reset();
+    }
+    this.host.changed();
+  }
+
+  /** Progress moved: 'progress' and 'change' at most every PROGRESS_INTERVAL_MS (the rest is flushed
+   *  at the next status change, so the final numbers are never lost). */
+  progress(): void {
+    const now = this.host.deps.now();
+    const bytes = this.status === UploadStatus.Hashing ? this.hashedBytes : this.uploadedBytes;
+    this.meter.sample(now, bytes);
+    if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) this.emitProgress();
+    else this.progressPending = true;
+  }
+
+  private emitProgress(): void {
+    this.lastProgressAt = this.host.deps.now();
+    this.progressPending = false;
+    this.host.emit('progress', { upload: this.snapshot() });
+    this.host.changed();
+  }
+
+  /** Step 10: the server has the file. */
+  finish(result: UploadResult): void {
+    this.result = result;
+    this.uploadedBytes = this.file.size;
+    this.hashedBytes = this.file.size;
+    void this.record.remove();
+    this.releaseLock();
+    this.setStatus(UploadStatus.Done);
+    this.host.emit('success', { upload: this.snapshot(), result: { ...result } });
+  }
+
+  fail(err: UploadError): void {
+    this.error = err;
+    this.retries.stopWaiting();
+    this.releaseLock();
+    // Keep what lets the upload go on later: transient trouble, an unreadable file (re-selecting
+    // it continues), a signing problem (the sha is worth keeping). A terminal server answer
+    // (e.g. -4018, file exists) makes the stored session useless.
+    const keep = err.retryable || err.kind === ErrorKind.File || err.kind === ErrorKind.Signature;
+    if (!keep) void this.record.remove();
+    this.setStatus(UploadStatus.Error);
+    this.host.emit('error', { upload: this.snapshot(), error: err });
   }
 }

@@ -38,8 +38,8 @@ function actionForStatus(status: number): ErrorAction {
   return isTransientStatus(status) ? ErrorAction.Retry : ErrorAction.Fatal;
 }
 
-/** The UploadError for a protocol JSON answer with a non-zero `code`. */
-export function errorFromCode(code: number, serverMessage?: string, status?: number): UploadError {
+/** The UploadError for a protocol JSON answer with a non-zero `code` (its `data` kept). */
+export function errorFromCode(code: number, serverMessage?: string, status?: number, data?: Record<string, unknown>): UploadError {
   const known = CODE_RULES.get(code);
   // An unknown code under a 5xx/429 is still a transient answer of an overloaded server.
   const action = known?.action ?? (status !== undefined ? actionForStatus(status) : ErrorAction.Fatal);
@@ -52,6 +52,7 @@ export function errorFromCode(code: number, serverMessage?: string, status?: num
     action,
     status,
     serverMessage,
+    data,
   });
 }
 
@@ -136,7 +137,7 @@ export function classifyResponse(status: number, body: string): ClassifiedRespon
     );
   }
   const serverMessage = typeof json.message === 'string' ? json.message : undefined;
-  if (code !== 0) return fail(errorFromCode(code, serverMessage, status));
+  if (code !== 0) return fail(errorFromCode(code, serverMessage, status, isRecord(json.data) ? json.data : undefined));
   if (!ok2xx) {
     // "Success" under an error status: trust the status, it is what proxies and CORS see too.
     return fail(httpError(status, `The upload server answered HTTP ${status}${serverMessage ? `: ${serverMessage}` : ''}.`));

@@ -75,7 +75,8 @@ async function fromUrl(url: string, ctx: SignatureContext, options: SourceOption
   let response: Response;
   let body: string;
   try {
-    const signal = AbortSignal.timeout(options.timeoutMs);
+    const timeout = AbortSignal.timeout(options.timeoutMs);
+    const signal = ctx.signal ? AbortSignal.any([ctx.signal, timeout]) : timeout;
     response = await doFetch(target.href, {
       method: 'GET',
       credentials: 'same-origin',
@@ -102,14 +103,18 @@ async function fromUrl(url: string, ctx: SignatureContext, options: SourceOption
 async function fromFunction(fn: SignatureFunction, ctx: SignatureContext, timeoutMs: number): Promise<string> {
   let value: unknown;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  // The function's ctx.signal is aborted when it times out, so the embedder's own fetch stops too.
+  const gaveUp = new AbortController();
+  const signal = ctx.signal ? AbortSignal.any([ctx.signal, gaveUp.signal]) : gaveUp.signal;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(signatureError(`The signature function did not answer within ${seconds(timeoutMs)}.`)),
-      timeoutMs,
-    );
+    timer = setTimeout(() => {
+      const error = signatureError(`The signature function did not answer within ${seconds(timeoutMs)}.`);
+      gaveUp.abort(error);
+      reject(error);
+    }, timeoutMs);
   });
   try {
-    value = await Promise.race([fn(ctx), timeout]);
+    value = await Promise.race([fn({ ...ctx, signal }), timeout]);
   } catch (cause) {
     if (cause instanceof UploadError) throw cause;
     const detail = cause instanceof Error ? `: ${cause.message}` : '';

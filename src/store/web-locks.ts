@@ -92,8 +92,3 @@ export class MemoryLocks implements UploadLocks {
     });
   }
 }
-
-/** WebLocks where the browser has them, else MemoryLocks. */
-export function createLocks(): UploadLocks {
-  return typeof navigator !== 'undefined' && navigator.locks ? new WebLocks(navigator.locks) : new MemoryLocks();
-}

@@ -67,11 +67,6 @@ export class WriteCoalescer<T> {
     await Promise.all(inFlight);
   }
 
-  /** Whether some value is waiting or being written. */
-  get busy(): boolean {
-    return [...this.#keys.values()].some((s) => s.inFlight !== undefined);
-  }
-
   async #drain(key: string, state: KeyState<T>): Promise<void> {
     try {
       while (state.pending) {

@@ -26,10 +26,11 @@ test('a chosen video is uploaded: progress then success, the server has it with 
   // Progress never goes backwards and ends at the whole file.
   const sent = list.filter((e) => e.type === 'vod-upload-progress').map((e) => e.uploadedBytes ?? 0);
   expect(sent).toEqual([...sent].sort((a, b) => a - b));
-  // Throttled: at most one progress event per 200 ms per file (bar the one flushed right before success).
+  // Throttled: at most one progress event per 200 ms per file, bar the last one of each phase
+  // (hashing, uploading), which the engine flushes at the status change so no phase ends short.
   const progressTimes = list.filter((e) => e.type === 'vod-upload-progress').map((e) => e.at);
   const tooClose = progressTimes.filter((t, i) => i > 0 && t - progressTimes[i - 1]! < 190);
-  expect(tooClose.length).toBeLessThanOrEqual(1);
+  expect(tooClose.length).toBeLessThanOrEqual(2);
   const success = list.find((e) => e.type === 'vod-upload-success')!;
   expect(success.instant).toBe(false);
   expect(success.resourcePath).toBe(`/e2e/choose/${name}`);

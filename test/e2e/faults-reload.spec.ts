@@ -42,7 +42,8 @@ test.describe('page faults', () => {
       const dir = `reload-${trial}`;
       const path = `/${dir}/${name}`;
       const label = `trial ${trial} (${moment})`;
-      await page.goto(elementPageUrl(server, { dir }));
+      // Concurrency 3 (not the default 5): the moments below count on at most 4 slices in flight.
+      await page.goto(elementPageUrl(server, { dir, 'attr-concurrency': '3' }));
       await ready(page);
       if (moment === 'hashing') {
         // The page reloads itself the moment its row says it is hashing (a test-side reload could be late).

@@ -1,7 +1,8 @@
 // Fault injection, the server session and slow answers: the server forgets the session (-94) or says
-// a slice has none (-95), and slices take longer than the client's request timeout. Real Chromium,
+// a slice has none (-95), answers -4019 to a page that lost its stored session, and slices take
+// longer than the client's request timeout. Real Chromium,
 // the real demo server on another origin; assertions on what the server saw.
-import type { Page } from '@playwright/test';
+import type { Browser, Page } from '@playwright/test';
 import { elementPageUrl } from './helpers/element-page.js';
 import type { TestFile } from './helpers/files.js';
 import { expect, hashJobs, KiB, probeHashJobs, suiteResources, test, type FaultServer } from './helpers/faults.js';
@@ -71,6 +72,53 @@ test.describe('session and timeout faults', () => {
     expect(p.bytesDuplicate).toBeLessThanOrEqual(server.maxOpen(path) * server.sliceSize);
     expect(await hashJobs(page)).toBe(1);
   });
+
+  /** A page whose first upload of `file` stopped with the page: the server keeps the session, unfinished. */
+  const leaveUnfinished = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
+    server.setFaults({ delayMs: 150 });
+    const path = await open(page, server, dir, file);
+    await expect.poll(() => server.stats.paths[path]?.bytesReceived ?? 0, { intervals: [50] }).toBeGreaterThanOrEqual(6 * server.sliceSize);
+    // Requests from now on stall until the page is gone: the file cannot finish before it closes.
+    server.setFaults({ delayMs: 10_000 });
+    await page.close();
+    expect(server.stats.paths[path]!.completed).toBe(0);
+    return path;
+  };
+  /** A fresh browser profile (nothing stored), as on another computer or after clearing site data. */
+  const freshPage = async (browser: Browser): Promise<Page> => {
+    const context = await browser.newContext({ baseURL: test.info().project.use.baseURL });
+    await context.routeWebSocket(/.*/, () => undefined); // as the suite's fixture: no Vite reloads
+    return context.newPage();
+  };
+
+  for (const mode of ['with-session', 'without-session'] as const) {
+    test(`-4019 ${mode} to a page that knows no session: ${mode === 'with-session' ? 'goes on with it, sends only the rest' : 'one first request, then an error that says why'}`, async ({ page, browser }) => {
+      const server = await serve();
+      const file = make(60 * server.sliceSize + 5);
+      const path = await leaveUnfinished(page, server, `unfinished-${mode}`, file);
+      const received = server.stats.paths[path]!.bytesReceived;
+      const creates = server.stats.paths[path]!.createRequests;
+      server.setFaults({ unfinished: mode });
+      const second = await freshPage(browser);
+      await open(second, server, `unfinished-${mode}`, file);
+      const row = second.locator('vod-uploader [part=file]');
+      const p = (): NonNullable<(typeof server.stats.paths)[string]> => server.stats.paths[path]!;
+      if (mode === 'with-session') {
+        await expect(row).toHaveAttribute('data-status', 'done', { timeout: 40_000 });
+        expect(p().sha).toBe(file.sha1);
+        expect(server.stats.rejected['-4019']).toBe(1);
+        // The bytes of the first page were kept: the second sent about the rest only.
+        expect(p().bytesReceived - received).toBeLessThanOrEqual(file.size - received + server.maxOpen(path) * server.sliceSize);
+        expect(p().bytesReceived - p().bytesDuplicate).toBe(file.size);
+      } else {
+        await expect(row).toHaveAttribute('data-status', 'error', { timeout: 20_000 });
+        await expect(row.locator('[part=status]')).toContainText('not which upload session');
+        expect(p().createRequests - creates).toBe(1);
+        expect(p().completed).toBe(0);
+      }
+      await second.context().close();
+    });
+  }
 
   test('slices slower than the request timeout: timeouts are retried, concurrency drops to one, completes', async ({ page }) => {
     const server = await serve();

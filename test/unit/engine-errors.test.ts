@@ -4,12 +4,19 @@ import { ErrorAction, ErrorKind, UploadError } from '../../src/engine/errors.js'
 import type { UploadQueueEventMap, UploadSnapshot } from '../../src/engine/types.js';
 import { scriptedRandom } from './fakes/clock.js';
 import { networkError, serverError, timeoutError } from './fakes/fake-protocol.js';
-import { makeFile } from './fakes/fakes.js';
-import { makeHarness, type Harness } from './fakes/harness.js';
+import { makeFile, sha1Of } from './fakes/fakes.js';
+import { TARGET, makeHarness, type Harness } from './fakes/harness.js';
 
 async function upload(h: Harness, file: File): Promise<UploadSnapshot> {
   const { added } = h.queue.add([file]);
   return h.until(added[0]!.id, 'done', 'error');
+}
+/** -4019 as the protocol client reports it, with the answer's data. */
+function unfinished(data?: Record<string, unknown>): UploadError {
+  return new UploadError({
+    kind: ErrorKind.Server, code: -4019, action: ErrorAction.Resume, serverMessage: 'ERROR_UPLOAD_UNFINISHED', data,
+    message: 'This file is already being uploaded and is not finished (code -4019: ERROR_UPLOAD_UNFINISHED).',
+  });
 }
 function retries(h: Harness): UploadQueueEventMap['retry'][] {
   return h.events.filter((e) => e.type === 'retry').map((e) => e.detail as UploadQueueEventMap['retry']);
@@ -76,6 +83,32 @@ describe('error actions', () => {
     expect(done.status).toBe('done');
     expect(h.protocol.creates().map((c) => c.session)).toEqual([undefined, 'session-1']);
     expect(h.protocol.slices().map((s) => s.offset)).toEqual([0, 1000, 1000, 2000]);
+  });
+
+  it('resume (-4019) on the first request: goes on with the session the answer names', async () => {
+    const h = makeHarness({ concurrency: 1 });
+    h.protocol.sliceSize = 1000;
+    const file = makeFile(3000);
+    // An unfinished session of this file that this page does not know (its stored record was lost).
+    const earlier = await h.protocol.create({ target: TARGET, name: file.name, filesize: file.size, sha: await sha1Of(file), signature: 'sig-1' });
+    const session = earlier.kind === 'continue' ? earlier.session : '';
+    await h.protocol.sendSlice({ target: TARGET, name: file.name, session, offset: 0, body: file.slice(0, 1000), signature: 'sig-1' });
+    h.protocol.fail((c) => c.op === 'create' && !c.session, unfinished({ session }));
+    const done = await upload(h, file);
+    expect(done.status).toBe('done');
+    expect(h.protocol.creates().map((c) => c.session)).toEqual([undefined, undefined, session]);
+    expect(h.protocol.slices().map((s) => s.offset)).toEqual([0, 1000, 2000]); // the first one was there
+  });
+
+  it('resume (-4019) with no session named and none known: stops after that one request, saying why', async () => {
+    const h = makeHarness();
+    h.protocol.fail((c) => c.op === 'create', unfinished(), 20);
+    const failed = await upload(h, makeFile(3000));
+    expect(failed.status).toBe('error');
+    expect(failed.error).toMatchObject({ code: -4019, kind: 'server', retryable: false });
+    expect(failed.error?.message).toMatch(/already being uploaded here, but not which upload session/);
+    expect(h.protocol.creates()).toHaveLength(1);
+    expect(retries(h)).toEqual([]);
   });
 
   it('fatal stops only that file; the other one finishes', async () => {

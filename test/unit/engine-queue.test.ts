@@ -5,6 +5,7 @@ import { flush } from './fakes/clock.js';
 import { networkError } from './fakes/fake-protocol.js';
 import { makeFile } from './fakes/fakes.js';
 import { makeHarness, waitFor } from './fakes/harness.js';
+import { SliceBudget } from '../../src/engine/slice-budget.js';
 
 describe('pause, resume, cancel', () => {
   it('pause aborts the slices in flight; resume sends only what was not acknowledged', async () => {
@@ -33,6 +34,32 @@ describe('pause, resume, cancel', () => {
     expect(h.protocol.creates().at(-1)!.session).toBe('session-1');
     expect(h.types(id).filter((t) => t === 'error')).toEqual([]); // an abort is never an error
     expect(h.types(id)).toContain('resume');
+  });
+
+  it('a file waiting for a slot of the page budget stops at once when cancelled', async () => {
+    const h = makeHarness({ concurrency: 2, parallelFiles: 2 }, { sliceBudget: new SliceBudget(1) });
+    h.protocol.sliceSize = 1000;
+    h.protocol.hold();
+    const [a, b] = h.queue.add([makeFile(3000, 'a.mp4', { seed: 1 }), makeFile(3000, 'b.mp4', { seed: 2 })]).added;
+    // Both first requests are held: let them through, then hold the one slot's slice.
+    await waitFor(() => h.protocol.inFlight === 2, 'both first requests');
+    h.protocol.onAnswer = (c) => {
+      if (c.op === 'create') h.protocol.hold();
+    };
+    h.protocol.release();
+    await waitFor(() => h.protocol.slicesInFlight === 1 && h.queue.uploads.every((u) => u.status === 'uploading'), 'one slice for two files');
+    const sending = h.protocol.slices()[0]!.name === 'a.mp4' ? a! : b!;
+    const waiting = sending === a ? b! : a!;
+    await waitFor(async () => (await h.store.inner.list()).length === 2, 'both sessions stored');
+    // Cancel deletes the stored session once the run has stopped: it must stop without a free slot.
+    h.queue.cancel(waiting.id);
+    await waitFor(async () => (await h.store.inner.list()).every((s) => s.name === sending.name), 'the cancelled session deleted');
+    expect(h.protocol.slicesInFlight).toBe(1);
+    h.protocol.onAnswer = undefined;
+    h.protocol.release();
+    expect((await h.until(sending.id, 'done')).status).toBe('done');
+    expect(h.protocol.maxSlicesInFlight).toBe(1);
+    expect(h.sliceBudget.inUse).toBe(0);
   });
 
   it('cancel aborts, deletes the stored session and releases the lock', async () => {
@@ -194,15 +221,22 @@ describe('a failing store', () => {
     expect(h.store.puts).toBeGreaterThan(1);
   });
 
-  it('coalesces writes while the store is slow, and the final delete wins', async () => {
-    const h = makeHarness({ concurrency: 6 });
+  it('hands every change to a slow store at once (so its pagehide flush has it), and the final delete wins', async () => {
+    const h = makeHarness({ concurrency: 1 });
     h.protocol.sliceSize = 100;
-    h.store.holdPuts();
+    h.protocol.onAnswer = (c) => {
+      if (c.op === 'slice' && c.offset === 5000) h.protocol.hold();
+    };
+    h.store.holdPuts(); // a store whose first write does not finish
     const { added } = h.queue.add([makeFile(10_000)]);
+    await waitFor(() => h.protocol.slicesInFlight === 1 && h.protocol.slices().length === 51, 'half the slices acked');
+    // What the store was given last is what a flush on 'pagehide' writes: it must be the latest.
+    expect(h.store.lastPut?.acked).toEqual([[0, 5000]]);
+    h.protocol.onAnswer = undefined;
+    h.protocol.release();
     await h.until(added[0]!.id, 'done'); // the upload does not wait for the store
     h.store.releasePuts();
     await h.queue.idle();
-    expect(h.store.puts).toBeLessThanOrEqual(3); // 100 slices acked
     expect(await h.store.inner.list()).toEqual([]);
   });
 });
@@ -246,6 +280,31 @@ describe('more queue behaviour', () => {
     expect(await h1.store.inner.list()).toHaveLength(1);
     expect(h1.queue.get(added[0]!.id)?.status).toBe('uploading');
     h1.queue.dispose();
+  });
+
+  it('cancelling an errored upload leaves alone the stored session another tab took over since', async () => {
+    const file = makeFile(6000);
+    const h1 = makeHarness({ concurrency: 1 });
+    h1.protocol.sliceSize = 1000;
+    // Tab 1 gives up (9 failed first requests) and keeps its stored session for a retry.
+    h1.protocol.fail((c) => c.op === 'create', networkError(), 9);
+    const { added } = h1.queue.add([file]);
+    expect((await h1.until(added[0]!.id, 'error')).error?.retryable).toBe(true);
+    // Tab 2 chooses the same file: the lock is free, it goes on with the stored session.
+    const h2 = h1.secondTab();
+    h2.protocol.onAnswer = (c) => {
+      if (c.op === 'slice') h2.protocol.hold();
+    };
+    const { added: added2 } = h2.queue.add([file]);
+    await waitFor(async () => ((await h2.store.inner.list())[0]?.acked.length ?? 0) > 0, 'tab 2 stored an ack');
+    h1.queue.cancel(added[0]!.id);
+    await h1.queue.idle();
+    await flush();
+    expect(await h2.store.inner.list()).toHaveLength(1);
+    h2.protocol.onAnswer = undefined;
+    h2.protocol.release();
+    expect((await h2.until(added2[0]!.id, 'done')).status).toBe('done');
+    expect(h2.protocol.slices().filter((s) => s.offset === 0)).toHaveLength(1); // nothing sent twice
   });
 
   it('sends the metadata the option gives for each file', async () => {

@@ -29,6 +29,18 @@ describe('one upload', () => {
     expect(done.sha).toBe(await sha1Of(file));
   });
 
+  it('never has more than `concurrency` slices in flight, even on a latency-bound link', async () => {
+    const h = makeHarness({ concurrency: 3 });
+    h.protocol.sliceSize = 100;
+    // A body-less request takes as long as several slices: the link looks latency-bound, where the
+    // engine used to climb past the option up to 6.
+    h.protocol.onAnswer = (call) => h.clock.advance(call.op === 'create' ? 100 : 10);
+    const done = await upload(h, makeFile(20_000));
+    expect(done.status).toBe('done');
+    expect(h.protocol.slices()).toHaveLength(200);
+    expect(h.protocol.maxSlicesInFlight).toBe(3);
+  });
+
   it('obeys an odd server slice size (786432)', async () => {
     const h = makeHarness({ concurrency: 2 });
     h.protocol.sliceSize = 786_432;
@@ -156,7 +168,21 @@ describe('several files', () => {
     await h.until(added[1]!.id, 'done');
     const names = h.protocol.calls.map((c) => c.name);
     expect(names.indexOf('b.mp4')).toBeLessThan(names.lastIndexOf('a.mp4')); // interleaved
-    expect(h.protocol.maxInFlight).toBeLessThanOrEqual(6);
+    expect(h.protocol.maxSlicesInFlight).toBeLessThanOrEqual(6);
+  });
+
+  it('two uploaders on one page share one budget of 6 slices in flight', async () => {
+    const first = makeHarness({ concurrency: 6 });
+    const second = first.samePage();
+    first.protocol.sliceSize = 1000;
+    const a = first.queue.add([makeFile(30_000, 'a.mp4', { seed: 1 })]).added[0]!;
+    const b = second.queue.add([makeFile(30_000, 'b.mp4', { seed: 2 })]).added[0]!;
+    await first.until(a.id, 'done');
+    await second.until(b.id, 'done');
+    const names = first.protocol.slices().map((c) => c.name);
+    expect(names.indexOf('b.mp4')).toBeLessThan(names.lastIndexOf('a.mp4')); // they did send together
+    expect(first.protocol.maxSlicesInFlight).toBe(6);
+    expect(first.sliceBudget.inUse).toBe(0);
   });
 
   it('does not add the same file twice, but does add it for another folder', async () => {
@@ -167,6 +193,10 @@ describe('several files', () => {
     const second = h.queue.add([same]);
     expect(first.added).toHaveLength(1);
     expect(second).toEqual({ added: [], duplicates: [same] });
+    // Another modification time (a copy of the same video): the same destination, the same file.
+    const copy = new File([f], f.name, { lastModified: f.lastModified + 1000, type: f.type });
+    expect(h.queue.add([copy])).toEqual({ added: [], duplicates: [copy] });
+    expect(h.queue.fileKeys().size).toBe(1);
     h.queue.configure({ target: { appid: '1250000000', bucket: 'videos', dir: 'other' } });
     expect(h.queue.add([same]).added).toHaveLength(1);
     // A cancelled row no longer counts as a duplicate.

@@ -6,6 +6,10 @@ import type { UploadSnapshot } from '../../src/engine/types.js';
 import type { UploadController } from '../../src/element/controller.js';
 import { FileIntake, type IntakeSettings } from '../../src/element/file-intake.js';
 import { stringsFor } from '../../src/element/i18n.js';
+import { sameFileKey } from '../../src/engine/fingerprint.js';
+
+const TARGET = { appid: '1', bucket: 'b', dir: 'd' };
+const sameFile = (f: File): string => sameFileKey(TARGET, f.name, f.size);
 
 function file(name: string, size = 10, lastModified = 1_700_000_000_000): File {
   return new File([new Uint8Array(size)], name, { type: 'video/mp4', lastModified });
@@ -20,6 +24,8 @@ function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, se
   const controller = {
     uploads,
     files,
+    // As the queue answers: the duplicate key of every row that is not cancelled.
+    fileKeys: () => new Map(rows.flatMap((r, i) => (r.status === 'cancelled' ? [] : [[`u${i}`, sameFile(r.file)]]))),
     handles: new Map(),
     announcement: '',
     replace: (ids: readonly string[]) => void replaced.push(...ids),
@@ -39,6 +45,7 @@ function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, se
     strings: () => stringsFor('en'),
     lang: () => 'en',
     nameProblem: () => undefined,
+    sameFile,
     notify: (text) => notices.push(text),
   });
   return { intake, replaced, added, notices, rejects };

@@ -5,6 +5,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
 import { vscodeCssCustomData, vscodeHtmlCustomData, webTypes } from '../../scripts/manifest/editor-data.js';
 import type { ElementApi } from '../../scripts/manifest/element-api.js';
 import { writeManifestOutputs } from '../../scripts/manifest/write.js';
@@ -116,6 +117,10 @@ describe('editor data', () => {
     expect(element.slots.map((s) => s.name)).toEqual(api.slots.map((s) => s.name));
     expect(element.css.parts.map((p) => p.name)).toEqual(api.cssParts.map((p) => p.name));
     expect(element.css.properties.map((p) => p.name)).toEqual(api.cssProperties.map((p) => p.name));
+  });
+
+  it("the concurrency default the element states is the engine's DEFAULT_CONCURRENCY", () => {
+    expect(api.attributes.find((a) => a.name === 'concurrency')?.default).toBe(String(DEFAULT_CONCURRENCY));
   });
 
   it('attribute defaults are values an author can read, not names of constants', () => {

@@ -56,6 +56,12 @@ describe('server codes (HTTP 200, protocol JSON)', () => {
     expect(failure(500, json({ code: -4018, message: 'x' }))).toMatchObject({ action: 'fatal', status: 500 });
   });
 
+  it('keeps the data of an error answer (a -4019 names its session there)', () => {
+    const error = failure(200, json({ code: -4019, message: 'ERROR_UPLOAD_UNFINISHED', data: { session: 's-1' } }));
+    expect(error).toMatchObject({ code: -4019, action: 'resume', data: { session: 's-1' } });
+    expect(failure(200, json({ code: -4019, message: 'x' })).data).toBeUndefined();
+  });
+
   it('errorFromCode works without a message or status', () => {
     const error = errorFromCode(-95);
     expect(error).toMatchObject({ kind: 'server', code: -95, action: 'restart-session' });

@@ -139,24 +139,59 @@ describe('function source and checks', () => {
   it('calls the function with the scope and reason initial', async () => {
     const { source, calls } = scripted(await sign());
     await createSigner({ source, now: () => T0 * 1000 }).get(scope);
-    expect(calls).toEqual([{ ...scope, reason: 'initial' }]);
+    expect(calls).toEqual([{ ...scope, reason: 'initial', signal: expect.any(AbortSignal) }]);
   });
 
-  it('refuses a signature for another appid or bucket', async () => {
+  it('asks once more for a signature of another appid or bucket, then stops with a fatal error', async () => {
     for (const other of [{ appid: '999' }, { bucket: 'otherbucket' }]) {
-      const { source } = scripted(await sign(T0, 1000, other));
+      const { source, calls } = scripted(await sign(T0, 1000, other));
       const error = await rejection(createSigner({ source, now: () => T0 * 1000 }).get(scope));
-      expect(error).toMatchObject({ kind: 'signature', action: 'retry' });
-      expect(error.message).toMatch(/not for appid 200001 and bucket newbucket/);
+      expect(error).toMatchObject({ kind: 'signature', action: 'fatal', retryable: false });
+      expect(error.message).toMatch(/not for appid 200001 and bucket newbucket.*Asked again.*signing backend/);
+      expect(calls.map((c) => c.reason)).toEqual(['initial', 'rejected']);
     }
   });
 
-  it('refuses a single-use signature (e=0)', async () => {
+  it('a wrong signature once, then a right one: the renewal is used', async () => {
+    const good = await sign();
+    const { source, calls } = scripted(await sign(T0, 1000, { bucket: 'otherbucket' }), good);
+    await expect(createSigner({ source, now: () => T0 * 1000 }).get(scope)).resolves.toBe(good);
+    expect(calls.map((c) => c.reason)).toEqual(['initial', 'rejected']);
+  });
+
+  it('refuses a single-use signature (e=0) after asking once more', async () => {
     const plain = buildPlainText({ a: scope.appid, k: 'AKID', e: 0, t: T0, r: '1', f: '/200001/newbucket/x', b: scope.bucket });
     const single = bytesToBase64(new Uint8Array([...new Uint8Array(20), ...new TextEncoder().encode(plain)]));
-    const { source } = scripted(single);
+    const { source, calls } = scripted(single);
     const error = await rejection(createSigner({ source }).get(scope));
+    expect(error).toMatchObject({ action: 'fatal' });
     expect(error.message).toMatch(/single-use/);
+    expect(calls).toHaveLength(2);
+  });
+
+  it("passes ctx.signal, aborted once every caller waiting for the signature gave up", async () => {
+    let answer!: (s: string) => void;
+    const { source, calls } = scripted(new Promise<string>((resolve) => (answer = resolve)));
+    const signer = createSigner({ source, now: () => T0 * 1000 });
+    const first = new AbortController();
+    const second = new AbortController();
+    const a = signer.get(scope, first.signal);
+    const b = signer.get(scope, second.signal);
+    await vi.waitFor(() => expect(calls).toHaveLength(1));
+    const signal = calls[0]!.signal!;
+    first.abort();
+    await expect(a).rejects.toMatchObject({ kind: 'aborted' });
+    expect(signal.aborted).toBe(false); // the second caller still waits
+    second.abort();
+    await expect(b).rejects.toMatchObject({ kind: 'aborted' });
+    expect(signal.aborted).toBe(true);
+    answer(await sign());
+  });
+
+  it('ctx.signal is also aborted when the source times out', async () => {
+    const { source, calls } = scripted(new Promise<string>(() => undefined));
+    await rejection(createSigner({ source, timeoutMs: 30 }).get(scope));
+    expect(calls[0]!.signal!.aborted).toBe(true);
   });
 
   it('a throwing function or a non-string answer is a signature error', async () => {

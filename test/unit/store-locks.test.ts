@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { isAbortError } from '../../src/engine/errors.js';
 import { alwaysOnline, browserOnlineSource } from '../../src/store/online.js';
-import { MemoryLocks, createLocks } from '../../src/store/web-locks.js';
+import { MemoryLocks } from '../../src/store/web-locks.js';
 
 describe('MemoryLocks', () => {
   it('gives a key to one holder at a time; tryAcquire returns null while held', async () => {
@@ -35,10 +35,6 @@ describe('MemoryLocks', () => {
     (await c).release();
     expect(order).toEqual(['a', 'c']);
     expect(await locks.tryAcquire('k')).not.toBeNull();
-  });
-
-  it('createLocks() falls back to MemoryLocks without navigator.locks', () => {
-    expect(createLocks()).toBeInstanceOf(MemoryLocks);
   });
 });
 

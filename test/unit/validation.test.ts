@@ -2,8 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { dragVerdict } from '../../src/element/drop.js';
 import { formatBytes, loadStrings, stringsFor } from '../../src/element/i18n.js';
+import { sameFileKey } from '../../src/engine/fingerprint.js';
 import {
-  fileIdentity,
   matchesAccept,
   rejectionMessage,
   validateFiles,
@@ -18,8 +18,11 @@ function file(name: string, size: number, type = 'video/mp4', lastModified = 1_7
 const nameProblem = (name: string): string | undefined =>
   /[\u0000-\u001f\u007f/]/.test(name) || name === '.' || name === '..' || name === '' ? 'bad name' : undefined;
 
+const TARGET = { appid: '1', bucket: 'b', dir: 'd' };
+const sameFile = (f: File): string => sameFileKey(TARGET, f.name, f.size);
+
 function rules(over: Partial<ValidationRules> = {}): ValidationRules {
-  return { accept: 'video/*', maxSize: 0, maxFiles: 0, existingCount: 0, known: new Set(), nameProblem, ...over };
+  return { accept: 'video/*', maxSize: 0, maxFiles: 0, existingCount: 0, known: new Set(), sameFile, nameProblem, ...over };
 }
 
 describe('matchesAccept', () => {
@@ -72,15 +75,16 @@ describe('validateFiles', () => {
   it('refuses a file that is already in the list, or twice in one batch', () => {
     const a = file('a.mp4', 5);
     const again = file('a.mp4', 5);
-    const known = new Set([fileIdentity(file('old.mp4', 7))]);
+    const known = new Set([sameFile(file('old.mp4', 7))]);
     const result = validateFiles([a, again, file('old.mp4', 7)], rules({ known }));
     expect(result.accepted).toEqual([a]);
     expect(result.rejected.map((r) => r.reason)).toEqual(['duplicate', 'duplicate']);
   });
 
-  it('same name and size but another modification time is another file', () => {
-    const result = validateFiles([file('a.mp4', 5, 'video/mp4', 1), file('a.mp4', 5, 'video/mp4', 2)], rules());
-    expect(result.accepted).toHaveLength(2);
+  it('same name and size with another modification time is the same file (the queue\'s rule); another size is not', () => {
+    const result = validateFiles([file('a.mp4', 5, 'video/mp4', 1), file('a.mp4', 5, 'video/mp4', 2), file('a.mp4', 6)], rules());
+    expect(result.accepted.map((f) => f.size)).toEqual([5, 6]);
+    expect(result.rejected.map((r) => r.reason)).toEqual(['duplicate']);
   });
 
   it('refuses names the protocol check refuses', () => {

@@ -57,6 +57,9 @@ export class FakeProtocol implements ProtocolClient {
   readonly violations: string[] = [];
   inFlight = 0;
   maxInFlight = 0;
+  /** Slice requests only (first requests are outside the slice budget). */
+  slicesInFlight = 0;
+  maxSlicesInFlight = 0;
   /** Which signatures the server accepts (default: all). */
   acceptSignature: (signature: string) => boolean = () => true;
   /** Called as each answer is produced (tests move a fake clock here). */
@@ -160,6 +163,8 @@ export class FakeProtocol implements ProtocolClient {
     this.inFlight++;
     call.inFlight = this.inFlight;
     this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    const slice = call.op === 'slice';
+    if (slice) this.maxSlicesInFlight = Math.max(this.maxSlicesInFlight, ++this.slicesInFlight);
     try {
       await this.wait(signal);
       const i = this.faults.findIndex((f) => f.times > 0 && f.when(call));
@@ -178,6 +183,7 @@ export class FakeProtocol implements ProtocolClient {
       return answer(loseDone);
     } finally {
       this.inFlight--;
+      if (slice) this.slicesInFlight--;
     }
   }
 

@@ -183,6 +183,8 @@ export class TestStore implements SessionStore {
   /** Calls onWarning (as a degraded IdbSessionStore does) on every put. */
   warnOnPut = false;
   puts = 0;
+  /** The last record handed to put (written or still waiting). */
+  lastPut?: StoredSession;
   onWarning?: (e: UploadError) => void;
   private putGate?: { promise: Promise<void>; open: () => void };
 
@@ -209,6 +211,7 @@ export class TestStore implements SessionStore {
   }
   async put(s: StoredSession): Promise<void> {
     this.puts++;
+    this.lastPut = s;
     if (this.putGate) await this.putGate.promise;
     if (this.warnOnPut) {
       this.onWarning?.(new UploadError({ kind: ErrorKind.Storage, code: 'quota', message: 'quota exceeded', action: ErrorAction.Fatal }));

@@ -1,6 +1,7 @@
 // Builds an UploadQueue over the fakes and records its events, for the engine tests.
 
 import { UploadQueue } from '../../../src/engine/queue.js';
+import { SliceBudget } from '../../../src/engine/slice-budget.js';
 import type { EngineDeps, QueueOptions } from '../../../src/engine/options.js';
 import type { UploadQueueEventMap, UploadSnapshot } from '../../../src/engine/types.js';
 import { FakeClock, flush } from './clock.js';
@@ -39,6 +40,9 @@ export interface Harness {
   until(id: string, ...statuses: UploadSnapshot['status'][]): Promise<UploadSnapshot>;
   /** A second "tab": another queue sharing the server, the store and the locks. */
   secondTab(options?: Partial<QueueOptions>): Harness;
+  /** A second <vod-uploader> on the same page: another queue sharing also the slice budget. */
+  samePage(options?: Partial<QueueOptions>): Harness;
+  sliceBudget: SliceBudget;
 }
 
 const ALL_EVENTS: (keyof UploadQueueEventMap)[] = [
@@ -47,7 +51,7 @@ const ALL_EVENTS: (keyof UploadQueueEventMap)[] = [
 
 export function makeHarness(
   options: Partial<QueueOptions> = {},
-  shared: Partial<Pick<Harness, 'protocol' | 'store' | 'locks' | 'clock' | 'hasher'>> & { random?: () => number } = {},
+  shared: Partial<Pick<Harness, 'protocol' | 'store' | 'locks' | 'clock' | 'hasher' | 'sliceBudget'>> & { random?: () => number } = {},
 ): Harness {
   const clock = shared.clock ?? new FakeClock();
   const protocol = shared.protocol ?? new FakeProtocol();
@@ -56,9 +60,11 @@ export function makeHarness(
   const store = shared.store ?? new TestStore(clock.now);
   const locks = shared.locks ?? new LockRegistry();
   const online = new FakeOnline();
+  // Each harness is a page of its own, unless it is made by samePage().
+  const sliceBudget = shared.sliceBudget ?? new SliceBudget();
   const deps: EngineDeps = {
     protocol, signer, hasher, store, locks: locks.tab(), online,
-    now: clock.now, sleep: clock.sleep, random: shared.random ?? (() => 0.5),
+    now: clock.now, sleep: clock.sleep, random: shared.random ?? (() => 0.5), sliceBudget,
   };
   const queue = new UploadQueue(deps, { target: TARGET, ...options });
   const events: RecordedEvent[] = [];
@@ -66,7 +72,7 @@ export function makeHarness(
     queue.addEventListener(type, (e) => events.push({ type, detail: (e as CustomEvent).detail }));
   }
   const h: Harness = {
-    queue, protocol, signer, hasher, store, locks, online, clock, events,
+    queue, protocol, signer, hasher, store, locks, online, clock, events, sliceBudget,
     types(id) {
       return events
         .filter((e) => e.type !== 'change')
@@ -83,6 +89,9 @@ export function makeHarness(
     },
     secondTab(more = {}) {
       return makeHarness({ ...options, ...more }, { protocol, store, locks, clock, hasher });
+    },
+    samePage(more = {}) {
+      return makeHarness({ ...options, ...more }, { protocol, store, locks, clock, hasher, sliceBudget });
     },
   };
   return h;

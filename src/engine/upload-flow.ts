@@ -1,0 +1,291 @@
+// One run of one file's upload, the flow: fingerprint → cross-tab lock → stored session → hash →
+// first request → slices, and the recovery for each error action (PROTOCOL.md's table). The upload
+// it moves forward (upload.ts) holds the status, the stored session and the retry state; the queue
+// decides when a run starts, and a pause or cancel aborts `signal`.
+
+import { ErrorAction, ErrorKind, UploadError, isAbortError } from './errors.js';
+import { incompleteError, toUploadError, unfinishedElsewhere } from './error-mapping.js';
+import { fingerprintKey } from './fingerprint.js';
+import { addRange, clipRanges, plannedSlices } from './ranges.js';
+import { reconcileStored } from './session-record.js';
+import { withSignature } from './signed-request.js';
+import { runSlicePool } from './slice-pool.js';
+import { UploadStatus } from './types.js';
+import type { ByteRange, SignatureScope, SliceResult, StoredSession, UploadResult } from './types.js';
+import type { Upload } from './upload.js';
+
+/** Thrown inside a run to stop it because the browser is offline (not an error). */
+class OfflinePause extends Error {}
+
+/** Runs `u` until it is done, fails, goes offline or `signal` aborts (pause, cancel); never rejects. */
+export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
+  const deps = u.host.deps;
+  /** Prefetched slice shas of the current round, by offset. */
+  const sliceShas = new Map<number, Promise<string>>();
+
+  try {
+    await prepare();
+    const result = await uploadPhase();
+    u.live(signal);
+    u.finish(result);
+  } catch (e) {
+    if (signal.aborted) return; // pause, cancel, dispose: the control already set the status
+    if (e instanceof OfflinePause) return u.pause('offline');
+    u.fail(toUploadError(e));
+  }
+
+  function scope(): SignatureScope {
+    const t = u.settings.target;
+    return { appid: t.appid, bucket: t.bucket, path: u.settings.path };
+  }
+
+  function live(): void {
+    u.live(signal);
+  }
+
+  /** Steps 1–3: fingerprint, lock, stored session. Each is done once per upload, not per run. */
+  async function prepare(): Promise<void> {
+    const { hasher, locks } = deps;
+    const file = u.file;
+    const rec = u.record;
+    if (!rec.key || !rec.sampleSha) {
+      rec.sampleSha = await hasher.sample(file, signal);
+      live();
+      rec.key = fingerprintKey(u.settings.target, file.name, file.size, rec.sampleSha);
+    }
+    const key = rec.key;
+    if (!u.lock) {
+      // Without Web Locks (a failing adapter) uploads go on unguarded rather than not at all.
+      const lock = await locks.tryAcquire(key).catch(() => ({ release() {} }));
+      // Kept even if a pause came meanwhile: cancel and dispose release it, a pause keeps it.
+      u.lock = lock;
+      live();
+      if (!u.lock) {
+        // Another tab uploads this very file: wait (without holding a queue slot) and take over.
+        u.elsewhere = true;
+        u.host.changed();
+        u.host.slotsChanged();
+        u.lock = await locks.acquire(key, signal);
+        u.elsewhere = false;
+        live();
+        u.host.changed();
+      }
+    }
+    if (!rec.loaded) {
+      const stored = await u.host.store.get(key);
+      live();
+      const now = deps.now();
+      const fresh: StoredSession = {
+        key, name: file.name, size: file.size, lastModified: file.lastModified, type: file.type,
+        path: u.settings.path, target: { ...u.settings.target }, sampleSha: rec.sampleSha,
+        acked: [], handle: u.settings.handle, createdAt: now, updatedAt: now,
+      };
+      const { record, candidate } = reconcileStored(stored, fresh);
+      if (!record.metadata) record.metadata = await u.settings.metadata();
+      live();
+      rec.adopt(record, candidate);
+    }
+    const r = rec.current;
+    u.hashedBytes = r.sha ? file.size : (r.checkpoint?.offset ?? 0);
+    u.uploadedBytes = rec.ackedBytes;
+    u.host.changed();
+  }
+
+  /** Step 4: the whole-file SHA-1, from a checkpoint when there is one. */
+  async function hash(): Promise<void> {
+    const r = u.record.current;
+    const size = u.file.size;
+    u.setStatus(UploadStatus.Hashing);
+    const from = r.checkpoint && r.checkpoint.offset > 0 && r.checkpoint.offset <= size ? r.checkpoint : undefined;
+    u.hashedBytes = from?.offset ?? 0;
+    u.progress();
+    const sha = await deps.hasher.sha1(u.file, {
+      signal,
+      from,
+      onProgress: (bytes) => {
+        if (signal.aborted) return;
+        u.hashedBytes = bytes;
+        u.progress();
+      },
+      onCheckpoint: (checkpoint) => {
+        if (!signal.aborted) u.record.checkpoint(checkpoint);
+      },
+    });
+    live();
+    u.record.hashed(sha);
+    u.hashedBytes = size;
+    u.uploadedBytes = u.record.ackedBytes;
+    u.progress();
+  }
+
+  /** Steps 5–7: first request and slices until the server says done, recovering by action. */
+  async function uploadPhase(): Promise<UploadResult> {
+    let distrustAcked = false;
+    for (;;) {
+      if (!u.record.sha) await hash();
+      if (!deps.online.isOnline()) throw new OfflinePause();
+      u.setStatus(UploadStatus.Uploading);
+      try {
+        const round = await transferOnce(distrustAcked);
+        if (round.result) return round.result;
+        // Everything planned is acked but no 'done' came (lost answer): ask again with the session.
+        // If that round had nothing to send, our acked ranges disagree with the server: trust it.
+        distrustAcked = round.acked === 0;
+        if (distrustAcked) await quickRecovery(incompleteError());
+      } catch (e) {
+        if (signal.aborted || e instanceof OfflinePause) throw e;
+        await recover(toUploadError(e));
+      }
+    }
+  }
+
+  async function transferOnce(distrustAcked: boolean): Promise<{ result?: UploadResult; acked: number }> {
+    const r = u.record.current;
+    const sentBefore = u.record.ackedBytes > 0 || u.slicesAcked > 0;
+    const created = await withSignature(deps.signer, scope(), signal, (signature) =>
+      deps.protocol.create({
+        target: u.settings.target, name: u.file.name, filesize: u.file.size, sha: r.sha!,
+        session: r.session, metadata: r.metadata, signature, signal,
+      }),
+    );
+    live();
+    if (created.kind === 'done') return { result: { ...created.result, instant: !sentBefore }, acked: 0 };
+    if (r.session !== created.session) {
+      // Acked ranges belong to a server session: a new session starts from what it reports.
+      r.acked = [];
+      r.session = created.session;
+    } else if (distrustAcked) {
+      r.acked = clipRanges(r.acked, created.offset);
+    }
+    r.sliceSize = created.sliceSize;
+    // The server's offset is its first missing byte: everything before it is there.
+    r.acked = addRange(r.acked, [0, created.offset]);
+    u.record.save();
+    u.uploadedBytes = u.record.ackedBytes;
+    u.progress();
+    const slices = plannedSlices(u.file.size, created.offset, created.sliceSize, r.acked);
+    return runSlicePool({
+      slices,
+      signal,
+      budget: deps.sliceBudget,
+      limit: () => u.adaptive.limit,
+      send: (range, index, sliceSignal) => sendSlice(range, slices[index + 1], sliceSignal),
+      onAck: (range) => onSliceAcked(range),
+      onError: (e) => {
+        if (e instanceof UploadError && e.kind === ErrorKind.Timeout) u.adaptive.onTimeout();
+      },
+    }).finally(() => sliceShas.clear()); // prefetched shas of a finished round are stale
+  }
+
+  async function sendSlice(range: ByteRange, next: ByteRange | undefined, sliceSignal: AbortSignal): Promise<SliceResult> {
+    const session = u.record.current.session!;
+    let sha: string | undefined;
+    if (u.settings.sliceSha) {
+      sha = await sliceSha(range);
+      sliceShas.delete(range[0]);
+      // Hash the next slice while this one travels, so its sha is ready when its turn comes.
+      if (next) void sliceSha(next);
+    }
+    return withSignature(deps.signer, scope(), sliceSignal, (signature) =>
+      deps.protocol.sendSlice({
+        target: u.settings.target, name: u.file.name, session, offset: range[0],
+        body: u.file.slice(range[0], range[1]), sha, signature, signal: sliceSignal,
+      }),
+    );
+  }
+
+  function sliceSha(range: ByteRange): Promise<string> {
+    let p = sliceShas.get(range[0]);
+    if (!p) {
+      p = deps.hasher.sliceSha1(u.file.slice(range[0], range[1]), signal);
+      p.catch(() => undefined); // a prefetch nobody awaits must not be an unhandled rejection
+      sliceShas.set(range[0], p);
+    }
+    return p;
+  }
+
+  function onSliceAcked(range: ByteRange): void {
+        // Even after a pause the bytes are on the server: record them so a resume skips them.
+    u.record.acked(range);
+    u.slicesAcked++;
+    u.retries.progressed();
+    u.adaptive.onSliceAcked();
+    u.uploadedBytes = u.record.ackedBytes;
+    if (!signal.aborted) u.progress();
+  }
+
+  /** Step 7: what each error action means for this file. Returns to go on; throws to stop. */
+  async function recover(err: UploadError): Promise<void> {
+    if (isAbortError(err)) return backoff(err); // aborted by someone else than us
+    switch (err.action) {
+      case ErrorAction.Resume:
+        adoptUnfinishedSession(err);
+        return quickRecovery(err);
+      case ErrorAction.RestartSession:
+        forgetServerSession();
+        return quickRecovery(err);
+      case ErrorAction.Rehash:
+        u.retries.allowRehash(err);
+        u.record.forgetHash();
+        u.hashedBytes = 0;
+        u.uploadedBytes = 0;
+        return;
+      case ErrorAction.Retry:
+        if (!deps.online.isOnline()) throw new OfflinePause();
+        if (err.kind === ErrorKind.Network) await assertReadable();
+        return backoff(err);
+      default:
+        throw err;
+    }
+  }
+
+  /**
+   * -4019: the server has an unfinished upload of this sha at this path. Go on with its session: the
+   * one the answer names, else ours. With neither, asking again would get the same answer forever.
+   */
+  function adoptUnfinishedSession(err: UploadError): void {
+    const r = u.record.current;
+    const named = err.data?.session;
+    if (typeof named === 'string' && named !== '') {
+      if (named !== r.session) {
+        forgetServerSession();
+        r.session = named;
+        u.record.save();
+      }
+    } else if (!r.session) {
+      throw unfinishedElsewhere(err);
+    }
+  }
+
+  function forgetServerSession(): void {
+    u.record.forgetServerSession();
+    u.uploadedBytes = 0;
+  }
+
+  /**
+   * Chromium fails a fetch whose Blob body can no longer be read (file deleted or rewritten on disk)
+   * as a plain network error: read one byte to tell that apart, so it stops as a file error at once
+   * instead of retrying for minutes and then blaming the connection.
+   */
+  async function assertReadable(): Promise<void> {
+    try {
+      await u.file.slice(0, 1).arrayBuffer();
+    } catch (e) {
+      throw toUploadError(e);
+    }
+  }
+
+  async function quickRecovery(err: UploadError): Promise<void> {
+    if (u.retries.quickRecoveryNeedsBackoff()) await backoff(err);
+  }
+
+  async function backoff(err: UploadError): Promise<void> {
+    const { now, random, sleep } = deps;
+    const delayMs = u.retries.startBackoff(err, now(), random);
+    u.setStatus(UploadStatus.Retrying);
+    u.host.emit('retry', { upload: u.snapshot(), attempt: u.retries.attempts, delayMs, error: err });
+    await sleep(delayMs, signal);
+    live();
+    u.retries.stopWaiting();
+  }
+}

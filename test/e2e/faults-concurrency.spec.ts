@@ -1,0 +1,26 @@
+// `concurrency` is a cap: with the server adding 50 ms to every request (where the engine used to
+// climb past the option), the server itself never sees more upload requests at once than the
+// attribute allows. Real Chromium, the real demo server on another origin.
+import { elementPageUrl } from './helpers/element-page.js';
+import { expect, KiB, suiteResources, test } from './helpers/faults.js';
+
+test.describe('concurrency cap', () => {
+  const resources = suiteResources();
+
+  test('concurrency="3" at 50 ms per request: at most 3 upload requests open on the server, completes', async ({ page }) => {
+    const server = await resources.server({ sliceSize: 64 * KiB });
+    server.setFaults({ delayMs: 50 });
+    // 80 slices: ten streaks of good slices, enough for the adaptive rule to step up if it could.
+    const file = resources.file(80 * server.sliceSize + 3);
+    await page.goto(elementPageUrl(server, { dir: 'cap', 'attr-concurrency': '3' }));
+    await page.evaluate(() => customElements.whenDefined('vod-uploader'));
+    await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
+    await expect(page.locator('vod-uploader [part=file]')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });
+    const path = `/cap/${file.path.split(/[\\/]/).pop()}`;
+    expect(server.stats.paths[path]?.sha).toBe(file.sha1);
+    expect(server.stats.maxConcurrentUploadRequests).toBeLessThanOrEqual(3);
+    // Parallel slices did happen: the cap is reached, not avoided.
+    expect(server.stats.maxConcurrentUploadRequests).toBe(3);
+    expect(server.maxOpen(path)).toBe(3);
+  });
+});

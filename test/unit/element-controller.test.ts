@@ -1,0 +1,59 @@
+// The element's bridge to the queue, in Node with the engine's fakes and a stand-in host: the DOM
+// events it fires are the engine's, one for one (the engine alone throttles progress).
+import { describe, expect, it } from 'vitest';
+import type { ReactiveController } from 'lit';
+import { UploadController } from '../../src/element/controller.js';
+import { stringsFor } from '../../src/element/i18n.js';
+import { SliceBudget } from '../../src/engine/slice-budget.js';
+import type { UploadSnapshot } from '../../src/engine/types.js';
+import { FakeClock } from './fakes/clock.js';
+import { FakeProtocol } from './fakes/fake-protocol.js';
+import { FakeHasher, FakeOnline, FakeSigner, LockRegistry, TestStore, makeFile } from './fakes/fakes.js';
+import { TARGET, waitFor } from './fakes/harness.js';
+
+/** What the controller needs of its element: an EventTarget that takes controllers and updates. */
+class FakeHost extends EventTarget {
+  readonly controllers: ReactiveController[] = [];
+  addController(c: ReactiveController): void {
+    this.controllers.push(c);
+  }
+  removeController(): void {}
+  requestUpdate(): void {}
+  readonly updateComplete = Promise.resolve(true);
+}
+
+describe('UploadController', () => {
+  it('fires every progress event of the engine, the end of hashing included, before the next status', async () => {
+    const clock = new FakeClock();
+    const protocol = new FakeProtocol();
+    protocol.sliceSize = 1000;
+    const host = new FakeHost();
+    const controller = new UploadController(host as never, {
+      dependencies: () => ({
+        protocol, signer: new FakeSigner(), hasher: new FakeHasher(), store: new TestStore(clock.now),
+        locks: new LockRegistry().tab(), online: new FakeOnline(), now: clock.now, sleep: clock.sleep,
+        sliceBudget: new SliceBudget(),
+      }),
+      queueOptions: () => ({ target: TARGET, concurrency: 1 }),
+      strings: () => stringsFor('en'),
+      lang: () => 'en',
+      describeError: (e) => e.message,
+      onUploadsChanged: () => undefined,
+    });
+    const seen: Array<{ type: string; upload: UploadSnapshot }> = [];
+    for (const type of ['vod-upload-progress', 'vod-upload-success']) {
+      host.addEventListener(type, (e) => seen.push({ type, upload: (e as CustomEvent<{ upload: UploadSnapshot }>).detail.upload }));
+    }
+    const file = makeFile(4000);
+    await controller.add([{ file }]);
+    await waitFor(() => seen.some((e) => e.type === 'vod-upload-success'), 'success');
+    // The fake clock stands still: the engine emits the first progress of each phase and flushes
+    // the last one at the status change; a second throttle on real time swallowed that flush.
+    const hashing = seen.filter((e) => e.type === 'vod-upload-progress' && e.upload.status === 'hashing');
+    expect(hashing.at(-1)?.upload.hashedBytes).toBe(file.size);
+    const uploading = seen.filter((e) => e.type === 'vod-upload-progress' && e.upload.status === 'uploading');
+    expect(uploading.at(-1)?.upload.uploadedBytes).toBe(file.size);
+    expect(seen.at(-1)?.type).toBe('vod-upload-success');
+    controller.dispose();
+  });
+});
