@@ -2,6 +2,7 @@
 // as text or JSON) or the embedder's function. Turns every way these fail into one UploadError of kind
 // 'signature' that says what was wrong. Caching and renewal live in signature.ts.
 
+import { raceAbort } from '../engine/abort-race.js';
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type { SignatureContext, SignatureFunction } from '../engine/types.js';
 
@@ -102,19 +103,16 @@ async function fromUrl(url: string, ctx: SignatureContext, options: SourceOption
 
 async function fromFunction(fn: SignatureFunction, ctx: SignatureContext, timeoutMs: number): Promise<string> {
   let value: unknown;
-  let timer: ReturnType<typeof setTimeout> | undefined;
   // The function's ctx.signal is aborted when it times out, so the embedder's own fetch stops too.
   const gaveUp = new AbortController();
+  const timer = setTimeout(
+    () => gaveUp.abort(signatureError(`The signature function did not answer within ${seconds(timeoutMs)}.`)),
+    timeoutMs,
+  );
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, gaveUp.signal]) : gaveUp.signal;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => {
-      const error = signatureError(`The signature function did not answer within ${seconds(timeoutMs)}.`);
-      gaveUp.abort(error);
-      reject(error);
-    }, timeoutMs);
-  });
   try {
-    value = await Promise.race([fn({ ...ctx, signal }), timeout]);
+    // Promise.resolve: a function that returns a plain string (not a Promise) is accepted too.
+    value = await raceAbort(gaveUp.signal, () => Promise.resolve(fn({ ...ctx, signal })));
   } catch (cause) {
     if (cause instanceof UploadError) throw cause;
     const detail = cause instanceof Error ? `: ${cause.message}` : '';
