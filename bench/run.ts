@@ -6,6 +6,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { DEFAULT_CONCURRENCY } from '../src/engine/options.js';
 import { formatSize, parseArgs, type BenchOptions } from './lib/args.js';
 import { startBrowserHarness, type BrowserHarness } from './lib/browser.js';
 import { describeEnvironment } from './lib/env.js';
@@ -17,8 +18,6 @@ import { runMemorySection } from './sections/memory.js';
 import { runResumeSection } from './sections/resume.js';
 import { runUploadSection } from './sections/upload.js';
 
-/** The element's default concurrency: what the memory and resume sections use. */
-const DEFAULT_CONCURRENCY = 3;
 
 function log(line: string): void {
   process.stderr.write(line + '\n');

@@ -1,5 +1,7 @@
 // Command-line options of `npm run bench`: file size(s), quick mode, discard, JSON output path.
 
+import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
+
 export const KiB = 1024;
 export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
@@ -24,6 +26,8 @@ export interface BenchOptions {
   build: boolean;
   /** Save a main-thread CPU profile of each product upload configuration (bench/out/*.cpuprofile). */
   profile: boolean;
+  /** The element's `concurrency` values the upload section runs (default 1, 3, 6 and the element's default). */
+  concurrencies: number[];
 }
 
 /** "256MiB", "1GiB", "4GiB", "32MiB", "1.5GiB", "1048576" → bytes. */
@@ -54,6 +58,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   let memorySizes: number[] | undefined;
   let reps: number | undefined;
   let profile = false;
+  let concurrencies: number[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
@@ -91,6 +96,10 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--profile':
         profile = true;
         break;
+      case '--concurrency':
+        concurrencies = value().split(',').map(Number);
+        if (concurrencies.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--concurrency takes whole numbers: ${arg}`);
+        break;
       case '--no-build':
         build = false;
         break;
@@ -113,6 +122,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     only,
     build,
     profile,
+    concurrencies: concurrencies ?? (quick ? [DEFAULT_CONCURRENCY] : [...new Set([1, 3, DEFAULT_CONCURRENCY, 6])]),
     memorySizes: memorySizes ?? (quick ? [size] : [256 * MiB, GiB, 4 * GiB]),
     hashReps: reps ?? (quick ? 1 : 3),
     uploadReps: reps ?? (quick ? 1 : 2),
@@ -128,6 +138,8 @@ export const USAGE = `npm run bench -- [options]
   --memory-sizes a,b,c   sizes for the memory section (default 256MiB,1GiB,4GiB; quick: --size)
   --reps N               repetitions per measurement (default 3 for hash, 2 for upload; quick 1)
   --only hash,upload,memory,resume,bundle
+  --concurrency 1,3,5,6  the element's concurrency values in the upload section (default 1, 3, 6 and
+                         the element's default; quick: the default only)
   --profile              save main-thread CPU profiles of the product's uploads to bench/out/
   --no-build             do not run npm run build when dist/ is missing
 `;

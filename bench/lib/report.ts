@@ -7,6 +7,7 @@ import type { MemorySectionResult } from '../sections/memory.js';
 import type { ProductUploadResult } from '../sections/product-run.js';
 import type { ResumeSectionResult } from '../sections/resume.js';
 import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
+import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
 import { formatSize, MiB } from './args.js';
 import type { Environment } from './env.js';
 
@@ -78,10 +79,11 @@ export function judgeTargets(r: BenchResults): Target[] {
   } else add('hash targets', undefined, 'hash section not run');
 
   const u = r.upload?.configs;
-  if (u?.['product-c3-d0'] && u['raw-d0']) {
-    const ratio = u['product-c3-d0'].speed.value / u['raw-d0'].speed.value;
-    const best = Math.max(...[1, 3, 6].map((c) => u[`product-c${c}-d0`]?.speed.value ?? 0));
-    add('upload (hash excluded, concurrency 3) ≥ 0.9× one raw fetch at 0 ms', ratio >= 0.9, `${f2(ratio)}× (${f0(u['product-c3-d0'].speed.value)} vs ${f0(u['raw-d0'].speed.value)} MiB/s; best concurrency ${f2(best / u['raw-d0'].speed.value)}×)`);
+  const dc = DEFAULT_CONCURRENCY;
+  if (u?.[`product-c${dc}-d0`] && u['raw-d0']) {
+    const ratio = u[`product-c${dc}-d0`].speed.value / u['raw-d0'].speed.value;
+    const best = Math.max(...productConcurrencies(u).map((c) => u[`product-c${c}-d0`]?.speed.value ?? 0));
+    add(`upload (hash excluded, default concurrency ${dc}) ≥ 0.9× one raw fetch at 0 ms`, ratio >= 0.9, `${f2(ratio)}× (${f0(u[`product-c${dc}-d0`].speed.value)} vs ${f0(u['raw-d0'].speed.value)} MiB/s; best concurrency ${f2(best / u['raw-d0'].speed.value)}×)`);
   } else add('upload ≥ 0.9× raw fetch', undefined, 'upload section not run');
   if (u?.['product-c3-d0'] && u['parallel-d0'] && u['raw-d0']) {
     const own = u['product-c3-d0'].speed.value / u['parallel-d0'].speed.value;
@@ -93,9 +95,9 @@ export function judgeTargets(r: BenchResults): Target[] {
         (u['rawSlices-d0'] ? `, and raw slices with no protocol ${f2(u['rawSlices-d0'].speed.value / u['raw-d0'].speed.value)}×` : ''),
     );
   }
-  if (u?.['product-c3-d50'] && u['sequential-d50']) {
-    const ratio = u['product-c3-d50'].speed.value / u['sequential-d50'].speed.value;
-    add('upload (concurrency 3) ≥ 2.5× sequential slices at 50 ms', ratio >= 2.5, `${f2(ratio)}× (${f0(u['product-c3-d50'].speed.value)} vs ${f0(u['sequential-d50'].speed.value)} MiB/s)`);
+  if (u?.[`product-c${dc}-d50`] && u['sequential-d50']) {
+    const ratio = u[`product-c${dc}-d50`].speed.value / u['sequential-d50'].speed.value;
+    add(`upload (default concurrency ${dc}) ≥ 2.5× sequential slices at 50 ms`, ratio >= 2.5, `${f2(ratio)}× (${f0(u[`product-c${dc}-d50`].speed.value)} vs ${f0(u['sequential-d50'].speed.value)} MiB/s)`);
   }
 
   const runs = productRuns(r.upload);
@@ -166,7 +168,7 @@ export function renderReport(r: BenchResults): string {
       [`raw slices, 3 lanes, no protocol (the browser's cost per ${formatSize(r.upload.sliceSize)} request)`, cell('rawSlices-d0'), '', '', ''],
       ['sequential slices (SDK style)', cell('sequential-d0'), cell('sequential-d50'), '', ''],
       ['bare parallel slices, 3 lanes (ceiling of a client of this protocol)', cell('parallel-d0'), cell('parallel-d50'), '', ''],
-      ...[1, 3, 6].map((n) => [`product, concurrency ${n}`, cell(`product-c${n}-d0`), cell(`product-c${n}-d50`), cell(`product-c${n}-d0`, true), cell(`product-c${n}-d50`, true)]),
+      ...productConcurrencies(c).map((n) => [`product, concurrency ${n}`, cell(`product-c${n}-d0`), cell(`product-c${n}-d50`), cell(`product-c${n}-d0`, true), cell(`product-c${n}-d50`, true)]),
     ]));
   }
   const runs = productRuns(r.upload);
@@ -184,7 +186,7 @@ export function renderReport(r: BenchResults): string {
     out.push(table(['phase', 'longest gap ms', 'gaps > 50 ms', 'longest frame gap ms'], rows));
   }
   if (r.memory) {
-    out.push('\n### Memory: page JS heap (CDP JSHeapUsedSize, ~100 ms samples), product upload at concurrency 3 (MiB)\n');
+    out.push(`\n### Memory: page JS heap (CDP JSHeapUsedSize, ~100 ms samples), product upload at concurrency ${DEFAULT_CONCURRENCY} (MiB)\n`);
     out.push(table(['file', 'before', 'peak', 'after GC', 'growth', 'worker peak'], r.memory.runs.map((x) => [formatSize(x.fileBytes), mib(x.before), mib(x.peak), mib(x.after), mib(x.growth), mib(x.workerPeak)])));
     out.push(`\nperformance.measureUserAgentSpecificMemory: ${r.memory.measureUserAgentSpecificMemory ? 'available' : 'not available (the page is not cross-origin isolated)'}`);
   }
@@ -211,4 +213,10 @@ export function renderReport(r: BenchResults): string {
   for (const err of r.errors) out.push(`ERROR  ${err}`);
   out.push(`\nSeconds per section: ${Object.entries(r.durations).map(([k, v]) => `${k} ${v}`).join(', ')}`);
   return out.join('\n') + '\n';
+}
+
+/** The concurrencies the product ran at (the `--concurrency` list), in ascending order. */
+function productConcurrencies(configs: Record<string, unknown>): number[] {
+  const found = Object.keys(configs).map((k) => /^product-c(\d+)-d\d+$/.exec(k)?.[1]).filter((n) => n !== undefined);
+  return [...new Set(found.map(Number))].sort((a, b) => a - b);
 }

@@ -1,5 +1,5 @@
 // Section 2: uploading the file. The product through the element (hash excluded and included,
-// concurrency 1, 3, 6) against one raw fetch of the whole file (the loopback ceiling), the SDKs'
+// at each `--concurrency`, default 1, 3, 6) against one raw fetch of the whole file (the loopback ceiling), the SDKs'
 // sequential slices and the bare protocol in 3 lanes, at 0 ms and at 50 ms added per request, and raw
 // slices with no protocol at 0 ms (the browser's cost per request).
 
@@ -9,7 +9,6 @@ import { withServer } from '../lib/server.js';
 import type { BaselineResult } from '../pages/upload-page.js';
 import { runProductUpload, type ProductUploadResult } from './product-run.js';
 
-export const CONCURRENCIES = [1, 3, 6];
 export const DELAYS = [0, 50];
 
 export interface UploadConfigResult {
@@ -37,7 +36,7 @@ export interface UploadSectionResult {
 export async function runUploadSection(
   harness: BrowserHarness,
   file: { path: string; size: number; sha: string },
-  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean; profile: boolean },
+  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean; profile: boolean; concurrencies: number[] },
   log: (line: string) => void,
 ): Promise<UploadSectionResult> {
   const configs: Record<string, UploadConfigResult> = {};
@@ -109,8 +108,7 @@ export async function runUploadSection(
       configs[key] = { speed: figure(runs.map((r) => mibps(r.bytes, r.ms))), runs };
       log(`  ${key}: ${configs[key].speed.value.toFixed(0)} MiB/s`);
     }
-    // The CI smoke run keeps to the default concurrency: every code path, a third of the time.
-    for (const concurrency of options.quick ? [3] : CONCURRENCIES) {
+    for (const concurrency of options.concurrencies) {
       const runs: ProductUploadResult[] = [];
       // At 50 ms the request pattern, not the machine, sets the pace: one run per configuration.
       for (let rep = 0; rep < (delayMs > 0 ? 1 : options.reps); rep++) {
