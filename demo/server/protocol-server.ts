@@ -131,6 +131,8 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
 
   async function rawUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The benchmark's baseline: the whole file as one request body, hashed, stored or dropped.
+    // Delayed like an upload request, so that a baseline at "+50 ms" pays what the protocol pays.
+    if (faults.delayMs) await sleep(faults.delayMs);
     const hash = createHash('sha1');
     let size = 0;
     const target = discard ? undefined : join(layout.dataDir, 'raw', randomUUID());
