@@ -9,6 +9,8 @@ import type { ResumeSectionResult } from '../sections/resume.js';
 import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
 import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
 import { formatSize, MiB } from './args.js';
+import { f0, f1, f2, kb, mib, table } from './format.js';
+import { renderUploadTable, uploadTargets } from './report-upload.js';
 import type { Environment } from './env.js';
 
 export interface BenchResults {
@@ -30,17 +32,6 @@ export interface Target {
   /** undefined: not measured in this run. */
   pass?: boolean;
   detail: string;
-}
-
-const f0 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(0));
-const f1 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(1));
-const f2 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(2));
-const mib = (bytes: number | undefined): string => (bytes === undefined ? '–' : (bytes / MiB).toFixed(1));
-const kb = (bytes: number): string => (bytes / 1000).toFixed(1);
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 function productRuns(upload: UploadSectionResult | undefined): ProductUploadResult[] {
@@ -78,27 +69,7 @@ export function judgeTargets(r: BenchResults): Target[] {
     add('worker hash vs native (reported, no target)', undefined, native ? `${f2(p / native)}× of the fastest native tool (${f0(native)} MiB/s)` : 'no native tool');
   } else add('hash targets', undefined, 'hash section not run');
 
-  const u = r.upload?.configs;
-  const dc = DEFAULT_CONCURRENCY;
-  if (u?.[`product-c${dc}-d0`] && u['raw-d0']) {
-    const ratio = u[`product-c${dc}-d0`].speed.value / u['raw-d0'].speed.value;
-    const best = Math.max(...productConcurrencies(u).map((c) => u[`product-c${c}-d0`]?.speed.value ?? 0));
-    add(`upload (hash excluded, default concurrency ${dc}) ≥ 0.9× one raw fetch at 0 ms`, ratio >= 0.9, `${f2(ratio)}× (${f0(u[`product-c${dc}-d0`].speed.value)} vs ${f0(u['raw-d0'].speed.value)} MiB/s; best concurrency ${f2(best / u['raw-d0'].speed.value)}×)`);
-  } else add('upload ≥ 0.9× raw fetch', undefined, 'upload section not run');
-  if (u?.['product-c3-d0'] && u['parallel-d0'] && u['raw-d0']) {
-    const own = u['product-c3-d0'].speed.value / u['parallel-d0'].speed.value;
-    const ceiling = u['parallel-d0'].speed.value / u['raw-d0'].speed.value;
-    add(
-      'upload: product vs bare parallel slices, 3 lanes, 0 ms (reported, no target: what the product\'s own work costs)',
-      undefined,
-      `${f2(own)}× (${f0(u['product-c3-d0'].speed.value)} vs ${f0(u['parallel-d0'].speed.value)} MiB/s); the bare client itself is ${f2(ceiling)}× one raw fetch` +
-        (u['rawSlices-d0'] ? `, and raw slices with no protocol ${f2(u['rawSlices-d0'].speed.value / u['raw-d0'].speed.value)}×` : ''),
-    );
-  }
-  if (u?.[`product-c${dc}-d50`] && u['sequential-d50']) {
-    const ratio = u[`product-c${dc}-d50`].speed.value / u['sequential-d50'].speed.value;
-    add(`upload (default concurrency ${dc}) ≥ 2.5× sequential slices at 50 ms`, ratio >= 2.5, `${f2(ratio)}× (${f0(u[`product-c${dc}-d50`].speed.value)} vs ${f0(u['sequential-d50'].speed.value)} MiB/s)`);
-  }
+  uploadTargets(r.upload, add);
 
   const runs = productRuns(r.upload);
   if (h || runs.length) {
@@ -126,6 +97,14 @@ export function judgeTargets(r: BenchResults): Target[] {
     const limit = s.concurrency * s.sliceSize;
     add('after a reload: re-sent bytes ≤ concurrency × slice size', s.completed && s.bytesDuplicate <= limit, `${s.bytesDuplicate} bytes sent twice, limit ${limit}${s.completed ? '' : '; the upload did not complete'}`);
     add('after a reload: no full re-hash of an unchanged file', !s.rehashed, s.rehashed ? `hashing seen after the reload (first hashedBytes ${s.firstHashedBytes})` : 'hashedBytes full at once, no hashing phase');
+    const k = s.checkpoint;
+    if (k) {
+      const name = 'after a reload at 50 % of hashing: bytes hashed again ≤ one checkpoint interval';
+      const detail = `${mib(k.bytesHashedAgain)} MiB hashed again (reloaded at ${mib(k.hashedAtReload)} MiB, resumed from ${mib(k.resumedFrom)} MiB), interval ${mib(k.checkpointEvery)} MiB`;
+      // Below two intervals no checkpoint can exist at 50 %: the target cannot tell a checkpoint from none.
+      if (s.fileBytes < 2 * k.checkpointEvery) add(name, undefined, `${detail}; the file is under two intervals, so this run cannot judge it`);
+      else add(name, k.bytesHashedAgain <= k.checkpointEvery, detail);
+    }
   }
   const b = r.bundle;
   if (b) add('bundle with worker ≤ 40 KB gzip', b.bundle.gzip <= 40_000, `${kb(b.bundle.gzip)} KB gzip (${b.bundle.files.map((x) => `${x.path.replace('dist/', '')} ${kb(x.gzip)}`).join(' + ')})`);
@@ -159,18 +138,7 @@ export function renderReport(r: BenchResults): string {
       row('openssl sha1 (native)', h.opensslSha1?.value, 'file in page cache'),
     ]));
   }
-  if (r.upload) {
-    const c = r.upload.configs;
-    const cell = (key: string, withHash = false) => f0((withHash ? c[key]?.speedWithHash : c[key]?.speed)?.value);
-    out.push(`\n### Upload of a ${formatSize(r.upload.fileBytes)} file over loopback, slice ${formatSize(r.upload.sliceSize)} (MiB/s)\n`);
-    out.push(table(['method', '0 ms', '+50 ms per request', 'with hash, 0 ms', 'with hash, 50 ms'], [
-      ['one raw fetch of the whole file (/__raw)', cell('raw-d0'), cell('raw-d50'), '', ''],
-      [`raw slices, 3 lanes, no protocol (the browser's cost per ${formatSize(r.upload.sliceSize)} request)`, cell('rawSlices-d0'), '', '', ''],
-      ['sequential slices (SDK style)', cell('sequential-d0'), cell('sequential-d50'), '', ''],
-      ['bare parallel slices, 3 lanes (ceiling of a client of this protocol)', cell('parallel-d0'), cell('parallel-d50'), '', ''],
-      ...productConcurrencies(c).map((n) => [`product, concurrency ${n}`, cell(`product-c${n}-d0`), cell(`product-c${n}-d50`), cell(`product-c${n}-d0`, true), cell(`product-c${n}-d50`, true)]),
-    ]));
-  }
+  if (r.upload) out.push(renderUploadTable(r.upload, `Upload of a ${formatSize(r.upload.fileBytes)} file over loopback`));
   const runs = productRuns(r.upload);
   if (r.hash || runs.length) {
     out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');
@@ -196,6 +164,13 @@ export function renderReport(r: BenchResults): string {
     out.push(table(['reloaded at', 'bytes sent twice', 'allowed (c × slice)', 'to first new slice ms', 'to done ms', 're-hashed'], [
       [`${f0(s.reloadedAtFraction * 100)}%`, String(s.bytesDuplicate), String(s.concurrency * s.sliceSize), f0(s.msToFirstNewSlice), f0(s.msToDone), s.rehashed ? 'yes' : 'no'],
     ]));
+    const k = s.checkpoint;
+    if (k) {
+      out.push(`\nReload at 50 % of hashing (the checkpoint path; MiB):\n`);
+      out.push(table(['hashed at reload', 'resumed from', 'hashed again', 'allowed (one checkpoint interval)', 'to hashed ms'], [
+        [mib(k.hashedAtReload), mib(k.resumedFrom), mib(k.bytesHashedAgain), mib(k.checkpointEvery), f0(k.msToHashed)],
+      ]));
+    }
   }
   if (r.bundle) {
     const b = r.bundle;
@@ -215,8 +190,3 @@ export function renderReport(r: BenchResults): string {
   return out.join('\n') + '\n';
 }
 
-/** The concurrencies the product ran at (the `--concurrency` list), in ascending order. */
-function productConcurrencies(configs: Record<string, unknown>): number[] {
-  const found = Object.keys(configs).map((k) => /^product-c(\d+)-d\d+$/.exec(k)?.[1]).filter((n) => n !== undefined);
-  return [...new Set(found.map(Number))].sort((a, b) => a - b);
-}

@@ -48,3 +48,8 @@ export async function withServer<T>(
     await server.close();
   }
 }
+
+/** The URLs a page uses to reach `server` at `origin` (a link emulator or HTTPS in front; default its own). */
+export function browserUrls(server: BenchServer, origin = server.server.url): { endpoint: string; signatureUrl: string; raw: string } {
+  return { endpoint: `${origin}/files/v1`, signatureUrl: `${origin}/api/signature`, raw: `${origin}/__raw` };
+}

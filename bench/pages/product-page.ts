@@ -2,8 +2,10 @@
 // appid, bucket, dir, concurrency). Records a timeline of its snapshots, polled every 20 ms and on
 // every vod-upload-* event (progress events are throttled to 5/s: too coarse for the phase ends).
 
+import { fetchStats } from './fetch-stats.js'; // first: wraps fetch before the element loads
 import '../../src/vod-uploader.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
+import type { FetchStats } from '../lib/measure.js';
 
 export interface TimelinePoint {
   t: number;
@@ -38,49 +40,6 @@ export interface ProductRun {
 
 const TIMELINE_STEP_MS = 250;
 const TIMELINE_MAX = 1000;
-
-/**
- * Upload requests the element made, observed by wrapping fetch before the element loads: how many
- * were in flight at once (time-weighted mean and max) and how long each took. Tells whether the
- * configured concurrency is reached, and where the time of a slice goes.
- */
-export interface FetchStats {
-  requests: number;
-  maxInFlight: number;
-  /** Sum over time of in-flight count × ms; divided by busyMs it is the mean concurrency. */
-  inFlightMs: number;
-  /** Time with at least one upload request in flight. */
-  busyMs: number;
-  /** Sum of request durations (ms). */
-  totalRequestMs: number;
-}
-
-const fetchStats: FetchStats = { requests: 0, maxInFlight: 0, inFlightMs: 0, busyMs: 0, totalRequestMs: 0 };
-{
-  const original = globalThis.fetch.bind(globalThis);
-  let inFlight = 0;
-  let changedAt = performance.now();
-  const account = (delta: number): void => {
-    const now = performance.now();
-    fetchStats.inFlightMs += inFlight * (now - changedAt);
-    if (inFlight > 0) fetchStats.busyMs += now - changedAt;
-    changedAt = now;
-    inFlight += delta;
-    fetchStats.maxInFlight = Math.max(fetchStats.maxInFlight, inFlight);
-  };
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    if (!(init?.body instanceof FormData)) return original(input, init);
-    const started = performance.now();
-    fetchStats.requests++;
-    account(+1);
-    try {
-      return await original(input, init);
-    } finally {
-      account(-1);
-      fetchStats.totalRequestMs += performance.now() - started;
-    }
-  };
-}
 
 const params = new URLSearchParams(location.search);
 const element = document.createElement('vod-uploader');

@@ -4,6 +4,9 @@
 // - slices: the protocol bare, a create request and then slices with fetch + FormData (same form
 //   fields as the product's client), in 1 lane (what the protocol's SDKs do) or several.
 
+import type { FetchStats } from '../lib/measure.js';
+import { fetchStats } from './fetch-stats.js';
+
 export interface SlicesTarget {
   endpoint: string;
   signatureUrl: string;
@@ -19,6 +22,8 @@ export interface BaselineResult {
   requests: number;
   /** The server's answer to the last request (its `data`), to check that the file was accepted. */
   last: unknown;
+  /** Requests in flight, as the product page counts them (bench/pages/fetch-stats.ts). */
+  fetch: FetchStats;
 }
 
 const input = document.querySelector<HTMLInputElement>('#file')!;
@@ -48,7 +53,7 @@ const api = {
     const started = performance.now();
     const response = await fetch(url, { method: 'POST', body: chosen });
     const answer = (await response.json()) as { data: { size: number } };
-    return { ms: performance.now() - started, bytes: chosen.size, requests: 1, last: answer.data };
+    return { ms: performance.now() - started, bytes: chosen.size, requests: 1, last: answer.data, fetch: { ...fetchStats } };
   },
 
   /**
@@ -66,7 +71,7 @@ const api = {
       bytes += answer.data.size; // (not `bytes += await …`: that reads `bytes` before the await)
       requests++;
     });
-    return { ms: performance.now() - started, bytes: chosen.size, requests, last: { size: bytes } };
+    return { ms: performance.now() - started, bytes: chosen.size, requests, last: { size: bytes }, fetch: { ...fetchStats } };
   },
 
   /**
@@ -108,7 +113,7 @@ async function slices(target: SlicesTarget, lanes: number): Promise<BaselineResu
       if (answer.data.access_url !== undefined) last = answer.data;
     });
   }
-  return { ms: performance.now() - started, bytes: chosen.size, requests, last };
+  return { ms: performance.now() - started, bytes: chosen.size, requests, last, fetch: { ...fetchStats } };
 }
 
 /** Calls `send` for every slice offset from `start` to `end`, `lanes` at a time, in order of offset. */

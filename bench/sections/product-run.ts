@@ -5,7 +5,8 @@ import type { Page } from '@playwright/test';
 import type { ProductRun } from '../pages/product-page.js';
 import { gapsBetween, HeapSampler, startGaps, stopGaps, type BrowserHarness, type GapResult, type HeapResult } from '../lib/browser.js';
 import { MainThreadProfiler, type ProfileSummary } from '../lib/profile.js';
-import type { BenchServer } from '../lib/server.js';
+import { summarizeRequests, type RequestSummary } from '../lib/measure.js';
+import { browserUrls, type BenchServer } from '../lib/server.js';
 
 export interface ProductUploadResult {
   /** Choosing the file → vod-upload-success. */
@@ -19,7 +20,7 @@ export interface ProductUploadResult {
   /** With --profile: the main thread's CPU profile of this run. */
   profile?: ProfileSummary;
   /** Upload requests (FormData POSTs) seen in the page: mean and max in flight, mean duration. */
-  requests: { count: number; meanInFlight: number; maxInFlight: number; meanMs: number };
+  requests: RequestSummary;
   /** The server completed the file with the sha Node computed. */
   shaOk: boolean;
   bytesReceived: number;
@@ -27,10 +28,12 @@ export interface ProductUploadResult {
   sliceRequests: number;
 }
 
-export function productPagePath(server: BenchServer, concurrency: number, dir: string): string {
+/** `origin`: where the browser reaches the server (a link emulator, HTTPS); default the server's own. */
+export function productPagePath(server: BenchServer, concurrency: number, dir: string, origin?: string): string {
+  const urls = browserUrls(server, origin);
   const query = new URLSearchParams({
-    endpoint: server.server.endpoint,
-    signatureUrl: server.server.signatureUrl,
+    endpoint: urls.endpoint,
+    signatureUrl: urls.signatureUrl,
     appid: server.appid,
     bucket: server.bucket,
     dir,
@@ -41,14 +44,20 @@ export function productPagePath(server: BenchServer, concurrency: number, dir: s
 
 export const fileInput = (page: Page) => page.locator('vod-uploader').locator('input[type=file]');
 
-/** Waits for success (or error) with a timeout that grows with the file: ~10 MiB/s at worst. */
-export async function waitForProduct(page: Page, size: number, until: 'done' | 'half' = 'done'): Promise<ProductRun> {
+/**
+ * Waits for success (or error), or for half the file uploaded ('half'), half of it hashed
+ * ('half-hashed') or all of it hashed ('hashed'), with a timeout that grows with the file: ~10 MiB/s at worst.
+ */
+export async function waitForProduct(page: Page, size: number, until: 'done' | 'half' | 'half-hashed' | 'hashed' = 'done'): Promise<ProductRun> {
   const timeout = 60_000 + size / (10 * 1024 * 1024) * 1000;
   const finished = page.waitForFunction(
     ([mode, bytes]) => {
       const run = window.__benchProduct;
       if (run.error || run.doneAt !== undefined) return true;
-      return mode === 'half' && run.latest !== undefined && run.latest.uploadedBytes >= (bytes as number) / 2;
+      const half = (bytes as number) / 2;
+      if (mode === 'hashed') return run.hashedAt !== undefined;
+      if (mode === 'half-hashed') return run.latest !== undefined && run.latest.hashedBytes >= half;
+      return mode === 'half' && run.latest !== undefined && run.latest.uploadedBytes >= half;
     },
     [until, size] as const,
     { timeout, polling: 50 },
@@ -66,9 +75,9 @@ export async function runProductUpload(
   harness: BrowserHarness,
   server: BenchServer,
   file: { path: string; size: number; sha: string },
-  options: { concurrency: number; heap: boolean; profile?: string },
+  options: { concurrency: number; heap: boolean; profile?: string; origin?: string },
 ): Promise<ProductUploadResult> {
-  const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench'));
+  const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench', options.origin));
   const sampler = options.heap ? await HeapSampler.attach(page) : undefined;
   try {
     await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
@@ -91,12 +100,7 @@ export async function runProductUpload(
       gaps: { hash: gapsBetween(all, run.addedAt, run.hashedAt), upload: gapsBetween(all, run.hashedAt, run.doneAt + 1), all },
       heap,
       profile,
-      requests: {
-        count: run.fetch.requests,
-        meanInFlight: run.fetch.busyMs > 0 ? run.fetch.inFlightMs / run.fetch.busyMs : 0,
-        maxInFlight: run.fetch.maxInFlight,
-        meanMs: run.fetch.requests > 0 ? run.fetch.totalRequestMs / run.fetch.requests : 0,
-      },
+      requests: summarizeRequests(run.fetch),
       shaOk: server.server.stats.completedFiles.some((f) => f.sha === file.sha && f.size === file.size),
       bytesReceived: total.bytesReceived,
       bytesDuplicate: total.bytesDuplicate,
