@@ -15,7 +15,7 @@ import { judgeTargets, renderReport, type BenchResults } from './lib/report.js';
 import { runBundleSection } from './sections/bundle.js';
 import { runHashSection } from './sections/hash.js';
 import { runMemorySection } from './sections/memory.js';
-import { runResumeSection } from './sections/resume.js';
+import { runHashReload, runResumeSection } from './sections/resume.js';
 import { runUploadSection } from './sections/upload.js';
 
 
@@ -75,6 +75,7 @@ async function main(options: BenchOptions): Promise<BenchResults> {
       });
       await section('resume', async () => {
         results.resume = await runResumeSection(h, file, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
+        results.resume.checkpoint = await runHashReload(h, file, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
       });
     } finally {
       await harness?.close();
