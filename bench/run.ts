@@ -14,6 +14,7 @@ import { benchFile, nodeSha1 } from './lib/files.js';
 import { judgeTargets, renderReport, type BenchResults } from './lib/report.js';
 import { runBundleSection } from './sections/bundle.js';
 import { runHashSection } from './sections/hash.js';
+import { runLinkSection } from './sections/link.js';
 import { runMemorySection } from './sections/memory.js';
 import { runHashReload, runResumeSection } from './sections/resume.js';
 import { runUploadSection } from './sections/upload.js';
@@ -50,7 +51,7 @@ async function main(options: BenchOptions): Promise<BenchResults> {
   await section('bundle', async () => {
     results.bundle = runBundleSection({ build: options.build }, log);
   });
-  const needsBrowser = ['hash', 'upload', 'memory', 'resume'].some(wants);
+  const needsBrowser = ['hash', 'upload', 'https', 'link', 'memory', 'resume'].some(wants);
   if (needsBrowser) {
     const path = await benchFile(options.size, log);
     const sha = await nodeSha1(path);
@@ -69,6 +70,19 @@ async function main(options: BenchOptions): Promise<BenchResults> {
       await section('upload', async () => {
         results.upload = await runUploadSection(h, file, { ...options, reps: options.uploadReps }, log);
         if (!results.upload.shaOk) results.errors.push('upload: a file arrived with the wrong sha');
+      });
+      await section('https', async () => {
+        // The upload rows again over TLS (HTTP/2 and HTTP/1.1 by ALPN), at the default concurrency.
+        // Quick: at 0 ms only (the smoke run checks that the path works, not what 50 ms adds).
+        const delays = options.quick ? [0] : undefined;
+        results.uploadHttps = await runUploadSection(h, file, { ...options, reps: options.uploadReps, concurrencies: [DEFAULT_CONCURRENCY], https: true, delays }, log);
+        if (!results.uploadHttps.shaOk) results.errors.push('https: a file arrived with the wrong sha');
+      });
+      await section('link', async () => {
+        const path = await benchFile(options.linkSize, log);
+        const linkFile = { path, size: options.linkSize, sha: await nodeSha1(path) };
+        results.link = await runLinkSection(h, linkFile, options, log);
+        if (!results.link.shaOk) results.errors.push('link: an upload was not accepted');
       });
       await section('memory', async () => {
         results.memory = await runMemorySection(h, options.memorySizes, known, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);

@@ -54,7 +54,8 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     vite,
     origin,
     async open(path) {
-      const context = await browser.newContext();
+      // The protocol server's HTTPS mode has a self-signed certificate made at its start.
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
       await context.addInitScript(GAP_PROBE);
       const page = await context.newPage();
       page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));

@@ -6,29 +6,27 @@ import type { UploadConfigResult, UploadSectionResult } from '../sections/upload
 import { formatSize } from './args.js';
 import { f0, f1, f2, table, type AddTarget } from './format.js';
 
-/** The concurrencies the product ran at (the `--concurrency` list), in ascending order. */
-export function productConcurrencies(configs: Record<string, unknown>, prefix = ''): number[] {
-  const pattern = new RegExp(`^${prefix}product-c(\\d+)-d\\d+$`);
+/** The numbers a pattern's group takes over the config keys, ascending (`product-c3-d0` → 3). */
+function numbersIn(configs: Record<string, unknown>, pattern: RegExp): number[] {
   const found = Object.keys(configs).map((k) => pattern.exec(k)?.[1]).filter((n) => n !== undefined);
   return [...new Set(found.map(Number))].sort((a, b) => a - b);
 }
 
+/** The concurrencies the product ran at (the `--concurrency` list). */
+export const productConcurrencies = (configs: Record<string, unknown>): number[] => numbersIn(configs, /^product-c(\d+)-d\d+$/);
+
 /** Lane counts the bare clients ran with (`parallel-l3-d0`, `rawSlices-l1-d50`). */
-function lanesRun(configs: Record<string, unknown>, prefix: string): number[] {
-  const pattern = new RegExp(`^${prefix}(?:rawSlices|parallel)-l(\\d+)-d\\d+$`);
-  const found = Object.keys(configs).map((k) => pattern.exec(k)?.[1]).filter((n) => n !== undefined);
-  return [...new Set(found.map(Number))].sort((a, b) => a - b);
-}
+const lanesRun = (configs: Record<string, unknown>): number[] => numbersIn(configs, /^(?:rawSlices|parallel)-l(\d+)-d\d+$/);
 
 const inFlight = (c: UploadConfigResult | undefined): string => (c ? `${f1(c.inFlight.mean)} / ${c.inFlight.max}` : '');
 
 /** The bare protocol client at the lanes a product config used (1 lane: sequential slices). */
-function bareAtLanes(configs: Record<string, UploadConfigResult>, product: UploadConfigResult, delayMs: number, prefix = ''): UploadConfigResult | undefined {
+function bareAtLanes(configs: Record<string, UploadConfigResult>, product: UploadConfigResult, delayMs: number): UploadConfigResult | undefined {
   const lanes = product.inFlight.max;
-  return lanes <= 1 ? configs[`${prefix}sequential-d${delayMs}`] : configs[`${prefix}parallel-l${lanes}-d${delayMs}`];
+  return lanes <= 1 ? configs[`sequential-d${delayMs}`] : configs[`parallel-l${lanes}-d${delayMs}`];
 }
 
-export function renderUploadTable(upload: UploadSectionResult, title: string, prefix = ''): string {
+export function renderUploadTable(upload: UploadSectionResult, title: string): string {
   const c = upload.configs;
   const speed = (key: string, withHash = false) => f0((withHash ? c[key]?.speedWithHash : c[key]?.speed)?.value);
   const row = (label: string, key: (d: number) => string, withHash = false): string[] => [
@@ -42,45 +40,58 @@ export function renderUploadTable(upload: UploadSectionResult, title: string, pr
   ];
   const slice = formatSize(upload.sliceSize);
   const rows = [
-    row('one raw fetch of the whole file (/__raw)', (d) => `${prefix}raw-d${d}`),
-    row('sequential slices (SDK style, 1 lane)', (d) => `${prefix}sequential-d${d}`),
-    ...lanesRun(c, prefix).flatMap((lanes) => [
-      row(`raw slices, ${lanes} lane${lanes > 1 ? 's' : ''}, no protocol (the browser's cost per ${slice} request)`, (d) => `${prefix}rawSlices-l${lanes}-d${d}`),
-      ...(lanes > 1 ? [row(`bare parallel slices, ${lanes} lanes (ceiling of a client of this protocol)`, (d) => `${prefix}parallel-l${lanes}-d${d}`)] : []),
+    row('one raw fetch of the whole file (/__raw)', (d) => `raw-d${d}`),
+    row('sequential slices (SDK style, 1 lane)', (d) => `sequential-d${d}`),
+    ...lanesRun(c).flatMap((lanes) => [
+      row(`raw slices, ${lanes} lane${lanes > 1 ? 's' : ''}, no protocol (the browser's cost per ${slice} request)`, (d) => `rawSlices-l${lanes}-d${d}`),
+      ...(lanes > 1 ? [row(`bare parallel slices, ${lanes} lanes (ceiling of a client of this protocol)`, (d) => `parallel-l${lanes}-d${d}`)] : []),
     ]),
-    ...productConcurrencies(c, prefix).map((n) => row(`product, concurrency ${n}`, (d) => `${prefix}product-c${n}-d${d}`, true)),
+    ...productConcurrencies(c).map((n) => row(`product, concurrency ${n}`, (d) => `product-c${n}-d${d}`, true)),
   ];
   return `\n### ${title}, slice ${slice} (MiB/s; in flight = upload requests open at once, time-weighted mean / max)\n\n` +
     table(['method', '0 ms', 'in flight', '+50 ms per request', 'in flight', 'with hash, 0 ms', 'with hash, 50 ms'], rows);
 }
 
-export function uploadTargets(upload: UploadSectionResult | undefined, add: AddTarget, prefix = '', scheme = ''): void {
+export function uploadTargets(upload: UploadSectionResult | undefined, add: AddTarget, scheme = ''): void {
   const u = upload?.configs;
   const dc = DEFAULT_CONCURRENCY;
   const on = scheme ? ` (${scheme})` : '';
   if (!u) {
-    if (!prefix) add('upload targets', undefined, 'upload section not run');
+    if (!scheme) add('upload targets', undefined, 'upload section not run');
     return;
   }
-  const product = (d: number) => u[`${prefix}product-c${dc}-d${d}`];
+  const product = (d: number) => u[`product-c${dc}-d${d}`];
   const described = (c: UploadConfigResult) => `${f0(c.speed.value)} MiB/s, ${inFlight(c)} in flight`;
   for (const d of [0, 50]) {
     const p = product(d);
     if (!p) continue;
-    const raw = u[`${prefix}raw-d${d}`];
+    const raw = u[`raw-d${d}`];
     if (raw) add(`upload${on}, default concurrency ${dc}, vs one raw fetch at ${d} ms (reported, no target)`, undefined, `${f2(p.speed.value / raw.speed.value)}× (${described(p)} vs ${f0(raw.speed.value)} MiB/s)`);
-    const rawSlices = u[`${prefix}rawSlices-l${p.inFlight.max}-d${d}`];
+    const rawSlices = u[`rawSlices-l${p.inFlight.max}-d${d}`];
     if (rawSlices) {
       const ratio = p.speed.value / rawSlices.speed.value;
       add(`upload${on} ≥ 0.95× raw slices of the same size and lanes at ${d} ms`, ratio >= 0.95, `${f2(ratio)}× (product ${described(p)} vs raw slices ${described(rawSlices)})`);
     }
-    const bare = bareAtLanes(u, p, d, prefix);
+    const bare = bareAtLanes(u, p, d);
     if (bare) add(`upload${on}: product vs the bare protocol client at the same lanes, ${d} ms (reported, no target: the product's own cost)`, undefined, `${f2(p.speed.value / bare.speed.value)}× (${described(p)} vs ${described(bare)})`);
   }
   const p50 = product(50);
-  const seq = u[`${prefix}sequential-d50`];
+  const seq = u[`sequential-d50`];
   if (p50 && seq) {
     const ratio = p50.speed.value / seq.speed.value;
     add(`upload${on} (default concurrency ${dc}) ≥ 2.5× sequential slices at 50 ms`, ratio >= 2.5, `${f2(ratio)}× (${described(p50)} vs ${described(seq)})`);
   }
+}
+
+/** What TLS and HTTP/2 change: each configuration run over both, side by side. */
+export function renderSchemeComparison(http: UploadSectionResult, https: UploadSectionResult): string {
+  const keys = Object.keys(https.configs).filter((key) => http.configs[key]);
+  const versions = (c: UploadConfigResult) => Object.entries(c.httpVersions).map(([v, n]) => `${v}: ${n}`).join(', ');
+  const rows = keys.map((key) => {
+    const a = http.configs[key]!;
+    const b = https.configs[key]!;
+    return [key, f0(a.speed.value), f0(b.speed.value), f2(b.speed.value / a.speed.value), inFlight(a), inFlight(b), versions(b)];
+  });
+  return `\n### HTTP against HTTPS, same configurations (MiB/s; requests answered per HTTP version over HTTPS)\n\n` +
+    table(['configuration', 'http', 'https', 'https / http', 'in flight http', 'in flight https', 'HTTPS requests by version'], rows);
 }

@@ -5,12 +5,14 @@ import type { BundleSectionResult } from '../sections/bundle.js';
 import type { HashSectionResult } from '../sections/hash.js';
 import type { MemorySectionResult } from '../sections/memory.js';
 import type { ProductUploadResult } from '../sections/product-run.js';
+import type { LinkSectionResult } from '../sections/link.js';
 import type { ResumeSectionResult } from '../sections/resume.js';
 import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
 import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
 import { formatSize, MiB } from './args.js';
 import { f0, f1, f2, kb, mib, table } from './format.js';
-import { renderUploadTable, uploadTargets } from './report-upload.js';
+import { linkTargets, renderLinkTable } from './report-link.js';
+import { renderSchemeComparison, renderUploadTable, uploadTargets } from './report-upload.js';
 import type { Environment } from './env.js';
 
 export interface BenchResults {
@@ -18,6 +20,9 @@ export interface BenchResults {
   options: Record<string, unknown>;
   hash?: HashSectionResult;
   upload?: UploadSectionResult;
+  /** The upload rows over HTTPS (the server's HTTP/2 + HTTP/1.1 mode). */
+  uploadHttps?: UploadSectionResult;
+  link?: LinkSectionResult;
   memory?: MemorySectionResult;
   resume?: ResumeSectionResult;
   bundle?: BundleSectionResult;
@@ -70,6 +75,8 @@ export function judgeTargets(r: BenchResults): Target[] {
   } else add('hash targets', undefined, 'hash section not run');
 
   uploadTargets(r.upload, add);
+  uploadTargets(r.uploadHttps, add, 'https');
+  linkTargets(r.link, add);
 
   const runs = productRuns(r.upload);
   if (h || runs.length) {
@@ -139,6 +146,11 @@ export function renderReport(r: BenchResults): string {
     ]));
   }
   if (r.upload) out.push(renderUploadTable(r.upload, `Upload of a ${formatSize(r.upload.fileBytes)} file over loopback`));
+  if (r.uploadHttps) {
+    out.push(renderUploadTable(r.uploadHttps, `Upload of a ${formatSize(r.uploadHttps.fileBytes)} file over loopback, HTTPS (HTTP/2 and HTTP/1.1 by ALPN)`));
+    if (r.upload) out.push(renderSchemeComparison(r.upload, r.uploadHttps));
+  }
+  if (r.link) out.push(renderLinkTable(r.link));
   const runs = productRuns(r.upload);
   if (r.hash || runs.length) {
     out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');

@@ -6,7 +6,7 @@
 
 import type { BrowserHarness } from '../lib/browser.js';
 import { figure, mibps, type Figure } from '../lib/measure.js';
-import { withServer } from '../lib/server.js';
+import { withServer, type BenchServer } from '../lib/server.js';
 import { runBaseline, type BaselineKind, type BaselineRun } from './baseline-run.js';
 import { runProductUpload, type ProductUploadResult } from './product-run.js';
 
@@ -21,12 +21,16 @@ export interface UploadConfigResult {
   speedWithHash?: Figure;
   /** Upload requests in flight over the runs: mean of their time-weighted means, and the maximum. */
   inFlight: { mean: number; max: number };
+  /** Requests the server answered per HTTP version, over the runs ('1.1', '2.0'). */
+  httpVersions: Record<string, number>;
   runs: Array<ProductUploadResult | BaselineRun>;
 }
 
 export interface UploadSectionResult {
   fileBytes: number;
   sliceSize: number;
+  /** http, or https (HTTP/2 and HTTP/1.1 under a self-signed certificate). */
+  scheme: string;
   /**
    * Keyed `product-c3-d0`, `raw-d50`, `sequential-d0`, `parallel-l3-d0`, `rawSlices-l3-d50`
    * (l = lanes, d = ms added per request).
@@ -46,31 +50,39 @@ export function inFlightOf(runs: Array<{ meanInFlight: number; maxInFlight: numb
 export async function runUploadSection(
   harness: BrowserHarness,
   file: { path: string; size: number; sha: string },
-  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean; profile: boolean; concurrencies: number[] },
+  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean; profile: boolean; concurrencies: number[]; https?: boolean; delays?: number[] },
   log: (line: string) => void,
 ): Promise<UploadSectionResult> {
   const configs: Record<string, UploadConfigResult> = {};
   let sliceSize = 0;
   let shaOk = true;
+  const scheme = options.https ? 'https' : 'http';
+  /** Runs `work` against a fresh server, adding the HTTP versions it answered to `versions`. */
+  const onServer = <T>(delayMs: number, versions: Record<string, number>, work: (server: BenchServer) => Promise<T>): Promise<T> =>
+    withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs, https: options.https }, async (server) => {
+      sliceSize = server.sliceSize;
+      const result = await work(server);
+      for (const [version, n] of Object.entries(server.server.httpVersions)) versions[version] = (versions[version] ?? 0) + n;
+      return result;
+    });
+  const versionsText = (v: Record<string, number>) => (options.https ? `; HTTP ${Object.entries(v).map(([k, n]) => `${k}: ${n}`).join(', ')}` : '');
 
   const baselines = async (key: string, kind: BaselineKind, lanes: number, delayMs: number, reps: number): Promise<void> => {
     const runs: BaselineRun[] = [];
+    const httpVersions: Record<string, number> = {};
     for (let rep = 0; rep < reps; rep++) {
-      const run = await withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, (server) => {
-        sliceSize = server.sliceSize;
-        return runBaseline(harness, server, file, kind, lanes);
-      });
+      const run = await onServer(delayMs, httpVersions, (server) => runBaseline(harness, server, file, kind, lanes));
       if (!run.accepted) {
         shaOk = false;
         log(`  ! ${key} upload not accepted (wrong sha, or bytes missing): ${JSON.stringify(run.last)}`);
       }
       runs.push(run);
     }
-    configs[key] = { speed: figure(runs.map((r) => mibps(r.bytes, r.ms))), inFlight: inFlightOf(runs.map((r) => r.requestSummary)), runs };
-    log(`  ${key}: ${configs[key].speed.value.toFixed(0)} MiB/s, ${configs[key].inFlight.mean.toFixed(1)} in flight on average (max ${configs[key].inFlight.max})`);
+    configs[key] = { speed: figure(runs.map((r) => mibps(r.bytes, r.ms))), inFlight: inFlightOf(runs.map((r) => r.requestSummary)), httpVersions, runs };
+    log(`  ${scheme} ${key}: ${configs[key].speed.value.toFixed(0)} MiB/s, ${configs[key].inFlight.mean.toFixed(1)} in flight on average (max ${configs[key].inFlight.max})${versionsText(httpVersions)}`);
   };
 
-  for (const delayMs of DELAYS) {
+  for (const delayMs of options.delays ?? DELAYS) {
     // Slices at 50 ms: the request pattern sets the pace; one run says enough about them.
     const sliceReps = delayMs > 0 ? 1 : options.reps;
     if (!(options.quick && delayMs > 0)) await baselines(`raw-d${delayMs}`, 'raw', 1, delayMs, options.reps); // quick: one request, 50 ms tells nothing
@@ -78,9 +90,10 @@ export async function runUploadSection(
     const lanesUsed = new Set<number>();
     for (const concurrency of options.concurrencies) {
       const runs: ProductUploadResult[] = [];
+      const httpVersions: Record<string, number> = {};
       for (let rep = 0; rep < sliceReps; rep++) {
         runs.push(
-          await withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, (server) =>
+          await onServer(delayMs, httpVersions, (server) =>
             runProductUpload(harness, server, file, {
               concurrency,
               heap: false,
@@ -98,14 +111,15 @@ export async function runUploadSection(
         speed: figure(runs.map((r) => mibps(file.size, r.uploadMs))),
         speedWithHash: figure(runs.map((r) => mibps(file.size, r.totalMs))),
         inFlight: inFlightOf(runs.map((r) => r.requests)),
+        httpVersions,
         runs,
       };
       lanesUsed.add(configs[key].inFlight.max);
       log(
-        `  ${key}: upload ${configs[key].speed.value.toFixed(0)} MiB/s, with hash ${configs[key].speedWithHash!.value.toFixed(0)} MiB/s, ` +
+        `  ${scheme} ${key}: upload ${configs[key].speed.value.toFixed(0)} MiB/s, with hash ${configs[key].speedWithHash!.value.toFixed(0)} MiB/s, ` +
           `gaps hash ${runs[0]!.gaps.hash.maxGapMs.toFixed(0)} / upload ${runs[0]!.gaps.upload.maxGapMs.toFixed(0)} ms; ` +
           `${runs[0]!.requests.count} requests, ${configs[key].inFlight.mean.toFixed(1)} in flight on average ` +
-          `(max ${configs[key].inFlight.max}), ${runs[0]!.requests.meanMs.toFixed(0)} ms each`,
+          `(max ${configs[key].inFlight.max}), ${runs[0]!.requests.meanMs.toFixed(0)} ms each${versionsText(httpVersions)}`,
       );
       const profile = runs[0]!.profile;
       if (profile) {
@@ -119,5 +133,5 @@ export async function runUploadSection(
       if (lanes > 1) await baselines(`parallel-l${lanes}-d${delayMs}`, 'slices', lanes, delayMs, sliceReps);
     }
   }
-  return { fileBytes: file.size, sliceSize, configs, shaOk };
+  return { fileBytes: file.size, sliceSize, scheme, configs, shaOk };
 }
