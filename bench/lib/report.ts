@@ -8,10 +8,10 @@ import type { ProductUploadResult } from '../sections/product-run.js';
 import type { LinkSectionResult } from '../sections/link.js';
 import type { ResumeSectionResult } from '../sections/resume.js';
 import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
-import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
-import { formatSize, MiB } from './args.js';
+import { formatSize } from './args.js';
 import { f0, f1, f2, kb, mib, table } from './format.js';
 import { linkTargets, renderLinkTable } from './report-link.js';
+import { memoryTargets, renderMemoryTables } from './report-memory.js';
 import { renderSchemeComparison, renderUploadTable, uploadTargets } from './report-upload.js';
 import type { Environment } from './env.js';
 
@@ -88,16 +88,7 @@ export function judgeTargets(r: BenchResults): Target[] {
     add('no main-thread gap over 50 ms during hash and upload', Math.max(hashGap, uploadGap) <= 50, `longest ${f0(hashGap)} ms hashing, ${f0(uploadGap)} ms uploading; ${over} gaps over 50 ms${controlText}`);
   }
 
-  const m = r.memory?.runs ?? [];
-  if (m.length) {
-    const worst = Math.max(...m.map((x) => x.growth));
-    add('heap growth ≤ 64 MiB', worst <= 64 * MiB, `worst ${mib(worst)} MiB (${m.map((x) => `${formatSize(x.fileBytes)}: ${mib(x.growth)}`).join(', ')})`);
-    const small = m.reduce((a, b) => (a.fileBytes <= b.fileBytes ? a : b));
-    const big = m.reduce((a, b) => (a.fileBytes >= b.fileBytes ? a : b));
-    if (big.fileBytes > small.fileBytes) {
-      add(`${formatSize(big.fileBytes)} heap growth ≤ 1.25× the ${formatSize(small.fileBytes)} run's`, big.growth <= 1.25 * small.growth, `${f2(big.growth / small.growth)}× (${mib(big.growth)} vs ${mib(small.growth)} MiB)`);
-    } else add('heap flat in file size', undefined, 'one size only (full run: 256 MiB, 1 GiB, 4 GiB)');
-  }
+  memoryTargets(r.memory, add);
 
   const s = r.resume;
   if (s) {
@@ -165,11 +156,7 @@ export function renderReport(r: BenchResults): string {
     }
     out.push(table(['phase', 'longest gap ms', 'gaps > 50 ms', 'longest frame gap ms'], rows));
   }
-  if (r.memory) {
-    out.push(`\n### Memory: page JS heap (CDP JSHeapUsedSize, ~100 ms samples), product upload at concurrency ${DEFAULT_CONCURRENCY} (MiB)\n`);
-    out.push(table(['file', 'before', 'peak', 'after GC', 'growth', 'worker peak'], r.memory.runs.map((x) => [formatSize(x.fileBytes), mib(x.before), mib(x.peak), mib(x.after), mib(x.growth), mib(x.workerPeak)])));
-    out.push(`\nperformance.measureUserAgentSpecificMemory: ${r.memory.measureUserAgentSpecificMemory ? 'available' : 'not available (the page is not cross-origin isolated)'}`);
-  }
+  if (r.memory) out.push(renderMemoryTables(r.memory));
   if (r.resume) {
     const s = r.resume;
     out.push(`\n### Resume: reload during the upload of a ${formatSize(s.fileBytes)} file, choose it again\n`);

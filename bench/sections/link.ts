@@ -88,7 +88,7 @@ export async function runLinkSection(
               const p = await runProductUpload(harness, server, file, { concurrency: DEFAULT_CONCURRENCY, heap: false, origin });
               return { ms: p.uploadMs, inFlight: { mean: p.requests.meanInFlight, max: p.requests.maxInFlight }, accepted: p.shaOk };
             }
-            const b = await runBaseline(harness, server, file, method === 'raw' ? 'raw' : 'slices', 1, origin);
+            const b = await runBaseline(harness, server, file, method === 'raw' ? 'raw' : 'slices', 1, { origin });
             return { ms: b.ms, inFlight: { mean: b.requestSummary.meanInFlight, max: b.requestSummary.maxInFlight }, accepted: b.accepted };
           });
           const fractionOfCapacity = file.size / (value.ms / 1000) / link.bytesPerSecond;

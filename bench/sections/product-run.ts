@@ -3,7 +3,8 @@
 
 import type { Page } from '@playwright/test';
 import type { ProductRun } from '../pages/product-page.js';
-import { gapsBetween, HeapSampler, startGaps, stopGaps, type BrowserHarness, type GapResult, type HeapResult } from '../lib/browser.js';
+import { gapsBetween, startGaps, stopGaps, type BrowserHarness, type GapResult, type HeapResult } from '../lib/browser.js';
+import { MemoryProbes, type TotalMemoryResult } from '../lib/memory-probe.js';
 import { MainThreadProfiler, type ProfileSummary } from '../lib/profile.js';
 import { summarizeRequests, type RequestSummary } from '../lib/measure.js';
 import { browserUrls, type BenchServer } from '../lib/server.js';
@@ -17,6 +18,8 @@ export interface ProductUploadResult {
   uploadMs: number;
   gaps: { hash: { maxGapMs: number; gapsOver50: number }; upload: { maxGapMs: number; gapsOver50: number }; all: GapResult };
   heap?: HeapResult;
+  /** With `heap`: the browser's resident memory and measureUserAgentSpecificMemory (memory-probe.ts). */
+  memory?: TotalMemoryResult;
   /** With --profile: the main thread's CPU profile of this run. */
   profile?: ProfileSummary;
   /** Upload requests (FormData POSTs) seen in the page: mean and max in flight, mean duration. */
@@ -78,17 +81,17 @@ export async function runProductUpload(
   options: { concurrency: number; heap: boolean; profile?: string; origin?: string },
 ): Promise<ProductUploadResult> {
   const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench', options.origin));
-  const sampler = options.heap ? await HeapSampler.attach(page) : undefined;
+  const probes = options.heap ? await MemoryProbes.attach(page) : undefined;
   try {
     await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
-    await sampler?.start();
+    await probes?.start();
     const profiler = options.profile ? await MainThreadProfiler.start(page) : undefined;
     await startGaps(page);
     await fileInput(page).setInputFiles(file.path);
     const run = await waitForProduct(page, file.size);
     const all = await stopGaps(page);
     const profile = await profiler?.stop(options.profile!);
-    const heap = await sampler?.stop();
+    const { heap, memory } = (await probes?.stop()) ?? {};
     if (run.addedAt === undefined || run.hashedAt === undefined || run.doneAt === undefined) {
       throw new Error(`the product's timeline is incomplete: ${JSON.stringify(run.timeline.slice(-3))}`);
     }
@@ -99,6 +102,7 @@ export async function runProductUpload(
       uploadMs: run.doneAt - run.hashedAt,
       gaps: { hash: gapsBetween(all, run.addedAt, run.hashedAt), upload: gapsBetween(all, run.hashedAt, run.doneAt + 1), all },
       heap,
+      memory,
       profile,
       requests: summarizeRequests(run.fetch),
       shaOk: server.server.stats.completedFiles.some((f) => f.sha === file.sha && f.size === file.size),
@@ -107,7 +111,7 @@ export async function runProductUpload(
       sliceRequests: total.sliceRequests,
     };
   } finally {
-    await sampler?.detach();
+    await probes?.detach();
     await context.close();
   }
 }
