@@ -5,12 +5,13 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_CONCURRENCY } from '../src/engine/options.js';
 import { formatSize, parseArgs, type BenchOptions } from './lib/args.js';
 import { startBrowserHarness, type BrowserHarness } from './lib/browser.js';
 import { describeEnvironment } from './lib/env.js';
-import { benchFile, nodeSha1 } from './lib/files.js';
+import { BENCH_DIR, benchFile, nodeSha1 } from './lib/files.js';
+import { renderHtmlReport } from './lib/html-report.js';
 import { judgeTargets, renderReport, type BenchResults } from './lib/report.js';
 import { runBundleSection } from './sections/bundle.js';
 import { runHashSection } from './sections/hash.js';
@@ -19,6 +20,9 @@ import { runMemorySection } from './sections/memory.js';
 import { runHashReload, runResumeSection } from './sections/resume.js';
 import { runUploadSection } from './sections/upload.js';
 
+
+/** The self-contained HTML report of the run (charts + the Markdown tables). */
+const HTML_REPORT = join(BENCH_DIR, 'out', 'report.html');
 
 function log(line: string): void {
   process.stderr.write(line + '\n');
@@ -97,7 +101,11 @@ async function main(options: BenchOptions): Promise<BenchResults> {
   }
   results.env.loadAverage.end = loadavg();
   results.targets = judgeTargets(results);
-  process.stdout.write('\n' + renderReport(results));
+  const markdown = renderReport(results);
+  process.stdout.write('\n' + markdown);
+  mkdirSync(dirname(HTML_REPORT), { recursive: true });
+  writeFileSync(HTML_REPORT, renderHtmlReport(results, markdown));
+  log(`wrote ${HTML_REPORT}`);
   if (options.json) {
     mkdirSync(dirname(resolve(options.json)), { recursive: true });
     writeFileSync(options.json, JSON.stringify(results, null, 2));

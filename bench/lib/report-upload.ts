@@ -26,6 +26,26 @@ function bareAtLanes(configs: Record<string, UploadConfigResult>, product: Uploa
   return lanes <= 1 ? configs[`sequential-d${delayMs}`] : configs[`parallel-l${lanes}-d${delayMs}`];
 }
 
+/** The methods a result holds, in the table's order: config keys without their `-d<ms>`. */
+export function uploadMethods(configs: Record<string, unknown>): string[] {
+  return [
+    'raw',
+    'sequential',
+    ...lanesRun(configs).flatMap((lanes) => [`rawSlices-l${lanes}`, ...(lanes > 1 ? [`parallel-l${lanes}`] : [])]),
+    ...productConcurrencies(configs).map((n) => `product-c${n}`),
+  ];
+}
+
+/** What a method (`raw`, `rawSlices-l3`, `parallel-l3`, `product-c5`...) is, for a table row or a chart bar. */
+export function describeMethod(base: string, sliceSize: number): string {
+  const n = Number(/-[lc](\d+)$/.exec(base)?.[1]);
+  if (base === 'raw') return 'one raw fetch of the whole file (/__raw)';
+  if (base === 'sequential') return 'sequential slices (SDK style, 1 lane)';
+  if (base.startsWith('rawSlices')) return `raw slices, ${n} lane${n > 1 ? 's' : ''}, no protocol (the browser's cost per ${formatSize(sliceSize)} request)`;
+  if (base.startsWith('parallel')) return `bare parallel slices, ${n} lanes (ceiling of a client of this protocol)`;
+  return `product, concurrency ${n}`;
+}
+
 export function renderUploadTable(upload: UploadSectionResult, title: string): string {
   const c = upload.configs;
   const speed = (key: string, withHash = false) => f0((withHash ? c[key]?.speedWithHash : c[key]?.speed)?.value);
@@ -39,15 +59,7 @@ export function renderUploadTable(upload: UploadSectionResult, title: string): s
     withHash ? speed(key(50), true) : '',
   ];
   const slice = formatSize(upload.sliceSize);
-  const rows = [
-    row('one raw fetch of the whole file (/__raw)', (d) => `raw-d${d}`),
-    row('sequential slices (SDK style, 1 lane)', (d) => `sequential-d${d}`),
-    ...lanesRun(c).flatMap((lanes) => [
-      row(`raw slices, ${lanes} lane${lanes > 1 ? 's' : ''}, no protocol (the browser's cost per ${slice} request)`, (d) => `rawSlices-l${lanes}-d${d}`),
-      ...(lanes > 1 ? [row(`bare parallel slices, ${lanes} lanes (ceiling of a client of this protocol)`, (d) => `parallel-l${lanes}-d${d}`)] : []),
-    ]),
-    ...productConcurrencies(c).map((n) => row(`product, concurrency ${n}`, (d) => `product-c${n}-d${d}`, true)),
-  ];
+  const rows = uploadMethods(c).map((base) => row(describeMethod(base, upload.sliceSize), (d) => `${base}-d${d}`, base.startsWith('product')));
   return `\n### ${title}, slice ${slice} (MiB/s; in flight = upload requests open at once, time-weighted mean / max)\n\n` +
     table(['method', '0 ms', 'in flight', '+50 ms per request', 'in flight', 'with hash, 0 ms', 'with hash, 50 ms'], rows);
 }

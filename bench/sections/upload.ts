@@ -85,8 +85,9 @@ export async function runUploadSection(
   for (const delayMs of options.delays ?? DELAYS) {
     // Slices at 50 ms: the request pattern sets the pace; one run says enough about them.
     const sliceReps = delayMs > 0 ? 1 : options.reps;
-    if (!(options.quick && delayMs > 0)) await baselines(`raw-d${delayMs}`, 'raw', 1, delayMs, options.reps); // quick: one request, 50 ms tells nothing
-    await baselines(`sequential-d${delayMs}`, 'slices', 1, delayMs, sliceReps);
+    // Quick: one raw request at 50 ms tells nothing; over HTTPS only the judged pair (product, raw slices).
+    if (!(options.quick && (delayMs > 0 || options.https))) await baselines(`raw-d${delayMs}`, 'raw', 1, delayMs, options.reps);
+    if (!(options.quick && options.https)) await baselines(`sequential-d${delayMs}`, 'slices', 1, delayMs, sliceReps);
     const lanesUsed = new Set<number>();
     for (const concurrency of options.concurrencies) {
       const runs: ProductUploadResult[] = [];
@@ -130,7 +131,7 @@ export async function runUploadSection(
     // Like against like: the bare clients with as many lanes as the product really had in flight.
     for (const lanes of [...lanesUsed].sort((a, b) => a - b)) {
       await baselines(`rawSlices-l${lanes}-d${delayMs}`, 'rawSlices', lanes, delayMs, sliceReps);
-      if (lanes > 1) await baselines(`parallel-l${lanes}-d${delayMs}`, 'slices', lanes, delayMs, sliceReps);
+      if (lanes > 1 && !(options.quick && options.https)) await baselines(`parallel-l${lanes}-d${delayMs}`, 'slices', lanes, delayMs, sliceReps);
     }
   }
   return { fileBytes: file.size, sliceSize, scheme, configs, shaOk };
