@@ -38,5 +38,15 @@ export function makeSelfSignedCertificate(openssl = process.env.OPENSSL ?? 'open
  * protocol server uses). Note: a fault that destroys `req.socket` ends the whole HTTP/2 session.
  */
 export function createTlsServer(certificate: SelfSignedCertificate, handle: (req: IncomingMessage, res: ServerResponse) => void): Http2SecureServer {
-  return createSecureServer({ ...certificate, allowHTTP1: true }, (req, res) => handle(req as unknown as IncomingMessage, res as unknown as ServerResponse));
+  // HTTP/2's default receive windows (64 KiB per stream and per connection) would make the server
+  // the bottleneck of every upload: a client may send only that much before the server's next
+  // WINDOW_UPDATE. Production front ends open them wide; so does this one.
+  const server = createSecureServer({ ...certificate, allowHTTP1: true, settings: { initialWindowSize: STREAM_WINDOW } }, (req, res) =>
+    handle(req as unknown as IncomingMessage, res as unknown as ServerResponse),
+  );
+  server.on('session', (session) => session.setLocalWindowSize(SESSION_WINDOW));
+  return server;
 }
+
+const STREAM_WINDOW = 4 * 1024 * 1024;
+const SESSION_WINDOW = 32 * 1024 * 1024;
