@@ -101,6 +101,8 @@ export function judgeTargets(r: BenchResults): Target[] {
       const detail = `${mib(k.bytesHashedAgain)} MiB hashed again (reloaded at ${mib(k.hashedAtReload)} MiB, resumed from ${mib(k.resumedFrom)} MiB), interval ${mib(k.checkpointEvery)} MiB`;
       // Below two intervals no checkpoint can exist at 50 %: the target cannot tell a checkpoint from none.
       if (s.fileBytes < 2 * k.checkpointEvery) add(name, undefined, `${detail}; the file is under two intervals, so this run cannot judge it`);
+      // Resumed at the full size: the whole-file sha was stored, hashing had finished before the page went.
+      else if (k.resumedFrom >= s.fileBytes) add(name, undefined, `${detail}; hashing finished before the reload took effect, so this run cannot judge it`);
       else add(name, k.bytesHashedAgain <= k.checkpointEvery, detail);
     }
   }

@@ -74,10 +74,24 @@ function observe(): void {
     run.firstUploadedBytes ??= upload.uploadedBytes;
   }
   if (upload.status === 'hashing') run.sawHashing = true;
+  reloadWhenHashed(upload.status, upload.hashedBytes, upload.size);
   const hashed = upload.hashedBytes >= upload.size && upload.status !== 'hashing' && upload.status !== 'queued';
   if (hashed) run.hashedAt ??= t;
   if (run.hashedAt !== undefined && upload.uploadedBytes > (run.firstUploadedBytes ?? 0)) run.firstSliceAt ??= t;
   if (upload.status === 'error') run.error = upload.error ? `${upload.error.code} ${upload.error.message}` : 'error';
+}
+
+/**
+ * The resume section's checkpoint path: with `?reloadAtHashed=0.5` the page reloads itself, once, as
+ * soon as it sees that share of the file hashed (from the page, so no driver round trip lets the
+ * worker run on), and leaves the hashed bytes it saw in sessionStorage for the driver.
+ */
+const RELOADED_KEY = 'benchReloadedAtHashedBytes';
+function reloadWhenHashed(status: string, hashedBytes: number, size: number): void {
+  const share = Number(params.get('reloadAtHashed') ?? NaN);
+  if (!(share > 0) || status !== 'hashing' || hashedBytes < share * size || sessionStorage.getItem(RELOADED_KEY) !== null) return;
+  sessionStorage.setItem(RELOADED_KEY, String(hashedBytes));
+  location.reload();
 }
 
 const poll = setInterval(observe, 20);

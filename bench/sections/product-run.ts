@@ -34,9 +34,10 @@ export interface ProductUploadResult {
 }
 
 /** `origin`: where the browser reaches the server (a link emulator, HTTPS); default the server's own. */
-export function productPagePath(server: BenchServer, concurrency: number, dir: string, origin?: string): string {
+export function productPagePath(server: BenchServer, concurrency: number, dir: string, origin?: string, extra: Record<string, string> = {}): string {
   const urls = browserUrls(server, origin);
   const query = new URLSearchParams({
+    ...extra,
     endpoint: urls.endpoint,
     signatureUrl: urls.signatureUrl,
     appid: server.appid,

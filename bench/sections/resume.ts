@@ -92,8 +92,9 @@ export async function runResumeSection(
 }
 
 /**
- * Reloads the page once the element shows half of the file hashed, chooses the file again and
- * waits until it is hashed: how far back the element went (a stored checkpoint, or byte 0).
+ * The page reloads itself once the element shows half of the file hashed (product-page.ts,
+ * `reloadAtHashed`); the file is then chosen again and hashed: how far back the element went (a
+ * stored checkpoint, or byte 0).
  */
 export async function runHashReload(
   harness: BrowserHarness,
@@ -102,15 +103,15 @@ export async function runHashReload(
   log: (line: string) => void,
 ): Promise<HashReloadResult> {
   return withServer({ sliceSize: options.sliceSize, discard: options.discard }, async (server) => {
-    const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench'));
+    const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench', undefined, { reloadAtHashed: '0.5' }));
     const ready = () => page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
     try {
       await ready();
+      const reloaded = page.waitForEvent('load', { timeout: 60_000 + file.size / (10 * 1024 * 1024) * 1000 });
       await fileInput(page).setInputFiles(file.path);
-      const half = await waitForProduct(page, file.size, 'half-hashed');
-      const hashedAtReload = half.latest?.hashedBytes ?? 0;
-      await page.reload();
+      await reloaded;
       await ready();
+      const hashedAtReload = Number(await page.evaluate(() => sessionStorage.getItem('benchReloadedAtHashedBytes')));
       const selectedAt = await page.evaluate(() => performance.now());
       await fileInput(page).setInputFiles(file.path);
       const run = await waitForProduct(page, file.size, 'hashed');
