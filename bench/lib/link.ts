@@ -40,7 +40,6 @@ export interface RunningLink {
   rttMs: number;
   /** Bytes delivered so far: upstream (to the server) and downstream (to the browser). */
   delivered(): LinkSample;
-  connections(): number;
   close(): Promise<void>;
 }
 
@@ -142,7 +141,6 @@ export async function startLink(options: LinkOptions): Promise<RunningLink> {
     bytesPerSecond,
     rttMs: options.rttMs,
     delivered: () => ({ t: performance.now() - started, up: up.delivered, down: down.delivered }),
-    connections: () => sockets.size / 2,
     async close() {
       for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
