@@ -62,7 +62,7 @@ describe('bench link emulator', () => {
     socket.destroy();
     expect(first).toBeGreaterThanOrEqual(235);
     expect(second).toBeGreaterThanOrEqual(118);
-    expect(second).toBeLessThan(200);
+    expect(second).toBeLessThan(400); // generous: a loaded machine fires timers late
   });
 
   it('shapes the bytes over time to the rate, for all connections together', async () => {
@@ -75,14 +75,16 @@ describe('bench link emulator', () => {
     // Half-way, the link must have carried about half: bytes over time, not a burst at the end.
     await new Promise((resolve) => setTimeout(resolve, 500));
     const atHalf = sink.received();
+    const halfSeconds = (performance.now() - t) / 1000;
     await until(() => sink.received() === 2 * each);
     const seconds = (performance.now() - t) / 1000;
     for (const socket of sockets) socket.destroy();
-    // 2 MB at 2 MB/s: 1 s (plus handshake and delay, 30 ms), within 15 %.
+    // 2 MB at 2 MB/s: 1 s (plus handshake and delay, 30 ms). Never faster than the rate (the bucket
+    // holds 16 KiB); slower only by what a loaded machine's late timers add.
     expect(seconds).toBeGreaterThan(0.95);
-    expect(seconds).toBeLessThan(1.2);
-    expect(atHalf).toBeGreaterThan(0.35 * 2 * each);
-    expect(atHalf).toBeLessThan(0.6 * 2 * each);
+    expect(seconds).toBeLessThan(1.5);
+    expect(atHalf).toBeLessThanOrEqual(2e6 * halfSeconds + 16 * 1024);
+    expect(atHalf).toBeGreaterThan(0.6 * 2e6 * (halfSeconds - 0.03));
     expect(l.delivered().up).toBe(2 * each);
   });
 });
