@@ -8,6 +8,7 @@ import type { ProductUploadResult } from '../sections/product-run.js';
 import type { LinkSectionResult } from '../sections/link.js';
 import type { ResumeSectionResult } from '../sections/resume.js';
 import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
+import { CHECKPOINT_EVERY } from '../../src/hashing/hash-core.js';
 import { formatSize } from './args.js';
 import { f0, f1, f2, kb, mib, table } from './format.js';
 import { linkTargets, renderLinkTable } from './report-link.js';
@@ -96,7 +97,8 @@ export function judgeTargets(r: BenchResults): Target[] {
     add('after a reload: re-sent bytes ≤ concurrency × slice size', s.completed && s.bytesDuplicate <= limit, `${s.bytesDuplicate} bytes sent twice, limit ${limit}${s.completed ? '' : '; the upload did not complete'}`);
     add('after a reload: no full re-hash of an unchanged file', !s.rehashed, s.rehashed ? `hashing seen after the reload (first hashedBytes ${s.firstHashedBytes})` : 'hashedBytes full at once, no hashing phase');
     const k = s.checkpoint;
-    if (k) {
+    if (!k) add('after a reload at 50 % of hashing: bytes hashed again ≤ one checkpoint interval', undefined, `not run: the file is under two checkpoint intervals (${mib(2 * CHECKPOINT_EVERY)} MiB)`);
+    else {
       const name = 'after a reload at 50 % of hashing: bytes hashed again ≤ one checkpoint interval';
       const detail = `${mib(k.bytesHashedAgain)} MiB hashed again (reloaded at ${mib(k.hashedAtReload)} MiB, resumed from ${mib(k.resumedFrom)} MiB), interval ${mib(k.checkpointEvery)} MiB`;
       // Below two intervals no checkpoint can exist at 50 %: the target cannot tell a checkpoint from none.

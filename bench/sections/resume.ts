@@ -107,9 +107,19 @@ export async function runHashReload(
     const ready = () => page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
     try {
       await ready();
-      const reloaded = page.waitForEvent('load', { timeout: 60_000 + file.size / (10 * 1024 * 1024) * 1000 });
+      const timeout = 60_000 + file.size / (10 * 1024 * 1024) * 1000;
+      const reloaded = page.waitForEvent('load', { timeout }).then(() => 'reloaded' as const);
+      // A fast hash may end between two polls of the page, before it saw 50 %: then no reload comes.
+      const finished = page
+        .waitForFunction(() => window.__benchProduct.hashedAt !== undefined, undefined, { timeout, polling: 50 })
+        .then(() => 'finished' as const, () => 'reloaded' as const); // the reload destroys its context
       await fileInput(page).setInputFiles(file.path);
-      await reloaded;
+      const outcome = await Promise.race([reloaded, finished]);
+      reloaded.catch(() => undefined);
+      if (outcome === 'finished') {
+        log('  the hash finished before the page saw 50 % hashed: no reload, nothing to judge');
+        return { checkpointEvery: CHECKPOINT_EVERY, hashedAtReload: 0, resumedFrom: file.size, bytesHashedAgain: 0 };
+      }
       await ready();
       const hashedAtReload = Number(await page.evaluate(() => sessionStorage.getItem('benchReloadedAtHashedBytes')));
       const selectedAt = await page.evaluate(() => performance.now());
