@@ -1,18 +1,7 @@
-// End-to-end tests: real Chromium, pages served by Vite, a real protocol server per test file.
-import { existsSync } from 'node:fs';
-import { chromium, defineConfig } from '@playwright/test';
-
-/** CHROMIUM_PATH, else Playwright's own browser where it was installed, else Debian's chromium. */
-function chromiumExecutable(): string | undefined {
-  if (process.env.CHROMIUM_PATH) return process.env.CHROMIUM_PATH;
-  try {
-    const own = chromium.executablePath();
-    if (own && existsSync(own)) return undefined; // Playwright finds its own browser by itself
-  } catch {
-    /* not installed */
-  }
-  return '/usr/bin/chromium';
-}
+// End-to-end tests: real Chromium and Firefox (one project each), pages served by Vite, a real
+// protocol server per test file. WebKit runs the user journeys over WebDriver (test/webkit).
+import { defineConfig, type Project } from '@playwright/test';
+import { findChromium, findFirefox, wantedEngines } from './scripts/browsers.js';
 
 // The config is loaded by the runner and again by each worker; workers inherit the runner's env,
 // so the port chosen here is the same everywhere and parallel runs on one machine do not collide.
@@ -30,6 +19,41 @@ export const chromiumArgs = [
   '--disable-sync',
 ];
 
+const ci = process.env.CI === 'true' || process.env.CI === '1';
+
+/**
+ * One project per engine asked for (VOD_E2E_ENGINES) and found (scripts/browsers.ts). A missing one is
+ * left out with a line, except under CI, where it stays and fails (scripts/setup-browsers.ts installs them).
+ */
+function projects(): Project[] {
+  const out: Project[] = [];
+  for (const name of wantedEngines().filter((e) => e !== 'webkit')) {
+    const found = name === 'chromium' ? findChromium() : findFirefox();
+    if (!found && !ci) {
+      if (!process.env.TEST_WORKER_INDEX) console.log(`playwright: MISSING ${name}: its tests are skipped (npm test installs it where it can)`);
+      continue;
+    }
+    if (name === 'chromium') {
+      out.push({ name, use: { browserName: 'chromium', launchOptions: { executablePath: found?.executable, args: chromiumArgs } } });
+    } else {
+      out.push({
+        name,
+        use: {
+          browserName: 'firefox',
+          // A stock Firefox is driven over WebDriver BiDi ('moz-firefox'); Playwright's own build over its own protocol.
+          channel: found?.stockFirefox === false ? undefined : 'moz-firefox',
+          launchOptions: {
+            executablePath: found?.executable,
+            // storage.persist() would otherwise wait for a permission prompt nobody answers.
+            firefoxUserPrefs: { 'dom.storageManager.prompt.testing': true, 'dom.storageManager.prompt.testing.allow': true },
+          },
+        },
+      });
+    }
+  }
+  return out;
+}
+
 export default defineConfig({
   testDir: 'test/e2e',
   timeout: 60_000,
@@ -42,10 +66,9 @@ export default defineConfig({
   reporter: process.env.CI ? [['list']] : [['list']],
   use: {
     baseURL: `http://127.0.0.1:${port}`,
-    launchOptions: { executablePath: chromiumExecutable(), args: chromiumArgs },
     trace: 'off',
   },
-  projects: [{ name: 'chromium', use: { browserName: 'chromium' } }],
+  projects: projects(),
   webServer: {
     command: `npx vite --host 127.0.0.1 --port ${port} --strictPort`,
     url: `http://127.0.0.1:${port}/`,

@@ -4,11 +4,13 @@
 //   dist/index.js                 side-effect-free exports
 //   dist/vod-uploader.js          registers <vod-uploader>
 //   dist/signer.js                server-side signer (never in the browser bundle)
-//   dist/vod-uploader.bundle.js   everything inlined but the hash worker, which sits beside it
+//   dist/vod-uploader.bundle.js   everything inlined but the hash worker and what loads on demand
+//                                 (languages, the main-thread hasher), which sit beside it in assets/
 //   dist/**/*.d.ts, dist/custom-elements.json
+//   dist/frameworks/{react,vue,svelte}.d.ts, dist/web-types.json, dist/vscode.{html,css}-custom-data.json
 
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
@@ -68,27 +70,29 @@ await build({
       fileName: () => 'vod-uploader.bundle.js',
     },
     // Lib mode leaves whitespace in ES output (to keep pure annotations for downstream bundlers);
-    // this file is final, so minify it fully.
-    rollupOptions: { output: { codeSplitting: false, minify: true } },
-  },
-  // The bundle runs where module scripts run, so where Workers run: no main-thread fallback in it.
-  resolve: {
-    alias: [{ find: /^\.\/main-thread-hasher\.js$/, replacement: join(root, 'src/hashing/no-main-thread-hasher.ts') }],
+    // this file is final, so minify it fully. What loads on demand (the locales but English, the
+    // main-thread hasher) stays in chunks beside the worker, so a page downloads only what it uses.
+    // Code the main-thread hasher shares with the bundle goes to a shared chunk both import: were it
+    // imported from the bundle itself, a page that loads `vod-uploader.bundle.js?v=2` would get a second
+    // copy of the element under the bare URL.
+    rollupOptions: { output: { minify: true, chunkFileNames: 'assets/[name]-[hash].js' } },
   },
 });
 
 // 3. Types (TypeScript 7's native tsc) and the custom elements manifest.
 execFileSync(bin('tsc'), ['-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit', cwd: root });
-execFileSync(
-  bin('cem'),
-  ['analyze', '--litelement', '--globs', 'src/element/vod-uploader-element.ts', 'src/element/events.ts', '--outdir', 'dist', '--quiet'],
-  { stdio: 'inherit', cwd: root },
-);
+// The manifest (the analyzer's settings are in custom-elements-manifest.config.js) and what is
+// generated from it: the React/Vue/Svelte types and the VS Code and JetBrains data.
+execFileSync(bin('tsx'), [join(root, 'scripts/manifest/write.ts'), dist], { stdio: 'inherit', cwd: root });
+// The bundle exports what vod-uploader.js does (and registers the element the same way).
+writeFileSync(join(dist, 'vod-uploader.bundle.d.ts'), "export * from './vod-uploader.js';\n");
 
 // 4. Checks a broken build would otherwise ship silently.
 const files = readdirSync(dist, { recursive: true }).map(String);
 const jsFiles = files.filter((f) => f.endsWith('.js'));
-for (const entry of ['index.js', 'vod-uploader.js', 'signer.js', 'vod-uploader.bundle.js', 'index.d.ts', 'custom-elements.json']) {
+const entries = ['index.js', 'vod-uploader.js', 'signer.js', 'vod-uploader.bundle.js', 'index.d.ts', 'vod-uploader.bundle.d.ts'];
+const generated = ['custom-elements.json', 'web-types.json', 'vscode.html-custom-data.json', 'vscode.css-custom-data.json', 'frameworks/react.d.ts', 'frameworks/vue.d.ts', 'frameworks/svelte.d.ts'];
+for (const entry of [...entries, ...generated]) {
   if (!files.includes(entry)) throw new Error(`build: dist/${entry} is missing`);
 }
 const bundle = readFileSync(join(dist, 'vod-uploader.bundle.js'), 'utf8');

@@ -1,7 +1,7 @@
 // The bench's output: the Markdown tables printed to the terminal and put in bench/README.md, and
 // the targets, each judged PASS / FAIL (or n/a when its section did not run).
 
-import type { BundleSectionResult } from '../sections/bundle.js';
+import type { BundleFile, BundleSectionResult } from '../sections/bundle.js';
 import type { HashSectionResult } from '../sections/hash.js';
 import type { MemorySectionResult } from '../sections/memory.js';
 import type { ProductUploadResult } from '../sections/product-run.js';
@@ -110,6 +110,11 @@ export function judgeTargets(r: BenchResults): Target[] {
   }
   const b = r.bundle;
   if (b) add('bundle with worker ≤ 40 KB gzip', b.bundle.gzip <= 40_000, `${kb(b.bundle.gzip)} KB gzip (${b.bundle.files.map((x) => `${x.path.replace('dist/', '')} ${kb(x.gzip)}`).join(' + ')})`);
+  // A page in another language than English also loads that language's chunk: the target holds for it too.
+  const largest = b?.onDemand?.filter((x) => x.language).reduce<BundleFile | undefined>((max, x) => (!max || x.gzip > max.gzip ? x : max), undefined);
+  if (b && largest) {
+    add('bundle with worker and its largest language chunk ≤ 40 KB gzip', b.bundle.gzip + largest.gzip <= 40_000, `${kb(b.bundle.gzip + largest.gzip)} KB gzip (+ ${largest.path.replace('dist/', '')} ${kb(largest.gzip)})`);
+  }
   return targets;
 }
 
@@ -180,6 +185,7 @@ export function renderReport(r: BenchResults): string {
     out.push(`\n### Bundle (gzip -9; dist built ${b.builtAt})\n`);
     out.push(table(['what', 'files', 'bytes', 'gzip KB'], [
       ['vod-uploader.bundle.js + worker', String(b.bundle.files.length), String(b.bundle.bytes), kb(b.bundle.gzip)],
+      ...(b.onDemand ?? []).map((x) => [`on demand: ${x.path.replace('dist/', '')}`, '1', String(x.bytes), kb(x.gzip)]),
       ['npm entry dist/index.js + local imports + worker', String(b.npmEntry.files.length), String(b.npmEntry.bytes), kb(b.npmEntry.gzip)],
     ]));
     if (b.bundleSources?.length) {

@@ -7,12 +7,14 @@ import type { EngineDeps, QueueOptions } from '../engine/options.js';
 import { UploadQueue } from '../engine/queue.js';
 import type { RestorableUpload, UploadErrorInfo, UploadQueueEventMap, UploadSnapshot } from '../engine/types.js';
 import { fireVodEvent } from './events.js';
-import { format, type VodUploaderStrings } from './i18n.js';
+import { format, formatPercent, type VodUploaderStrings } from './i18n.js';
 
 export interface UploadControllerConfig {
   dependencies: () => EngineDeps;
   queueOptions: () => QueueOptions;
   strings: () => VodUploaderStrings;
+  /** The element's language tag, already normalised (any Intl constructor takes it). */
+  lang: () => string;
   describeError: (error: UploadErrorInfo) => string;
   /** Called when the uploads changed in a way that matters to the form value or validity. */
   onUploadsChanged: () => void;
@@ -60,10 +62,6 @@ export class UploadController implements ReactiveController {
   ready(): Promise<void> {
     this.initDone ??= this.createQueue();
     return this.initDone;
-  }
-
-  get instance(): UploadQueue | undefined {
-    return this.queue;
   }
 
   private async createQueue(): Promise<void> {
@@ -123,11 +121,13 @@ export class UploadController implements ReactiveController {
   }
   remove(id: string): void {
     this.queue?.remove(id);
-    this.files.delete(id);
+  }
+  /** Drops errored rows whose file was chosen again: the new row takes their place (and their stored session). */
+  replace(ids: readonly string[]): void {
+    for (const id of ids) this.queue?.remove(id, { keepSession: true });
   }
   clear(): void {
     this.queue?.clear();
-    this.files.clear();
     this.uploads = this.queue?.uploads ?? [];
     this.sync();
   }
@@ -136,12 +136,22 @@ export class UploadController implements ReactiveController {
   }
 
   private sync(): void {
+    this.prune();
     this.host.requestUpdate();
     this.config.onUploadsChanged();
   }
 
+  /** Forgets what was kept for rows that are gone (removed, cleared, replaced) and entries no longer restorable. */
+  private prune(): void {
+    const live = new Set(this.uploads.map((u) => u.id));
+    for (const id of this.files.keys()) if (!live.has(id)) this.files.delete(id);
+    for (const id of this.announcedQuarter.keys()) if (!live.has(id)) this.announcedQuarter.delete(id);
+    for (const key of this.handles.keys()) if (!this.restorable.some((r) => r.key === key)) this.handles.delete(key);
+  }
+
   private setRestorable(uploads: RestorableUpload[], fire: boolean): void {
     this.restorable = uploads;
+    this.prune();
     for (const upload of uploads) {
       if (upload.hasHandle && !this.handles.has(upload.key)) void this.loadHandle(upload.key);
     }
@@ -151,7 +161,7 @@ export class UploadController implements ReactiveController {
 
   private async loadHandle(key: string): Promise<void> {
     const stored = await this.deps?.store.get(key);
-    if (stored?.handle) {
+    if (stored?.handle && this.restorable.some((r) => r.key === key)) {
       this.handles.set(key, stored.handle);
       this.host.requestUpdate();
     }
@@ -223,7 +233,7 @@ export class UploadController implements ReactiveController {
     const last = this.announcedQuarter.get(upload.id) ?? 0;
     if (quarter > last && quarter < 4) {
       this.announcedQuarter.set(upload.id, quarter);
-      this.say(this.config.strings().announceProgress, { name: upload.name, percent: quarter * 25 });
+      this.say(this.config.strings().announceProgress, { name: upload.name, percent: formatPercent(quarter / 4, this.config.lang()) });
     }
   }
 

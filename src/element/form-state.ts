@@ -37,3 +37,18 @@ export function updateFormState({ internals, uploads, name, required, strings, a
   else if (required && paths.length === 0) internals.setValidity({ valueMissing: true }, strings.formMissing, anchor);
   else internals.setValidity({});
 }
+
+/**
+ * The element's side of form association: its ElementInternals, whether a disabled fieldset or form
+ * disables it, and the value and validity kept in step with the uploads.
+ */
+export class FormField {
+  /** Set by formDisabledCallback: a disabled <fieldset> or form around the element. */
+  disabledByForm = false;
+
+  constructor(readonly internals: ElementInternals) {}
+
+  sync(state: Omit<FormStateInput, 'internals'>): void {
+    updateFormState({ internals: this.internals, ...state });
+  }
+}

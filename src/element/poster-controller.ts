@@ -1,11 +1,11 @@
-// After each render, paints poster frames into new rows' canvases and remembers each video's
-// duration, so the element itself never waits on video decoding. Extraction starts when the page is
-// idle: setting up a <video> costs the main thread several ms, which must not add to the task that
-// handles the dropped file (the benchmark's longest main-thread gaps were there).
+// After each render, paints poster frames into new rows' canvases (then closes the frame) and
+// remembers each video's duration while its row is there, so the element never waits on decoding.
+// Extraction starts when the page is idle: setting up a <video> costs the main thread several ms,
+// which must not add to the task that handles the dropped file (the benchmark's longest main-thread
+// gaps were there). poster.ts loads then too, as a chunk of its own: it is not needed to start.
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { whenIdle } from './idle.js';
-import { paintPoster, posterFor } from './poster.js';
 
 export class PosterController implements ReactiveController {
   private readonly durations = new Map<string, number>();
@@ -24,6 +24,11 @@ export class PosterController implements ReactiveController {
     return this.durations.get(id);
   }
 
+  /** Forgets the rows that are gone. */
+  prune(liveIds: ReadonlySet<string>): void {
+    for (const id of this.durations.keys()) if (!liveIds.has(id)) this.durations.delete(id);
+  }
+
   hostUpdated(): void {
     const root = this.host.shadowRoot;
     if (!root) return;
@@ -33,15 +38,28 @@ export class PosterController implements ReactiveController {
       const id = canvas.closest('[data-id]')?.getAttribute('data-id') ?? '';
       const file = this.fileOf(id);
       if (!file) continue;
-      whenIdle(() => {
-        void posterFor(file).then((info) => {
-          if (info.frame && canvas.isConnected) paintPoster(canvas, info.frame);
-          if (info.duration !== undefined && !this.durations.has(id)) {
-            this.durations.set(id, info.duration);
-            this.host.requestUpdate();
-          }
-        });
-      });
+      whenIdle(() => void this.paint(canvas, id, file));
+    }
+  }
+
+  private async paint(canvas: HTMLCanvasElement, id: string, file: File): Promise<void> {
+    if (!canvas.isConnected) return; // the row went before the page was idle
+    let poster: typeof import('./poster.js');
+    try {
+      poster = await import('./poster.js');
+    } catch {
+      return; // no chunk, no poster: the placeholder stays
+    }
+    const info = await poster.posterFor(file);
+    try {
+      if (info.frame && canvas.isConnected) poster.paintPoster(canvas, info.frame);
+    } finally {
+      // The canvas keeps the pixels: the bitmap is not needed any more.
+      poster.releasePoster(file);
+    }
+    if (info.duration !== undefined && canvas.isConnected && !this.durations.has(id)) {
+      this.durations.set(id, info.duration);
+      this.host.requestUpdate();
     }
   }
 }

@@ -31,6 +31,16 @@ export function posterFor(file: File): Promise<PosterInfo> {
   return job;
 }
 
+/**
+ * Closes the file's frame (an ImageBitmap holds its pixels until closed) and forgets it: call once
+ * it is painted or no longer wanted. A later posterFor(file) reads the video again.
+ */
+export function releasePoster(file: File): void {
+  const job = cache.get(file);
+  cache.delete(file);
+  void job?.then((info) => info.frame?.close());
+}
+
 async function extract(file: File): Promise<PosterInfo> {
   if (typeof document === 'undefined' || blockedByCsp) return {};
   const video = document.createElement('video');

@@ -4,7 +4,7 @@
 import { html, noChange, nothing, type ElementPart, type TemplateResult } from 'lit';
 import { Directive, directive, PartType, type PartInfo } from 'lit/directive.js';
 import type { UploadErrorInfo, UploadSnapshot } from '../engine/types.js';
-import { format, formatBytes, formatDuration, type VodUploaderStrings } from './i18n.js';
+import { format, formatBytes, formatDuration, formatPercent, formatSeconds, type VodUploaderStrings } from './i18n.js';
 
 export type RowAction = 'pause' | 'resume' | 'cancel' | 'retry' | 'remove';
 
@@ -47,6 +47,7 @@ function kindWords(kind: string, s: VodUploaderStrings): string | undefined {
     timeout: s.errorTimeout,
     signature: s.errorSignature,
     file: s.errorFile,
+    'hashing-unavailable': s.errorHashing,
     locked: s.errorLocked,
   };
   return byKind[kind];
@@ -76,7 +77,8 @@ function phaseText(u: UploadSnapshot, ctx: RowContext): string {
   if (u.elsewhere) return s.elsewhere;
   switch (u.status) {
     case 'retrying': {
-      const countdown = format(s.retrying, { seconds: Math.max(0, Math.ceil(((u.retryAt ?? ctx.now) - ctx.now) / 1000)) });
+      const seconds = Math.max(0, Math.ceil(((u.retryAt ?? ctx.now) - ctx.now) / 1000));
+      const countdown = format(s.retrying, { seconds: formatSeconds(seconds, ctx.lang) });
       // Say why, so a user can tell a flaky network from a signature endpoint that is down.
       return u.retryReason ? countdown + retryNote(u.retryReason, s) : countdown;
     }
@@ -89,7 +91,7 @@ function progressBar(label: string, done: number, total: number, ctx: RowContext
   const fraction = total > 0 ? Math.min(1, done / total) : 1;
   const percent = Math.floor(fraction * 100);
   const text = format(ctx.strings.progressText, {
-    percent,
+    percent: formatPercent(percent / 100, ctx.lang),
     done: formatBytes(done, ctx.lang),
     total: formatBytes(total, ctx.lang),
   });
@@ -125,7 +127,7 @@ function actions(u: UploadSnapshot, ctx: RowContext): TemplateResult {
   const running = u.status === 'queued' || u.status === 'hashing' || u.status === 'uploading' || u.status === 'retrying';
   return html`<div part="actions">
     ${running ? button('pause', s.pause, u, ctx) : nothing} ${u.status === 'paused' ? button('resume', s.resume, u, ctx) : nothing}
-    ${u.status === 'error' && u.error?.retryable !== false ? button('retry', s.retry, u, ctx) : nothing}
+    ${u.status === 'error' && (u.error?.retryable !== false || u.error.kind === 'hashing-unavailable') ? button('retry', s.retry, u, ctx) : nothing}
     ${running || u.status === 'paused' ? button('cancel', s.cancel, u, ctx) : nothing}
     ${u.status === 'done' || u.status === 'error' || u.status === 'cancelled' ? button('remove', s.remove, u, ctx) : nothing}
   </div>`;

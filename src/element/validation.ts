@@ -1,8 +1,8 @@
 // Checks a batch of chosen files before anything is uploaded: empty, too large, wrong type for
-// `accept`, too many, duplicate, or a name the protocol cannot carry. Pure functions, tested in Node.
+// `accept`, too many, duplicate, or a name the server cannot store. Pure functions, tested in Node.
 
 import type { RejectReason } from './events.js';
-import { format, formatBytes, type VodUploaderStrings } from './i18n.js';
+import { format, formatBytes, formatNumber, formatPlural, type VodUploaderStrings } from './i18n.js';
 
 export interface ValidationRules {
   /** The `accept` attribute: MIME types, `type/*` wildcards and `.ext` extensions, comma-separated. */
@@ -15,7 +15,7 @@ export interface ValidationRules {
   existingCount: number;
   /** Identity keys (`fileIdentity`) of files already in the list. */
   known: ReadonlySet<string>;
-  /** The protocol's file-name check: returns a reason text when the protocol cannot carry the name. */
+  /** The protocol's file-name check: returns a reason text when the server cannot store the name. */
   nameProblem: (name: string) => string | undefined;
 }
 
@@ -101,15 +101,16 @@ export function rejectionMessage(
   let max: string | number = rejection.reason === 'too-large' ? formatBytes(rules.maxSize, lang) : rules.maxFiles;
   // Just over the limit, both round to the same "195 KB": say the exact byte counts instead.
   if (rejection.reason === 'too-large' && size === max) {
-    const exact = new Intl.NumberFormat(lang);
-    size = `${exact.format(file.size)} B`;
-    max = `${exact.format(rules.maxSize)} B`;
+    size = `${formatNumber(file.size, lang)} B`;
+    max = `${formatNumber(rules.maxSize, lang)} B`;
   }
   const params = { name: file.name, size, max, accept: rules.accept };
-  const templates: Record<RejectReason, string> = {
+  if (rejection.reason === 'too-many') {
+    return formatPlural(strings.rejectTooMany, rules.maxFiles, lang, { ...params, max: formatNumber(rules.maxFiles, lang) });
+  }
+  const templates: Record<Exclude<RejectReason, 'too-many'>, string> = {
     'too-large': strings.rejectTooLarge,
     'wrong-type': strings.rejectWrongType,
-    'too-many': strings.rejectTooMany,
     duplicate: strings.rejectDuplicate,
     empty: strings.rejectEmpty,
     'invalid-name': strings.rejectInvalidName,

@@ -1,25 +1,27 @@
-// <vod-uploader>: the view. It renders the drop zone, the rows and the notices, handles DOM input
-// (chooser, drop, paste, buttons) and form association; the UploadController does the uploading.
+// <vod-uploader>: the public API (attributes, properties, methods, events) and the view: it renders
+// the drop zone, the rows and the notices. Others do the work: FileIntake takes picked files in,
+// FormField the form association, queueOptionsFrom turns attributes into the engine's options, and
+// the UploadController does the uploading.
 
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
-import type { QueueOptions } from '../engine/options.js';
-import type { Metadata, RestorableUpload, SignatureFunction, UploadSnapshot } from '../engine/types.js';
+import type { Metadata, SignatureFunction, UploadSnapshot } from '../engine/types.js';
 import { DEFAULT_ENDPOINT } from '../protocol/client.js';
 import { validateName } from '../protocol/url.js';
 import { UploadController } from './controller.js';
 import { createBrowserDependencies } from './dependencies.js';
 import type { PickedFile } from './drop.js';
 import { DropTargetController } from './drop-target.js';
-import { fireVodEvent, type RejectReason } from './events.js';
-import { updateFormState } from './form-state.js';
-import { format, stringsFor, warmNumberFormats, type VodUploaderStrings } from './i18n.js';
+import { queueOptionsFrom, UPLOAD_SETTING_KEYS } from './engine-options.js';
+import { FileIntake } from './file-intake.js';
+import { FormField } from './form-state.js';
+import { format, loadStrings, normalizeLang, stringsFor, warmNumberFormats, type VodUploaderStrings } from './i18n.js';
 import { whenIdle } from './idle.js';
 import { PosterController } from './poster-controller.js';
-import { renderDropzone, renderNotices, renderRestorable, type Notice } from './render-panels.js';
+import { renderDropzone, renderNotices, renderRestorable } from './render-panels.js';
 import { describeError, renderRow, type RowAction } from './render-row.js';
 import { uploaderStyles } from './styles.js';
-import { fileIdentity, rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
+import { CountdownController, NoticeList } from './view-state.js';
 
 /** The protocol's own file-name rule, as the validation's yes/no. */
 function nameProblem(name: string): string | undefined {
@@ -132,23 +134,12 @@ export class VodUploaderElement extends LitElement {
   declare metadata: ((file: File) => Metadata | Promise<Metadata> | undefined) | undefined;
   declare i18n: Partial<VodUploaderStrings> | undefined;
 
-  private readonly internals: ElementInternals;
+  private readonly field: FormField;
   private readonly controller: UploadController;
+  private readonly intake: FileIntake;
   private readonly dropTarget: DropTargetController;
   private readonly posters: PosterController;
-  private noticeCounter = 0;
-  // Internal view state, kept out of `static properties` so the manifest lists only the public API;
-  // setters request the re-render themselves.
-  #notices: Notice[] = [];
-  #formDisabled = false;
-  private get notices(): Notice[] {
-    return this.#notices;
-  }
-  private set notices(list: Notice[]) {
-    this.#notices = list;
-    this.requestUpdate();
-  }
-  private tick?: ReturnType<typeof setTimeout>;
+  private readonly notices = new NoticeList(this);
 
   constructor() {
     super();
@@ -169,7 +160,7 @@ export class VodUploaderElement extends LitElement {
     this.bizAttr = '';
     this.magicContext = '';
     this.sliceSha = false;
-    this.internals = this.attachInternals();
+    this.field = new FormField(this.attachInternals());
     this.controller = new UploadController(this, {
       dependencies: () =>
         createBrowserDependencies(() => ({
@@ -177,21 +168,35 @@ export class VodUploaderElement extends LitElement {
           signatureUrl: this.signatureUrl,
           signatureProvider: this.signatureProvider,
         })),
-      queueOptions: () => this.queueOptions(),
+      queueOptions: () => queueOptionsFrom(this),
       strings: () => this.strings,
+      lang: () => this.effectiveLang,
       describeError: (error) => describeError(error, this.strings),
-      onUploadsChanged: () => this.syncForm(),
+      onUploadsChanged: () => {
+        this.syncForm();
+        this.posters?.prune(new Set(this.controller.uploads.map((u) => u.id)));
+      },
     });
     this.posters = new PosterController(this, (id) => this.controller.files.get(id));
     // A warning (e.g. storage refused: no resume after a reload) is shown, not only dispatched.
     this.addEventListener('vod-upload-warning', (event) => {
-      const text = format(this.strings.warning, { message: event.detail.error.message });
-      this.notices = [...this.notices, { id: ++this.noticeCounter, text }];
+      this.notices.add(format(this.strings.warning, { message: event.detail.error.message }));
+    });
+    // "Retrying in N seconds" counts down on its own.
+    new CountdownController(this, () => this.controller.uploads.some((u) => u.status === 'retrying'));
+    this.intake = new FileIntake(this, {
+      controller: this.controller,
+      settings: this,
+      disabled: () => this.isDisabled,
+      strings: () => this.strings,
+      lang: () => this.effectiveLang,
+      nameProblem,
+      notify: (text) => this.notices.add(text),
     });
     this.dropTarget = new DropTargetController(this, {
       accept: () => this.accept,
       disabled: () => this.isDisabled,
-      onFiles: (picked) => void this.addPicked(picked),
+      onFiles: (picked) => void this.intake.add(picked),
     });
   }
 
@@ -207,7 +212,7 @@ export class VodUploaderElement extends LitElement {
    */
   async addFiles(files: Iterable<File | PickedFile> | ArrayLike<File | PickedFile>): Promise<UploadSnapshot[]> {
     const items = Array.from(files as ArrayLike<File | PickedFile>, (item) => (item instanceof Blob ? { file: item } : item));
-    return this.addPicked(items);
+    return this.intake.add(items);
   }
   start(id?: string): void {
     this.controller.start(id);
@@ -227,108 +232,51 @@ export class VodUploaderElement extends LitElement {
   /** Empties the list (running uploads are cancelled) and dismisses notices. */
   clear(): void {
     this.controller.clear();
-    this.notices = [];
+    this.notices.clear();
   }
 
   /** The form this control belongs to, as for native controls. */
   get form(): HTMLFormElement | null {
-    return this.internals.form;
+    return this.field.internals.form;
   }
   get validity(): ValidityState {
-    return this.internals.validity;
+    return this.field.internals.validity;
   }
   get validationMessage(): string {
-    return this.internals.validationMessage;
+    return this.field.internals.validationMessage;
   }
   checkValidity(): boolean {
-    return this.internals.checkValidity();
+    return this.field.internals.checkValidity();
   }
   reportValidity(): boolean {
-    return this.internals.reportValidity();
+    return this.field.internals.reportValidity();
   }
 
   formResetCallback(): void {
     this.clear();
   }
   formDisabledCallback(disabled: boolean): void {
-    this.#formDisabled = disabled;
+    this.field.disabledByForm = disabled;
     this.requestUpdate();
   }
 
   private get strings(): VodUploaderStrings {
     return stringsFor(this.effectiveLang, this.i18n);
   }
+  /** The language in effect, as a tag Intl accepts (`zh_CN` → `zh-CN`, garbage → `en`). */
   private get effectiveLang(): string {
     // The property first: LitElement renders before it reflects the attribute.
-    return this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en';
+    return normalizeLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');
   }
   private get isDisabled(): boolean {
-    return this.disabled || this.#formDisabled;
+    return this.disabled || this.field.disabledByForm;
   }
   private get input(): HTMLInputElement | null {
     return this.renderRoot.querySelector('input[type=file]');
   }
 
-  private queueOptions(): QueueOptions {
-    const userMetadata = this.metadata;
-    return {
-      target: { appid: this.appid, bucket: this.bucket, dir: this.dir },
-      concurrency: this.concurrency > 0 ? this.concurrency : 3,
-      autoStart: !this.manual,
-      sliceSha: this.sliceSha,
-      metadata: async (file: File): Promise<Metadata> => {
-        const base: Metadata = { video_title: file.name };
-        if (this.bizAttr) base.biz_attr = this.bizAttr;
-        if (this.magicContext) base.magicContext = this.magicContext;
-        return { ...base, ...((await userMetadata?.(file)) ?? {}) };
-      },
-    };
-  }
-
-  private validationRules(): ValidationRules {
-    const inList = this.controller.uploads.filter((u) => u.status !== 'cancelled');
-    const known = new Set<string>();
-    for (const u of inList) {
-      const file = this.controller.files.get(u.id);
-      if (file) known.add(fileIdentity(file));
-    }
-    return {
-      accept: this.accept,
-      maxSize: this.maxSize,
-      // Without `multiple`, one file per pick (a drop of several keeps the first), within max-files still.
-      maxFiles: this.multiple || (this.maxFiles > 0 && this.maxFiles <= inList.length) ? this.maxFiles : inList.length + 1,
-      existingCount: inList.length,
-      known,
-      nameProblem,
-    };
-  }
-
-  private async addPicked(picked: PickedFile[]): Promise<UploadSnapshot[]> {
-    if (this.isDisabled || picked.length === 0) return [];
-    const rules = this.validationRules();
-    const { accepted, rejected } = validateFiles(
-      picked.map((p) => p.file),
-      rules,
-    );
-    for (const rejection of rejected) this.reject(rejection.file, rejection.reason, rejectionMessage(rejection, rules, this.strings, this.effectiveLang));
-    if (accepted.length === 0) return [];
-    const items = picked.filter((p) => accepted.includes(p.file));
-    const { added, duplicates } = await this.controller.add(items);
-    for (const file of duplicates) {
-      this.reject(file, 'duplicate', rejectionMessage({ file, reason: 'duplicate' }, rules, this.strings, this.effectiveLang));
-    }
-    return added;
-  }
-
-  private reject(file: File, reason: RejectReason, message: string): void {
-    this.notices = [...this.notices, { id: ++this.noticeCounter, text: message }];
-    this.controller.announcement = message;
-    fireVodEvent(this, 'vod-upload-reject', { file, reason, message });
-  }
-
   private syncForm(): void {
-    updateFormState({
-      internals: this.internals,
+    this.field.sync({
       uploads: this.controller.uploads,
       name: this.name,
       required: this.required,
@@ -342,26 +290,12 @@ export class VodUploaderElement extends LitElement {
     const files = Array.from(input.files ?? []);
     // Cleared so that choosing the same file again (after cancel) fires `change` again.
     input.value = '';
-    void this.addPicked(files.map((file) => ({ file })));
+    void this.intake.add(files.map((file) => ({ file })));
   }
 
   private onRowAction(action: RowAction, id: string): void {
     if (action === 'remove') this.controller.remove(id);
     else this.controller[action](id);
-  }
-
-  private async resumeRestorable(upload: RestorableUpload): Promise<void> {
-    const handle = this.controller.handles.get(upload.key) as
-      | (FileSystemFileHandle & { requestPermission?: (d: { mode: 'read' }) => Promise<PermissionState> })
-      | undefined;
-    // Asked first thing inside the click: the permission prompt needs the user's gesture.
-    try {
-      const permission = handle?.requestPermission ? await handle.requestPermission({ mode: 'read' }) : 'granted';
-      if (permission === 'granted') await this.controller.restore(upload.key);
-    } catch (error) {
-      // The file moved or the permission was refused: the row stays, choosing the file again still works.
-      this.notices = [...this.notices, { id: ++this.noticeCounter, text: error instanceof Error ? error.message : String(error) }];
-    }
   }
 
   override connectedCallback(): void {
@@ -372,26 +306,16 @@ export class VodUploaderElement extends LitElement {
     whenIdle(() => warmNumberFormats(this.effectiveLang));
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    if (this.tick) clearTimeout(this.tick);
-    this.tick = undefined;
+  /** Holds an update until the language's table has loaded, so the strings never flash in English. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const loading = loadStrings(this.effectiveLang);
+    if (!loading) return super.scheduleUpdate();
+    return loading.then(() => super.scheduleUpdate());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    const queueKeys = ['appid', 'bucket', 'dir', 'concurrency', 'manual', 'sliceSha', 'metadata', 'bizAttr', 'magicContext'] as const;
-    if (queueKeys.some((k) => changed.has(k))) this.controller.configure();
+    if (UPLOAD_SETTING_KEYS.some((k) => changed.has(k))) this.controller.configure();
     if (changed.has('name') || changed.has('required')) this.syncForm();
-  }
-
-  protected override updated(): void {
-    // "Retrying in N s" counts down on its own.
-    if (!this.tick && this.controller.uploads.some((u) => u.status === 'retrying')) {
-      this.tick = setTimeout(() => {
-        this.tick = undefined;
-        this.requestUpdate();
-      }, 1000);
-    }
   }
 
   protected override render(): unknown {
@@ -402,13 +326,13 @@ export class VodUploaderElement extends LitElement {
     const drag = this.dropTarget.state;
     return html`<div part="base" class="drag-${drag} ${disabled ? 'disabled' : ''}" lang=${lang}>
       ${renderDropzone({ strings: s, lang, disabled, drag, accept: this.accept, multiple: this.multiple, maxSize: this.maxSize, onChange: (e) => this.onInputChange(e) })}
-      ${renderNotices(this.notices, s.dismiss, (id) => (this.notices = this.notices.filter((n) => n.id !== id)))}
+      ${renderNotices(this.notices.items, s.dismiss, (id) => this.notices.dismiss(id))}
       ${renderRestorable(this.controller.restorable, {
         strings: s,
         lang,
         disabled,
         canResume: (key) => this.controller.handles.has(key),
-        resume: (r) => void this.resumeRestorable(r),
+        resume: (r) => void this.intake.resumeRestorable(r),
       })}
       ${this.controller.uploads.length > 0
         ? html`<ul aria-label=${s.fileList}>

@@ -34,6 +34,7 @@ export const ErrorKind = {
   Storage: 'storage', // IndexedDB trouble (reported as a warning, never fails an upload)
   Validation: 'validation', // rejected before upload: size, type, count, name, duplicate
   Locked: 'locked', // the same file is being uploaded in another tab
+  HashingUnavailable: 'hashing-unavailable', // the page refuses the hash worker and WebAssembly (a CSP)
 } as const;
 export type ErrorKind = (typeof ErrorKind)[keyof typeof ErrorKind];
 

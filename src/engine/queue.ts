@@ -172,11 +172,14 @@ export class UploadQueue extends EventTarget {
     for (const u of this.select(id)) u.retry();
     this.pump();
   }
-  /** Drops a finished, cancelled or errored row (an errored one's stored session goes too). */
-  remove(id: string): void {
+  /**
+   * Drops a finished, cancelled or errored row (an errored one's stored session goes too, unless
+   * `keepSession`: the same file chosen again takes the row's place and resumes from that session).
+   */
+  remove(id: string, options: { keepSession?: boolean } = {}): void {
     const u = this.list.find((x) => x.id === id);
     if (!u || !u.isTerminal) return;
-    void u.discard();
+    if (!options.keepSession) void u.discard();
     this.list = this.list.filter((x) => x !== u);
     this.changed();
   }

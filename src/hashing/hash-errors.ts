@@ -7,12 +7,36 @@ export function hashAbortError(reason?: unknown): UploadError {
 }
 
 /**
+ * The page cannot hash at all here: the worker did not start (a CSP without `worker-src`, a missing
+ * file) or WebAssembly was refused (a CSP without 'wasm-unsafe-eval'). Waiting does not change a page's
+ * policy, so nothing retries it on its own (fatal); the element still offers Retry, which tries the
+ * worker and the main-thread fallback afresh.
+ */
+export function hashingUnavailable(message: string, cause?: unknown): UploadError {
+  return new UploadError({
+    kind: ErrorKind.HashingUnavailable,
+    code: 'hashing-unavailable',
+    message: `Hashing is not possible on this page: ${message}`,
+    action: ErrorAction.Fatal,
+    cause,
+  });
+}
+
+/** Whether an error of hashing means "not here" (no worker, no WebAssembly) rather than "not this file". */
+export function isHashingUnavailable(error: unknown): boolean {
+  return error instanceof UploadError && error.kind === ErrorKind.HashingUnavailable;
+}
+
+/**
  * NotReadableError / NotFoundError: the file changed, moved or lost permission after it was chosen;
  * reading again will fail the same way, so the user has to choose it again (fatal for this upload).
- * Anything else (the worker failed to load, WASM refused) may pass on a later try.
+ * Anything else (the worker crashed) may pass on a later try.
  */
 export function hashFailure(name: string, message: string, cause?: unknown): UploadError {
   if (name === 'AbortError') return hashAbortError(cause);
+  // The worker never started, or WebAssembly was refused (a CSP), in the worker or on the main thread.
+  const notHere = name === 'WorkerStartError' || name === 'CompileError' || /WebAssembly/.test(message);
+  if (notHere) return hashingUnavailable(message, cause);
   const unreadable = name === 'NotReadableError' || name === 'NotFoundError';
   return new UploadError({
     kind: ErrorKind.File,

@@ -1,5 +1,6 @@
-// The main-thread face of hashing: WorkerHasher sends jobs to one module worker (hash.worker.ts),
-// and createHasher() picks it, or MainThreadHasher where there is no Worker.
+// The main-thread face of hashing: WorkerHasher sends jobs to one module worker (hash.worker.ts);
+// createHasher() adds the main-thread fallback for when the worker cannot start or cannot run
+// WebAssembly; its hashing code is a separate chunk, so pages whose worker works never download it.
 //
 // One worker serves every file and job; jobs are multiplexed by id rather than queued, so a sample()
 // of a newly chosen file answers in milliseconds even while a 20 GB file is being hashed.
@@ -8,11 +9,9 @@
 // is already settled) and would kill the other jobs sharing the worker and cost a new WASM start-up.
 
 import type { HashCheckpoint, HashOptions, Hasher } from '../engine/types.js';
-import { hashAbortError, hashFailure } from './hash-errors.js';
+import { hashAbortError, hashFailure, isHashingUnavailable } from './hash-errors.js';
 import { MainThreadHasher } from './main-thread-hasher.js';
 import type { HashRequest, HashResponse, HashTuning } from './messages.js';
-
-export { MainThreadHasher } from './main-thread-hasher.js';
 
 /** Terminate the worker after this long without jobs; it is re-created on the next job. */
 export const WORKER_IDLE_TIMEOUT_MS = 10_000;
@@ -36,6 +35,8 @@ export class WorkerHasher implements Hasher {
   readonly #idleTimeoutMs: number;
   readonly #tuning: HashTuning | undefined;
   #worker: Worker | undefined;
+  /** Whether the current worker has answered once: an error before that means it never started. */
+  #started = false;
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #jobs = new Map<number, Job>();
   #nextId = 1;
@@ -75,8 +76,9 @@ export class WorkerHasher implements Hasher {
     try {
       worker = this.#ensureWorker();
     } catch (error) {
+      // A CSP without worker-src makes some browsers throw here rather than fire 'error'.
       const e = error instanceof Error ? error : new Error(String(error));
-      return Promise.reject(hashFailure(e.name, e.message, error));
+      return Promise.reject(hashFailure('WorkerStartError', `${e.name}: ${e.message}`, error));
     }
     return new Promise<string>((resolve, reject) => {
       const onAbort = (): void => {
@@ -113,10 +115,15 @@ export class WorkerHasher implements Hasher {
     if (this.#worker) return this.#worker;
     // Vite only recognises this literal form (and bundles the worker with its imports).
     const worker = new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module' });
-    worker.onmessage = (event: MessageEvent<HashResponse>) => this.#onMessage(event.data);
+    this.#started = false;
+    worker.onmessage = (event: MessageEvent<HashResponse>) => {
+      this.#started = true;
+      this.#onMessage(event.data);
+    };
     worker.onerror = (event: ErrorEvent) => {
       event.preventDefault();
-      this.#failAll(hashFailure('WorkerError', event.message || 'the hashing worker failed to start'));
+      const name = this.#started ? 'WorkerError' : 'WorkerStartError';
+      this.#failAll(hashFailure(name, event.message || 'the hashing worker failed to start'));
     };
     worker.onmessageerror = () => this.#failAll(hashFailure('DataCloneError', 'a worker message could not be read'));
     this.#worker = worker;
@@ -163,7 +170,54 @@ export class WorkerHasher implements Hasher {
   }
 }
 
-/** The Hasher to use here: the worker where the platform has one, else the main-thread fallback. */
+/**
+ * The worker while it works; once it cannot start or cannot run WebAssembly (a CSP, a blocked file),
+ * the main-thread hasher. When that fails too, the job fails with kind `hashing-unavailable`, and the
+ * next job tries the worker again (a Retry after the page changed).
+ */
+export class FallbackHasher implements Hasher {
+  readonly #worker: WorkerHasher | undefined;
+  readonly #mainThread = new MainThreadHasher();
+  #useMainThread: boolean;
+
+  constructor(options: WorkerHasherOptions = {}) {
+    this.#worker = typeof Worker === 'undefined' ? undefined : new WorkerHasher(options);
+    this.#useMainThread = !this.#worker;
+  }
+
+  sha1(file: Blob, options: HashOptions = {}): Promise<string> {
+    return this.#run((hasher) => hasher.sha1(file, options));
+  }
+
+  sample(file: Blob, signal?: AbortSignal): Promise<string> {
+    return this.#run((hasher) => hasher.sample(file, signal));
+  }
+
+  sliceSha1(blob: Blob, signal?: AbortSignal): Promise<string> {
+    return this.#run((hasher) => hasher.sliceSha1(blob, signal));
+  }
+
+  async #run(job: (hasher: Hasher) => Promise<string>): Promise<string> {
+    if (this.#worker && !this.#useMainThread) {
+      try {
+        return await job(this.#worker);
+      } catch (error) {
+        if (!isHashingUnavailable(error)) throw error;
+        // Not terminated here: other jobs in it get the same answer and come here too; it ends when idle.
+        this.#useMainThread = true;
+      }
+    }
+    try {
+      return await job(this.#mainThread);
+    } catch (error) {
+      // Not this file's fault: the next job starts with the worker again.
+      if (isHashingUnavailable(error) && this.#worker) this.#useMainThread = false;
+      throw error;
+    }
+  }
+}
+
+/** The Hasher to use here: the worker, with the main-thread fallback where the worker cannot run. */
 export function createHasher(options: WorkerHasherOptions = {}): Hasher {
-  return typeof Worker === 'undefined' ? new MainThreadHasher() : new WorkerHasher(options);
+  return new FallbackHasher(options);
 }

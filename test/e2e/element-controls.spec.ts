@@ -64,7 +64,7 @@ test('server trouble: "retrying in N s", then an error in plain words with its c
   await choose(page, [{ name, buffer: bytes }]);
   const row = host.locator('[part=file]');
   await expect(row).toHaveAttribute('data-status', 'retrying');
-  await expect(row.locator('[part=status]')).toHaveText(/^Retrying in \d+ s \(code -?\d+\)$/);
+  await expect(row.locator('[part=status]')).toHaveText(/^Retrying in \d+ seconds? \(code -?\d+\)$/);
   await expect
     .poll(async () => {
       await page.clock.fastForward(31_000);

@@ -77,7 +77,9 @@ test('files dropped on the element (built in the page) upload; the drag highligh
   expect(server.stats.completedFiles.find((f) => f.path === `/${name}`)?.sha).toBe(expected);
 });
 
-test('a pasted file is uploaded', async ({ page, server }) => {
+test('a pasted file is uploaded', async ({ page, server, browserName }) => {
+  // Not a product gap: the test builds its paste in the page, and a real paste needs the OS clipboard.
+  test.skip(browserName === 'firefox', "Firefox's ClipboardEvent constructor drops the clipboardData it is given (the event carries an empty DataTransfer)");
   const name = uniqueName('pasted');
   await page.goto(pageUrl(server));
   await page.evaluate(() => customElements.whenDefined('vod-uploader'));

@@ -133,7 +133,7 @@ test.describe('network faults', () => {
     const row = page.locator('vod-uploader [part=file]');
     // The outage is seen as transient: retrying, with the countdown in the row.
     await expect(row).toHaveAttribute('data-status', 'retrying');
-    await expect(row.locator('[part=status]')).toHaveText(/^Retrying in \d+ s: The connection to the upload server failed\. \(code network\)$/);
+    await expect(row.locator('[part=status]')).toHaveText(/^Retrying in \d+ seconds?: The connection to the upload server failed\. \(code network\)$/);
     await server.startAgain();
     server.setFaults(slow);
 

@@ -96,7 +96,7 @@ test.describe('signature faults', () => {
       server.setFaults({ delayMs: 300, signature: fault });
       const row = page.locator('vod-uploader [part=file]');
       await expect(row).toHaveAttribute('data-status', 'retrying', { timeout: 10_000 });
-      await expect(row.locator('[part=status]')).toHaveText(/^Retrying in \d+ s: Could not get permission to upload \(signature\)\. \(code \S+\)$/);
+      await expect(row.locator('[part=status]')).toHaveText(/^Retrying in \d+ seconds?: Could not get permission to upload \(signature\)\. \(code \S+\)$/);
       // The reason comes with the vod-upload-retry event.
       await expect.poll(async () => (await uploadErrors(page)).filter((e) => e.kind === 'signature').map((e) => e.message)).toContainEqual(
         expect.stringMatching(reason),

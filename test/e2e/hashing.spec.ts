@@ -47,7 +47,11 @@ test.describe('WorkerHasher', () => {
     expect(main.sha).toBe(sized[5]!.sha1);
   });
 
-  test('a file changed on disk after it was chosen: the specific unreadable-file error, from either reader', async ({ page }) => {
+  test('a file changed on disk after it was chosen: the specific unreadable-file error, from either reader', async ({ page, browserName }) => {
+    test.skip(
+      browserName === 'firefox',
+      "Firefox's File is no snapshot: after a same-size change on disk it reads the new bytes and keeps the old size and lastModified, so there is no error to see",
+    );
     // Chromium's stream read says only "TypeError: network error"; hash-core then reads the same byte
     // with arrayBuffer(), which names the cause (NotReadableError).
     const f = make(8 * MiB, 41);
@@ -104,7 +108,11 @@ test.describe('WorkerHasher', () => {
     expect(run.sha).toBe(f.sha1);
   });
 
-  test('a checkpoint at 256 MiB resumes to the same SHA-1, hashing only the rest', async ({ page }) => {
+  test('a checkpoint at 256 MiB resumes to the same SHA-1, hashing only the rest', async ({ page, browserName }) => {
+    test.fixme(
+      browserName === 'firefox',
+      "per-engine reader choice in progress on the engines-hash branch: Firefox's BYOB reads are not BLOCK_SIZE-aligned (57344 B first), so the checkpoint lands at 256 MiB + 28 KiB",
+    );
     const f = make(CHECKPOINT_EVERY + 20 * MiB + 7);
     await openPage(page, [f.path]);
     const full = await page.evaluate(() => window.hashing.sha1(0));
@@ -219,8 +227,9 @@ test.describe('hash-wasm under a Content Security Policy', () => {
       const worker = await page.evaluate(() => window.hashing.sha1(0));
       const main = await page.evaluate(() => window.hashing.sha1(0, { main: true }));
       expect(worker.sha).toBeUndefined();
-      expect(worker.error).toMatchObject({ kind: 'file', code: 'hash-failed' });
-      expect(main.error).toMatchObject({ kind: 'file', code: 'hash-failed' });
+      // Not the file's fault: its own kind, so the element says so and offers Retry.
+      expect(worker.error).toMatchObject({ kind: 'hashing-unavailable', code: 'hashing-unavailable' });
+      expect(main.error).toMatchObject({ kind: 'hashing-unavailable', code: 'hashing-unavailable' });
     } finally {
       f.cleanup();
     }

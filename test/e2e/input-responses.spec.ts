@@ -134,7 +134,7 @@ test.describe('transient trouble that never ends', () => {
     const row502 = host.locator('[part=file]', { hasText: name502 });
     const rowCors = page.locator('#second [part=file]', { hasText: nameCors });
     await expect(row502).toHaveAttribute('data-status', 'retrying');
-    await expect(row502.locator('[part=status]')).toHaveText(/^Retrying in \d+ s \(code 502\)$/);
+    await expect(row502.locator('[part=status]')).toHaveText(/^Retrying in \d+ seconds? \(code 502\)$/);
     await expect(rowCors).toHaveAttribute('data-status', 'retrying');
     await expect.poll(() => noCorsHits).toBeGreaterThan(0);
     // The other upload finishes meanwhile (before the clock is fast-forwarded).

@@ -97,9 +97,13 @@ describe('WorkerHasher (facade over the real worker module)', () => {
 
   it('a worker failure rejects every pending job; the next job gets a new worker', async () => {
     const hasher = new WorkerHasher({ idleTimeoutMs: 60_000 });
-    const a = hasher.sha1(new Blob([randomBytes(8 * 1024 * 1024)]));
+    let answered!: () => void;
+    const firstProgress = new Promise<void>((resolve) => (answered = resolve));
+    const a = hasher.sha1(new Blob([randomBytes(8 * 1024 * 1024)]), { onProgress: () => answered() });
     const b = hasher.sample(new Blob([randomBytes(10)]));
     const worker = InProcessWorker.created[0]!;
+    // A crash of a worker that has answered already: not "unavailable", worth a retry.
+    await firstProgress;
     worker.onerror?.({ message: 'boom', preventDefault() {} } as ErrorEvent);
     await expect(a).rejects.toMatchObject({ kind: 'file', code: 'hash-failed', action: 'retry' });
     await expect(b).rejects.toMatchObject({ kind: 'file', code: 'hash-failed' });
@@ -124,7 +128,74 @@ describe('WorkerHasher (facade over the real worker module)', () => {
     hasher.terminate();
   });
 
-  it('createHasher picks the worker where Worker exists', () => {
-    expect(createHasher()).toBeInstanceOf(WorkerHasher);
+  it('an error before the worker ever answered means it could not start: hashing-unavailable', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000 });
+    const job = hasher.sample(new Blob([randomBytes(10)]));
+    InProcessWorker.created[0]!.onerror?.({ message: 'blocked', preventDefault() {} } as ErrorEvent);
+    await expect(job).rejects.toMatchObject({ kind: 'hashing-unavailable', code: 'hashing-unavailable' });
+  });
+
+  it('createHasher hashes in the worker where it works', async () => {
+    const hasher = createHasher();
+    const bytes = randomBytes(1000);
+    expect(await hasher.sha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+    expect(InProcessWorker.created).toHaveLength(1);
+  });
+});
+
+describe('createHasher where the worker cannot run', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('a Worker constructor that throws (CSP): every job runs on the main thread, the worker is not tried again', async () => {
+    let constructed = 0;
+    vi.stubGlobal(
+      'Worker',
+      class {
+        constructor() {
+          constructed++;
+          throw new DOMException("Refused by worker-src 'none'", 'SecurityError');
+        }
+      },
+    );
+    const hasher = createHasher();
+    const bytes = randomBytes(3 * 1024 * 1024 + 7);
+    expect(await hasher.sample(new Blob([bytes]))).toMatch(/^[0-9a-f]{40}$/);
+    expect(await hasher.sha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+    expect(await hasher.sliceSha1(new Blob([bytes.subarray(0, 10)]))).toBe(sha1Of(bytes.subarray(0, 10)));
+    expect(constructed).toBe(1);
+  });
+
+  it('a worker that fails to load (error event before any answer) hands its job to the main thread', async () => {
+    class UnloadableWorker {
+      onerror: ((event: ErrorEvent) => void) | null = null;
+      onmessage = null;
+      onmessageerror = null;
+      postMessage(): void {
+        setTimeout(() => this.onerror?.({ message: '', preventDefault() {} } as ErrorEvent), 1);
+      }
+      terminate(): void {}
+    }
+    vi.stubGlobal('Worker', UnloadableWorker);
+    const bytes = randomBytes(100_000);
+    expect(await createHasher().sha1(new Blob([bytes]))).toBe(sha1Of(bytes));
+  });
+
+  it('WebAssembly refused in the worker (CompileError) hands the job to the main thread', async () => {
+    class NoWasmWorker {
+      onerror = null;
+      onmessage: ((event: MessageEvent<HashResponse>) => void) | null = null;
+      onmessageerror = null;
+      postMessage(request: HashRequest): void {
+        const data: HashResponse = { type: 'error', id: request.id, name: 'CompileError', message: 'WebAssembly.compile(): Refused to compile' };
+        // Each job answers a little later than the one before, as a busy worker would.
+        setTimeout(() => this.onmessage?.({ data } as MessageEvent<HashResponse>), request.id * 5);
+      }
+      terminate(): void {}
+    }
+    vi.stubGlobal('Worker', NoWasmWorker);
+    const files = [randomBytes(1000), randomBytes(2000), randomBytes(3000)];
+    // Jobs in flight together: the first refusal must not cut the others short (no abort, no retry).
+    const hasher = createHasher();
+    expect(await Promise.all(files.map((b) => hasher.sha1(new Blob([b]))))).toEqual(files.map(sha1Of));
   });
 });

@@ -3,7 +3,8 @@
 import { createSHA1 } from 'hash-wasm';
 import type { HashCheckpoint } from '../../../src/engine/types.js';
 import { hashBlob } from '../../../src/hashing/hash-core.js';
-import { MainThreadHasher, WorkerHasher } from '../../../src/hashing/hasher.js';
+import { WorkerHasher } from '../../../src/hashing/hasher.js';
+import { MainThreadHasher } from '../../../src/hashing/main-thread-hasher.js';
 import type { HashTuning } from '../../../src/hashing/messages.js';
 
 const params = new URL(location.href).searchParams;

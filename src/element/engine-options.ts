@@ -1,0 +1,48 @@
+// The element's attributes as the engine's options: the upload target, concurrency, start mode, and
+// the metadata each file is sent with (biz-attr and magic-context, then the `metadata` callback's).
+
+import type { QueueOptions } from '../engine/options.js';
+import type { Metadata } from '../engine/types.js';
+
+/** The attributes and properties the queue is configured from. */
+export interface UploadSettings {
+  appid: string;
+  bucket: string;
+  dir: string;
+  concurrency: number;
+  manual: boolean;
+  sliceSha: boolean;
+  bizAttr: string;
+  magicContext: string;
+  metadata: ((file: File) => Metadata | Promise<Metadata> | undefined) | undefined;
+}
+
+/** A change of any of these reconfigures the queue. */
+export const UPLOAD_SETTING_KEYS = [
+  'appid',
+  'bucket',
+  'dir',
+  'concurrency',
+  'manual',
+  'sliceSha',
+  'metadata',
+  'bizAttr',
+  'magicContext',
+] as const satisfies ReadonlyArray<keyof UploadSettings>;
+
+/** Reads `settings` now, and biz-attr / magic-context again for each file, when it is sent. */
+export function queueOptionsFrom(settings: UploadSettings): QueueOptions {
+  const userMetadata = settings.metadata;
+  return {
+    target: { appid: settings.appid, bucket: settings.bucket, dir: settings.dir },
+    concurrency: settings.concurrency > 0 ? settings.concurrency : 3,
+    autoStart: !settings.manual,
+    sliceSha: settings.sliceSha,
+    metadata: async (file: File): Promise<Metadata> => {
+      const base: Metadata = { video_title: file.name };
+      if (settings.bizAttr) base.biz_attr = settings.bizAttr;
+      if (settings.magicContext) base.magicContext = settings.magicContext;
+      return { ...base, ...((await userMetadata?.(file)) ?? {}) };
+    },
+  };
+}
