@@ -4,7 +4,9 @@
 //   bench started (browser, renderers, network service, GPU/utility), summed: ArrayBuffer backing
 //   stores, Blob data, network buffers, everything resident, with shared pages counted once;
 // - performance.measureUserAgentSpecificMemory() in the page (needs cross-origin isolation, which
-//   the bench's pages have): the page's and its workers' memory as Chromium attributes it.
+//   the bench's pages have): the page's and its workers' memory as Chromium attributes it, before
+//   and after the work (after a GC): what stays. Not during it: called once a second (eager mode,
+//   Chromium 156) it stalled the hashing worker of a 1 GiB file for good at 152 MiB.
 
 import { readdirSync, readFileSync } from 'node:fs';
 import type { Page } from '@playwright/test';
@@ -66,15 +68,13 @@ export async function userAgentMemory(page: Page): Promise<number | undefined> {
 export interface TotalMemoryResult {
   /** Summed PSS of the browser's processes: before the work (after a GC), highest sample, after (after a GC). */
   processes: { before: number; peak: number; after: number; peakRss: number; samples: number };
-  /** measureUserAgentSpecificMemory bytes, when the page is cross-origin isolated. */
-  userAgent?: { before: number; peak: number; after: number; samples: number };
+  /** measureUserAgentSpecificMemory bytes before and after (after a GC; peak = the larger), when the page is cross-origin isolated. */
+  userAgent?: { before: number; peak: number; after: number };
   /** [ms since start, PSS bytes] every ~250 ms (for the report's chart). */
   timeline: Array<[number, number]>;
 }
 
 const PROCESS_SAMPLE_MS = 250;
-/** measureUserAgentSpecificMemory is heavier (it walks the heaps): once a second. */
-const USER_AGENT_SAMPLE_MS = 1000;
 const TIMELINE_MAX = 2000;
 
 /** Samples both probes while a page works; call start() after a GC and stop() before the last one. */
@@ -83,9 +83,8 @@ export class TotalMemorySampler {
   #timers: Array<ReturnType<typeof setInterval>> = [];
   #started = 0;
   #processes = { before: 0, peak: 0, after: 0, peakRss: 0, samples: 0 };
-  #userAgent: { before: number; peak: number; after: number; samples: number } | undefined;
+  #userAgent: { before: number; peak: number; after: number } | undefined;
   #timeline: Array<[number, number]> = [];
-  #busy = false;
 
   constructor(private readonly page: Page) {}
 
@@ -95,9 +94,8 @@ export class TotalMemorySampler {
     const before = residentOf(this.#pids);
     this.#processes = { before: before.pss, peak: before.pss, after: 0, peakRss: before.rss, samples: 0 };
     const ua = await userAgentMemory(this.page).catch(() => undefined);
-    if (ua !== undefined) this.#userAgent = { before: ua, peak: ua, after: 0, samples: 0 };
+    if (ua !== undefined) this.#userAgent = { before: ua, peak: ua, after: 0 };
     this.#timers.push(setInterval(() => this.#sampleProcesses(), PROCESS_SAMPLE_MS));
-    if (this.#userAgent) this.#timers.push(setInterval(() => void this.#sampleUserAgent(), USER_AGENT_SAMPLE_MS));
   }
 
   #sampleProcesses(): void {
@@ -111,22 +109,6 @@ export class TotalMemorySampler {
     if (this.#timeline.length < TIMELINE_MAX) this.#timeline.push([Math.round(performance.now() - this.#started), now.pss]);
   }
 
-  async #sampleUserAgent(): Promise<void> {
-    if (this.#busy || !this.#userAgent) return;
-    this.#busy = true;
-    try {
-      const bytes = await userAgentMemory(this.page);
-      if (bytes !== undefined) {
-        this.#userAgent.peak = Math.max(this.#userAgent.peak, bytes);
-        this.#userAgent.samples++;
-      }
-    } catch {
-      /* the page navigated or closed */
-    } finally {
-      this.#busy = false;
-    }
-  }
-
   /** Stops sampling (the work is done); `after()` then takes the after-GC figures. */
   stop(): void {
     for (const timer of this.#timers) clearInterval(timer);
@@ -135,7 +117,10 @@ export class TotalMemorySampler {
 
   async after(): Promise<TotalMemoryResult> {
     this.#processes.after = residentOf(chromiumPids()).pss;
-    if (this.#userAgent) this.#userAgent.after = (await userAgentMemory(this.page).catch(() => undefined)) ?? 0;
+    if (this.#userAgent) {
+      this.#userAgent.after = (await userAgentMemory(this.page).catch(() => undefined)) ?? 0;
+      this.#userAgent.peak = Math.max(this.#userAgent.before, this.#userAgent.after);
+    }
     return { processes: this.#processes, userAgent: this.#userAgent, timeline: this.#timeline };
   }
 }

@@ -24,7 +24,7 @@ export interface MemoryRun {
   totalMs: number;
   /** Summed PSS of the browser's processes: peak − before. */
   processGrowth: number;
-  /** measureUserAgentSpecificMemory: peak − before (undefined when not available). */
+  /** measureUserAgentSpecificMemory: after − before, both after a GC: what stays (undefined when not available). */
   userAgentGrowth?: number;
   memory: TotalMemoryResult;
 }
