@@ -40,20 +40,38 @@ export function chromiumPids(root = process.pid): number[] {
   return found;
 }
 
-/** Summed PSS and RSS (bytes) of `pids`; processes that ended in between count 0. */
-export function residentOf(pids: number[]): { pss: number; rss: number } {
+/** A Chromium process's kind from its command line: browser, renderer, gpu-process, network, utility... */
+function processKind(pid: number): string {
+  try {
+    // Chromium retitles its children (setproctitle): their arguments may be joined by spaces.
+    const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);
+    const type = args.find((a) => a.startsWith('--type='))?.slice('--type='.length);
+    if (!type) return 'browser';
+    if (type === 'utility' && args.some((a) => a.includes('NetworkService'))) return 'network';
+    return type;
+  } catch {
+    return 'gone';
+  }
+}
+
+/** Summed PSS and RSS (bytes) of `pids`, and the PSS per process kind; processes that ended in between count 0. */
+export function residentOf(pids: number[]): { pss: number; rss: number; byKind: Record<string, number> } {
   let pss = 0;
   let rss = 0;
+  const byKind: Record<string, number> = {};
   for (const pid of pids) {
     try {
       const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      pss += Number(/^Pss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0) * 1024;
+      const own = Number(/^Pss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0) * 1024;
+      pss += own;
       rss += Number(/^Rss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0) * 1024;
+      const kind = processKind(pid);
+      byKind[kind] = (byKind[kind] ?? 0) + own;
     } catch {
       /* gone */
     }
   }
-  return { pss, rss };
+  return { pss, rss, byKind };
 }
 
 /** performance.measureUserAgentSpecificMemory().bytes, or undefined where the page cannot call it. */
@@ -67,7 +85,7 @@ export async function userAgentMemory(page: Page): Promise<number | undefined> {
 
 export interface TotalMemoryResult {
   /** Summed PSS of the browser's processes: before the work (after a GC), highest sample, after (after a GC). */
-  processes: { before: number; peak: number; after: number; peakRss: number; samples: number };
+  processes: { before: number; peak: number; after: number; peakRss: number; samples: number; beforeByKind: Record<string, number>; peakByKind: Record<string, number> };
   /** measureUserAgentSpecificMemory bytes before and after (after a GC; peak = the larger), when the page is cross-origin isolated. */
   userAgent?: { before: number; peak: number; after: number };
   /** [ms since start, PSS bytes] every ~250 ms (for the report's chart). */
@@ -82,7 +100,7 @@ export class TotalMemorySampler {
   #pids: number[] = [];
   #timers: Array<ReturnType<typeof setInterval>> = [];
   #started = 0;
-  #processes = { before: 0, peak: 0, after: 0, peakRss: 0, samples: 0 };
+  #processes: TotalMemoryResult['processes'] = { before: 0, peak: 0, after: 0, peakRss: 0, samples: 0, beforeByKind: {}, peakByKind: {} };
   #userAgent: { before: number; peak: number; after: number } | undefined;
   #timeline: Array<[number, number]> = [];
 
@@ -92,7 +110,7 @@ export class TotalMemorySampler {
     this.#pids = chromiumPids();
     this.#started = performance.now();
     const before = residentOf(this.#pids);
-    this.#processes = { before: before.pss, peak: before.pss, after: 0, peakRss: before.rss, samples: 0 };
+    this.#processes = { before: before.pss, peak: before.pss, after: 0, peakRss: before.rss, samples: 0, beforeByKind: before.byKind, peakByKind: before.byKind };
     const ua = await userAgentMemory(this.page).catch(() => undefined);
     if (ua !== undefined) this.#userAgent = { before: ua, peak: ua, after: 0 };
     this.#timers.push(setInterval(() => this.#sampleProcesses(), PROCESS_SAMPLE_MS));
@@ -103,6 +121,8 @@ export class TotalMemorySampler {
     this.#pids = chromiumPids();
     const now = residentOf(this.#pids);
     const p = this.#processes;
+    // Where the memory sits at the peak: per process kind (renderer, network, browser, gpu-process...).
+    if (now.pss > p.peak) p.peakByKind = now.byKind;
     p.peak = Math.max(p.peak, now.pss);
     p.peakRss = Math.max(p.peakRss, now.rss);
     p.samples++;

@@ -12,12 +12,17 @@ export const MEMORY_GROWTH_LIMIT = 64 * MiB;
 export const MEMORY_FLAT_SLACK = 16 * MiB;
 
 export function renderMemoryTables(memory: MemorySectionResult): string {
-  const rows = (run: MemoryRun, label: string) => [label, mib(run.growth), mib(run.workerPeak), mib(run.userAgentGrowth), mib(run.memory.processes.before), mib(run.memory.processes.peak), mib(run.memory.processes.after), mib(run.processGrowth)];
+  const byKind = (run: MemoryRun) => {
+    const { peakByKind, beforeByKind } = run.memory.processes;
+    // The kinds that moved by 1 MiB or more at the peak: where the growth sits.
+    return Object.entries(peakByKind).map(([kind, bytes]) => [kind, bytes - (beforeByKind[kind] ?? 0)] as const).filter(([, d]) => Math.abs(d) >= MiB).map(([kind, d]) => `${kind} ${mib(d)}`).join(', ');
+  };
+  const rows = (run: MemoryRun, label: string) => [label, mib(run.growth), mib(run.workerPeak), mib(run.userAgentGrowth), mib(run.memory.processes.before), mib(run.memory.processes.peak), mib(run.memory.processes.after), mib(run.processGrowth), byKind(run)];
   const all = memory.runs.map((run) => rows(run, `product, ${formatSize(run.fileBytes)}`));
   if (memory.control) all.push(rows(memory.control, `control: keeps every slice it sends, ${formatSize(memory.control.fileBytes)}`));
   return (
     `\n### Memory while hashing and uploading, product at concurrency ${DEFAULT_CONCURRENCY} (MiB; growth = peak − before)\n\n` +
-    table(['run', 'JS heap growth', 'worker heap peak', 'measureUserAgentSpecificMemory retained (after − before, GC)', 'browser processes PSS before', 'peak', 'after GC', 'PSS growth'], all) +
+    table(['run', 'JS heap growth', 'worker heap peak', 'measureUserAgentSpecificMemory retained (after − before, GC)', 'browser processes PSS before', 'peak', 'after GC', 'PSS growth', 'PSS growth by process at the peak'], all) +
     `\n\nJS heap: CDP JSHeapUsedSize every ~100 ms. PSS: /proc/<pid>/smaps_rollup of every Chromium process, summed, every 250 ms. ` +
     `measureUserAgentSpecificMemory: ${memory.measureUserAgentSpecificMemory ? 'before and after, each after a forced GC (cross-origin isolated pages; sampling it during the upload stalled the hashing worker)' : 'not available (the page is not cross-origin isolated)'}.`
   );

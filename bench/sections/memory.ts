@@ -77,7 +77,8 @@ export async function runMemorySection(
   const describe = (run: MemoryRun) =>
     `heap growth ${mib(run.growth)} MiB, worker peak ${mib(run.workerPeak)} MiB; processes (PSS) ${mib(run.memory.processes.before)} → peak ` +
     `${mib(run.memory.processes.peak)} → ${mib(run.memory.processes.after)} MiB (growth ${mib(run.processGrowth)}); ` +
-    `measureUserAgentSpecificMemory growth ${mib(run.userAgentGrowth)} MiB`;
+    `measureUserAgentSpecificMemory retained ${mib(run.userAgentGrowth)} MiB; PSS growth by process at the peak: ` +
+    Object.entries(run.memory.processes.peakByKind).map(([kind, bytes]) => `${kind} ${mib(bytes - (run.memory.processes.beforeByKind[kind] ?? 0))}`).join(', ');
 
   const runs: MemoryRun[] = [];
   for (const size of sizes) {
