@@ -5,19 +5,25 @@
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
-import { dirname, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { DEFAULT_CONCURRENCY } from '../src/engine/options.js';
+import { CHECKPOINT_EVERY } from '../src/hashing/hash-core.js';
 import { formatSize, parseArgs, type BenchOptions } from './lib/args.js';
 import { startBrowserHarness, type BrowserHarness } from './lib/browser.js';
 import { describeEnvironment } from './lib/env.js';
-import { benchFile, nodeSha1 } from './lib/files.js';
+import { BENCH_DIR, benchFile, nodeSha1 } from './lib/files.js';
+import { renderHtmlReport } from './lib/html-report.js';
 import { judgeTargets, renderReport, type BenchResults } from './lib/report.js';
 import { runBundleSection } from './sections/bundle.js';
 import { runHashSection } from './sections/hash.js';
+import { runLinkSection } from './sections/link.js';
 import { runMemorySection } from './sections/memory.js';
-import { runResumeSection } from './sections/resume.js';
+import { runHashReload, runResumeSection } from './sections/resume.js';
 import { runUploadSection } from './sections/upload.js';
 
+
+/** The self-contained HTML report of the run (charts + the Markdown tables). */
+const HTML_REPORT = join(BENCH_DIR, 'out', 'report.html');
 
 function log(line: string): void {
   process.stderr.write(line + '\n');
@@ -50,7 +56,7 @@ async function main(options: BenchOptions): Promise<BenchResults> {
   await section('bundle', async () => {
     results.bundle = runBundleSection({ build: options.build }, log);
   });
-  const needsBrowser = ['hash', 'upload', 'memory', 'resume'].some(wants);
+  const needsBrowser = ['hash', 'upload', 'https', 'link', 'memory', 'resume'].some(wants);
   if (needsBrowser) {
     const path = await benchFile(options.size, log);
     const sha = await nodeSha1(path);
@@ -70,11 +76,26 @@ async function main(options: BenchOptions): Promise<BenchResults> {
         results.upload = await runUploadSection(h, file, { ...options, reps: options.uploadReps }, log);
         if (!results.upload.shaOk) results.errors.push('upload: a file arrived with the wrong sha');
       });
+      await section('https', async () => {
+        // The upload rows again over TLS (HTTP/2 and HTTP/1.1 by ALPN), at the default concurrency.
+        // Quick: at 0 ms only (the smoke run checks that the path works, not what 50 ms adds).
+        const delays = options.quick ? [0] : undefined;
+        results.uploadHttps = await runUploadSection(h, file, { ...options, reps: options.uploadReps, concurrencies: [DEFAULT_CONCURRENCY], https: true, delays }, log);
+        if (!results.uploadHttps.shaOk) results.errors.push('https: a file arrived with the wrong sha');
+      });
+      await section('link', async () => {
+        const path = await benchFile(options.linkSize, log);
+        const linkFile = { path, size: options.linkSize, sha: await nodeSha1(path) };
+        results.link = await runLinkSection(h, linkFile, options, log);
+        if (!results.link.shaOk) results.errors.push('link: an upload was not accepted');
+      });
       await section('memory', async () => {
         results.memory = await runMemorySection(h, options.memorySizes, known, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
       });
       await section('resume', async () => {
         results.resume = await runResumeSection(h, file, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
+        // Below two checkpoint intervals no checkpoint exists at 50 %: the run could not judge the target.
+        if (file.size >= 2 * CHECKPOINT_EVERY) results.resume.checkpoint = await runHashReload(h, file, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
       });
     } finally {
       await harness?.close();
@@ -82,7 +103,11 @@ async function main(options: BenchOptions): Promise<BenchResults> {
   }
   results.env.loadAverage.end = loadavg();
   results.targets = judgeTargets(results);
-  process.stdout.write('\n' + renderReport(results));
+  const markdown = renderReport(results);
+  process.stdout.write('\n' + markdown);
+  mkdirSync(dirname(HTML_REPORT), { recursive: true });
+  writeFileSync(HTML_REPORT, renderHtmlReport(results, markdown));
+  log(`wrote ${HTML_REPORT}`);
   if (options.json) {
     mkdirSync(dirname(resolve(options.json)), { recursive: true });
     writeFileSync(options.json, JSON.stringify(results, null, 2));

@@ -28,6 +28,8 @@ export interface BenchOptions {
   profile: boolean;
   /** The element's `concurrency` values the upload section runs (default 1, 3, 6 and the element's default). */
   concurrencies: number[];
+  /** File size of the link section (uploads over the emulated links take seconds per 10 MiB). */
+  linkSize: number;
 }
 
 /** "256MiB", "1GiB", "4GiB", "32MiB", "1.5GiB", "1048576" → bytes. */
@@ -59,6 +61,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   let reps: number | undefined;
   let profile = false;
   let concurrencies: number[] | undefined;
+  let linkSize: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
@@ -100,6 +103,9 @@ export function parseArgs(argv: string[]): BenchOptions {
         concurrencies = value().split(',').map(Number);
         if (concurrencies.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--concurrency takes whole numbers: ${arg}`);
         break;
+      case '--link-size':
+        linkSize = parseSize(value());
+        break;
       case '--no-build':
         build = false;
         break;
@@ -123,6 +129,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     build,
     profile,
     concurrencies: concurrencies ?? (quick ? [DEFAULT_CONCURRENCY] : [...new Set([1, 3, DEFAULT_CONCURRENCY, 6])]),
+    linkSize: linkSize ?? (quick ? 4 * MiB : 64 * MiB),
     memorySizes: memorySizes ?? (quick ? [size] : [256 * MiB, GiB, 4 * GiB]),
     hashReps: reps ?? (quick ? 1 : 3),
     uploadReps: reps ?? (quick ? 1 : 2),
@@ -137,7 +144,8 @@ export const USAGE = `npm run bench -- [options]
   --slice-size 1MiB      slice size the local server asks for (default: the server's)
   --memory-sizes a,b,c   sizes for the memory section (default 256MiB,1GiB,4GiB; quick: --size)
   --reps N               repetitions per measurement (default 3 for hash, 2 for upload; quick 1)
-  --only hash,upload,memory,resume,bundle
+  --only hash,upload,https,link,memory,resume,bundle
+  --link-size 64MiB      file size of the link section (default 64MiB; quick 4MiB)
   --concurrency 1,3,5,6  the element's concurrency values in the upload section (default 1, 3, 6 and
                          the element's default; quick: the default only)
   --profile              save main-thread CPU profiles of the product's uploads to bench/out/

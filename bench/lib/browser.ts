@@ -18,6 +18,8 @@ export interface BrowserHarness {
   close(): Promise<void>;
 }
 
+export const ISOLATION_HEADERS = { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' };
+
 export function chromiumPath(): string {
   return process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 }
@@ -35,7 +37,9 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     logLevel: 'warn',
     // Its own cache: e2e runs may be optimising deps in node_modules/.vite at the same moment.
     cacheDir: join(BENCH_DIR, 'out', '.vite'),
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    // Cross-origin isolated pages (COOP + COEP): performance.measureUserAgentSpecificMemory() needs it.
+    // The protocol server answers with CORS headers, which is all COEP asks of a cross-origin fetch.
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null, headers: ISOLATION_HEADERS },
     // Pre-bundled up front so that no page triggers a dependency re-optimisation (and a reload) mid-run.
     optimizeDeps: {
       entries: ['bench/pages/*.html'],
@@ -48,13 +52,15 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   const address = vite.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('the Vite dev server has no port');
   const origin = `http://127.0.0.1:${address.port}`;
-  const browser = await chromium.launch({ executablePath: chromiumPath(), args: chromiumArgs });
+  // ForceEagerMeasureMemory: measureUserAgentSpecificMemory answers now instead of at the next GC (up to 20 s).
+  const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs, '--enable-blink-features=ForceEagerMeasureMemory'] });
   return {
     browser,
     vite,
     origin,
     async open(path) {
-      const context = await browser.newContext();
+      // The protocol server's HTTPS mode has a self-signed certificate made at its start.
+      const context = await browser.newContext({ ignoreHTTPSErrors: true });
       await context.addInitScript(GAP_PROBE);
       const page = await context.newPage();
       page.on('pageerror', (error) => process.stderr.write(`[page error] ${error.message}\n`));

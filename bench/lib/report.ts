@@ -5,10 +5,15 @@ import type { BundleFile, BundleSectionResult } from '../sections/bundle.js';
 import type { HashSectionResult } from '../sections/hash.js';
 import type { MemorySectionResult } from '../sections/memory.js';
 import type { ProductUploadResult } from '../sections/product-run.js';
+import type { LinkSectionResult } from '../sections/link.js';
 import type { ResumeSectionResult } from '../sections/resume.js';
 import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
-import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
-import { formatSize, MiB } from './args.js';
+import { CHECKPOINT_EVERY } from '../../src/hashing/hash-core.js';
+import { formatSize } from './args.js';
+import { f0, f1, f2, kb, mib, table } from './format.js';
+import { linkTargets, renderLinkTable } from './report-link.js';
+import { memoryTargets, renderMemoryTables } from './report-memory.js';
+import { renderSchemeComparison, renderUploadTable, uploadTargets } from './report-upload.js';
 import type { Environment } from './env.js';
 
 export interface BenchResults {
@@ -16,6 +21,9 @@ export interface BenchResults {
   options: Record<string, unknown>;
   hash?: HashSectionResult;
   upload?: UploadSectionResult;
+  /** The upload rows over HTTPS (the server's HTTP/2 + HTTP/1.1 mode). */
+  uploadHttps?: UploadSectionResult;
+  link?: LinkSectionResult;
   memory?: MemorySectionResult;
   resume?: ResumeSectionResult;
   bundle?: BundleSectionResult;
@@ -30,17 +38,6 @@ export interface Target {
   /** undefined: not measured in this run. */
   pass?: boolean;
   detail: string;
-}
-
-const f0 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(0));
-const f1 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(1));
-const f2 = (n: number | undefined): string => (n === undefined || !Number.isFinite(n) ? '–' : n.toFixed(2));
-const mib = (bytes: number | undefined): string => (bytes === undefined ? '–' : (bytes / MiB).toFixed(1));
-const kb = (bytes: number): string => (bytes / 1000).toFixed(1);
-
-function table(header: string[], rows: string[][]): string {
-  const line = (cells: string[]) => `| ${cells.join(' | ')} |`;
-  return [line(header), line(header.map(() => '---')), ...rows.map(line)].join('\n');
 }
 
 function productRuns(upload: UploadSectionResult | undefined): ProductUploadResult[] {
@@ -78,27 +75,9 @@ export function judgeTargets(r: BenchResults): Target[] {
     add('worker hash vs native (reported, no target)', undefined, native ? `${f2(p / native)}× of the fastest native tool (${f0(native)} MiB/s)` : 'no native tool');
   } else add('hash targets', undefined, 'hash section not run');
 
-  const u = r.upload?.configs;
-  const dc = DEFAULT_CONCURRENCY;
-  if (u?.[`product-c${dc}-d0`] && u['raw-d0']) {
-    const ratio = u[`product-c${dc}-d0`].speed.value / u['raw-d0'].speed.value;
-    const best = Math.max(...productConcurrencies(u).map((c) => u[`product-c${c}-d0`]?.speed.value ?? 0));
-    add(`upload (hash excluded, default concurrency ${dc}) ≥ 0.9× one raw fetch at 0 ms`, ratio >= 0.9, `${f2(ratio)}× (${f0(u[`product-c${dc}-d0`].speed.value)} vs ${f0(u['raw-d0'].speed.value)} MiB/s; best concurrency ${f2(best / u['raw-d0'].speed.value)}×)`);
-  } else add('upload ≥ 0.9× raw fetch', undefined, 'upload section not run');
-  if (u?.['product-c3-d0'] && u['parallel-d0'] && u['raw-d0']) {
-    const own = u['product-c3-d0'].speed.value / u['parallel-d0'].speed.value;
-    const ceiling = u['parallel-d0'].speed.value / u['raw-d0'].speed.value;
-    add(
-      'upload: product vs bare parallel slices, 3 lanes, 0 ms (reported, no target: what the product\'s own work costs)',
-      undefined,
-      `${f2(own)}× (${f0(u['product-c3-d0'].speed.value)} vs ${f0(u['parallel-d0'].speed.value)} MiB/s); the bare client itself is ${f2(ceiling)}× one raw fetch` +
-        (u['rawSlices-d0'] ? `, and raw slices with no protocol ${f2(u['rawSlices-d0'].speed.value / u['raw-d0'].speed.value)}×` : ''),
-    );
-  }
-  if (u?.[`product-c${dc}-d50`] && u['sequential-d50']) {
-    const ratio = u[`product-c${dc}-d50`].speed.value / u['sequential-d50'].speed.value;
-    add(`upload (default concurrency ${dc}) ≥ 2.5× sequential slices at 50 ms`, ratio >= 2.5, `${f2(ratio)}× (${f0(u[`product-c${dc}-d50`].speed.value)} vs ${f0(u['sequential-d50'].speed.value)} MiB/s)`);
-  }
+  uploadTargets(r.upload, add);
+  uploadTargets(r.uploadHttps, add, 'https');
+  linkTargets(r.link, add);
 
   const runs = productRuns(r.upload);
   if (h || runs.length) {
@@ -110,22 +89,24 @@ export function judgeTargets(r: BenchResults): Target[] {
     add('no main-thread gap over 50 ms during hash and upload', Math.max(hashGap, uploadGap) <= 50, `longest ${f0(hashGap)} ms hashing, ${f0(uploadGap)} ms uploading; ${over} gaps over 50 ms${controlText}`);
   }
 
-  const m = r.memory?.runs ?? [];
-  if (m.length) {
-    const worst = Math.max(...m.map((x) => x.growth));
-    add('heap growth ≤ 64 MiB', worst <= 64 * MiB, `worst ${mib(worst)} MiB (${m.map((x) => `${formatSize(x.fileBytes)}: ${mib(x.growth)}`).join(', ')})`);
-    const small = m.reduce((a, b) => (a.fileBytes <= b.fileBytes ? a : b));
-    const big = m.reduce((a, b) => (a.fileBytes >= b.fileBytes ? a : b));
-    if (big.fileBytes > small.fileBytes) {
-      add(`${formatSize(big.fileBytes)} heap growth ≤ 1.25× the ${formatSize(small.fileBytes)} run's`, big.growth <= 1.25 * small.growth, `${f2(big.growth / small.growth)}× (${mib(big.growth)} vs ${mib(small.growth)} MiB)`);
-    } else add('heap flat in file size', undefined, 'one size only (full run: 256 MiB, 1 GiB, 4 GiB)');
-  }
+  memoryTargets(r.memory, add);
 
   const s = r.resume;
   if (s) {
     const limit = s.concurrency * s.sliceSize;
     add('after a reload: re-sent bytes ≤ concurrency × slice size', s.completed && s.bytesDuplicate <= limit, `${s.bytesDuplicate} bytes sent twice, limit ${limit}${s.completed ? '' : '; the upload did not complete'}`);
     add('after a reload: no full re-hash of an unchanged file', !s.rehashed, s.rehashed ? `hashing seen after the reload (first hashedBytes ${s.firstHashedBytes})` : 'hashedBytes full at once, no hashing phase');
+    const k = s.checkpoint;
+    if (!k) add('after a reload at 50 % of hashing: bytes hashed again ≤ one checkpoint interval', undefined, `not run: the file is under two checkpoint intervals (${mib(2 * CHECKPOINT_EVERY)} MiB)`);
+    else {
+      const name = 'after a reload at 50 % of hashing: bytes hashed again ≤ one checkpoint interval';
+      const detail = `${mib(k.bytesHashedAgain)} MiB hashed again (reloaded at ${mib(k.hashedAtReload)} MiB, resumed from ${mib(k.resumedFrom)} MiB), interval ${mib(k.checkpointEvery)} MiB`;
+      // Below two intervals no checkpoint can exist at 50 %: the target cannot tell a checkpoint from none.
+      if (s.fileBytes < 2 * k.checkpointEvery) add(name, undefined, `${detail}; the file is under two intervals, so this run cannot judge it`);
+      // Resumed at the full size: the whole-file sha was stored, hashing had finished before the page went.
+      else if (k.resumedFrom >= s.fileBytes) add(name, undefined, `${detail}; hashing finished before the reload took effect, so this run cannot judge it`);
+      else add(name, k.bytesHashedAgain <= k.checkpointEvery, detail);
+    }
   }
   const b = r.bundle;
   if (b) add('bundle with worker ≤ 40 KB gzip', b.bundle.gzip <= 40_000, `${kb(b.bundle.gzip)} KB gzip (${b.bundle.files.map((x) => `${x.path.replace('dist/', '')} ${kb(x.gzip)}`).join(' + ')})`);
@@ -164,18 +145,12 @@ export function renderReport(r: BenchResults): string {
       row('openssl sha1 (native)', h.opensslSha1?.value, 'file in page cache'),
     ]));
   }
-  if (r.upload) {
-    const c = r.upload.configs;
-    const cell = (key: string, withHash = false) => f0((withHash ? c[key]?.speedWithHash : c[key]?.speed)?.value);
-    out.push(`\n### Upload of a ${formatSize(r.upload.fileBytes)} file over loopback, slice ${formatSize(r.upload.sliceSize)} (MiB/s)\n`);
-    out.push(table(['method', '0 ms', '+50 ms per request', 'with hash, 0 ms', 'with hash, 50 ms'], [
-      ['one raw fetch of the whole file (/__raw)', cell('raw-d0'), cell('raw-d50'), '', ''],
-      [`raw slices, 3 lanes, no protocol (the browser's cost per ${formatSize(r.upload.sliceSize)} request)`, cell('rawSlices-d0'), '', '', ''],
-      ['sequential slices (SDK style)', cell('sequential-d0'), cell('sequential-d50'), '', ''],
-      ['bare parallel slices, 3 lanes (ceiling of a client of this protocol)', cell('parallel-d0'), cell('parallel-d50'), '', ''],
-      ...productConcurrencies(c).map((n) => [`product, concurrency ${n}`, cell(`product-c${n}-d0`), cell(`product-c${n}-d50`), cell(`product-c${n}-d0`, true), cell(`product-c${n}-d50`, true)]),
-    ]));
+  if (r.upload) out.push(renderUploadTable(r.upload, `Upload of a ${formatSize(r.upload.fileBytes)} file over loopback`));
+  if (r.uploadHttps) {
+    out.push(renderUploadTable(r.uploadHttps, `Upload of a ${formatSize(r.uploadHttps.fileBytes)} file over loopback, HTTPS (HTTP/2 and HTTP/1.1 by ALPN)`));
+    if (r.upload) out.push(renderSchemeComparison(r.upload, r.uploadHttps));
   }
+  if (r.link) out.push(renderLinkTable(r.link));
   const runs = productRuns(r.upload);
   if (r.hash || runs.length) {
     out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');
@@ -190,17 +165,20 @@ export function renderReport(r: BenchResults): string {
     }
     out.push(table(['phase', 'longest gap ms', 'gaps > 50 ms', 'longest frame gap ms'], rows));
   }
-  if (r.memory) {
-    out.push(`\n### Memory: page JS heap (CDP JSHeapUsedSize, ~100 ms samples), product upload at concurrency ${DEFAULT_CONCURRENCY} (MiB)\n`);
-    out.push(table(['file', 'before', 'peak', 'after GC', 'growth', 'worker peak'], r.memory.runs.map((x) => [formatSize(x.fileBytes), mib(x.before), mib(x.peak), mib(x.after), mib(x.growth), mib(x.workerPeak)])));
-    out.push(`\nperformance.measureUserAgentSpecificMemory: ${r.memory.measureUserAgentSpecificMemory ? 'available' : 'not available (the page is not cross-origin isolated)'}`);
-  }
+  if (r.memory) out.push(renderMemoryTables(r.memory));
   if (r.resume) {
     const s = r.resume;
     out.push(`\n### Resume: reload during the upload of a ${formatSize(s.fileBytes)} file, choose it again\n`);
     out.push(table(['reloaded at', 'bytes sent twice', 'allowed (c × slice)', 'to first new slice ms', 'to done ms', 're-hashed'], [
       [`${f0(s.reloadedAtFraction * 100)}%`, String(s.bytesDuplicate), String(s.concurrency * s.sliceSize), f0(s.msToFirstNewSlice), f0(s.msToDone), s.rehashed ? 'yes' : 'no'],
     ]));
+    const k = s.checkpoint;
+    if (k) {
+      out.push(`\nReload at 50 % of hashing (the checkpoint path; MiB):\n`);
+      out.push(table(['hashed at reload', 'resumed from', 'hashed again', 'allowed (one checkpoint interval)', 'to hashed ms'], [
+        [mib(k.hashedAtReload), mib(k.resumedFrom), mib(k.bytesHashedAgain), mib(k.checkpointEvery), f0(k.msToHashed)],
+      ]));
+    }
   }
   if (r.bundle) {
     const b = r.bundle;
@@ -221,8 +199,3 @@ export function renderReport(r: BenchResults): string {
   return out.join('\n') + '\n';
 }
 
-/** The concurrencies the product ran at (the `--concurrency` list), in ascending order. */
-function productConcurrencies(configs: Record<string, unknown>): number[] {
-  const found = Object.keys(configs).map((k) => /^product-c(\d+)-d\d+$/.exec(k)?.[1]).filter((n) => n !== undefined);
-  return [...new Set(found.map(Number))].sort((a, b) => a - b);
-}

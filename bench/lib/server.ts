@@ -14,7 +14,15 @@ export interface BenchServer {
   close(): Promise<void>;
 }
 
-export async function startBenchServer(options: { sliceSize?: number; discard: boolean; delayMs?: number }): Promise<BenchServer> {
+/** What a measured run's server is: slice size, discard mode, delay per upload request, HTTPS (HTTP/2 + 1.1). */
+export interface BenchServerOptions {
+  sliceSize?: number;
+  discard: boolean;
+  delayMs?: number;
+  https?: boolean;
+}
+
+export async function startBenchServer(options: BenchServerOptions): Promise<BenchServer> {
   const dataDir = mkdtempSync(join(tmpdir(), 'vod-bench-'));
   const server = await startProtocolServer({
     dataDir,
@@ -22,6 +30,7 @@ export async function startBenchServer(options: { sliceSize?: number; discard: b
     sliceSize: options.sliceSize,
     discard: options.discard,
     faults: options.delayMs ? { delayMs: options.delayMs } : {},
+    https: options.https,
   });
   const { appid, bucket, sliceSize } = server.handler.config;
   return {
@@ -38,7 +47,7 @@ export async function startBenchServer(options: { sliceSize?: number; discard: b
 
 /** Runs `work` against a fresh server and always cleans up after it. */
 export async function withServer<T>(
-  options: { sliceSize?: number; discard: boolean; delayMs?: number },
+  options: BenchServerOptions,
   work: (server: BenchServer) => Promise<T>,
 ): Promise<T> {
   const server = await startBenchServer(options);
@@ -47,4 +56,9 @@ export async function withServer<T>(
   } finally {
     await server.close();
   }
+}
+
+/** The URLs a page uses to reach `server` at `origin` (a link emulator or HTTPS in front; default its own). */
+export function browserUrls(server: BenchServer, origin = server.server.url): { endpoint: string; signatureUrl: string; raw: string } {
+  return { endpoint: `${origin}/files/v1`, signatureUrl: `${origin}/api/signature`, raw: `${origin}/__raw` };
 }

@@ -2,8 +2,10 @@
 // appid, bucket, dir, concurrency). Records a timeline of its snapshots, polled every 20 ms and on
 // every vod-upload-* event (progress events are throttled to 5/s: too coarse for the phase ends).
 
+import { fetchStats } from './fetch-stats.js'; // first: wraps fetch before the element loads
 import '../../src/vod-uploader.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
+import type { FetchStats } from '../lib/measure.js';
 
 export interface TimelinePoint {
   t: number;
@@ -39,49 +41,6 @@ export interface ProductRun {
 const TIMELINE_STEP_MS = 250;
 const TIMELINE_MAX = 1000;
 
-/**
- * Upload requests the element made, observed by wrapping fetch before the element loads: how many
- * were in flight at once (time-weighted mean and max) and how long each took. Tells whether the
- * configured concurrency is reached, and where the time of a slice goes.
- */
-export interface FetchStats {
-  requests: number;
-  maxInFlight: number;
-  /** Sum over time of in-flight count × ms; divided by busyMs it is the mean concurrency. */
-  inFlightMs: number;
-  /** Time with at least one upload request in flight. */
-  busyMs: number;
-  /** Sum of request durations (ms). */
-  totalRequestMs: number;
-}
-
-const fetchStats: FetchStats = { requests: 0, maxInFlight: 0, inFlightMs: 0, busyMs: 0, totalRequestMs: 0 };
-{
-  const original = globalThis.fetch.bind(globalThis);
-  let inFlight = 0;
-  let changedAt = performance.now();
-  const account = (delta: number): void => {
-    const now = performance.now();
-    fetchStats.inFlightMs += inFlight * (now - changedAt);
-    if (inFlight > 0) fetchStats.busyMs += now - changedAt;
-    changedAt = now;
-    inFlight += delta;
-    fetchStats.maxInFlight = Math.max(fetchStats.maxInFlight, inFlight);
-  };
-  globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
-    if (!(init?.body instanceof FormData)) return original(input, init);
-    const started = performance.now();
-    fetchStats.requests++;
-    account(+1);
-    try {
-      return await original(input, init);
-    } finally {
-      account(-1);
-      fetchStats.totalRequestMs += performance.now() - started;
-    }
-  };
-}
-
 const params = new URLSearchParams(location.search);
 const element = document.createElement('vod-uploader');
 for (const [param, attribute] of [
@@ -115,10 +74,24 @@ function observe(): void {
     run.firstUploadedBytes ??= upload.uploadedBytes;
   }
   if (upload.status === 'hashing') run.sawHashing = true;
+  reloadWhenHashed(upload.status, upload.hashedBytes, upload.size);
   const hashed = upload.hashedBytes >= upload.size && upload.status !== 'hashing' && upload.status !== 'queued';
   if (hashed) run.hashedAt ??= t;
   if (run.hashedAt !== undefined && upload.uploadedBytes > (run.firstUploadedBytes ?? 0)) run.firstSliceAt ??= t;
   if (upload.status === 'error') run.error = upload.error ? `${upload.error.code} ${upload.error.message}` : 'error';
+}
+
+/**
+ * The resume section's checkpoint path: with `?reloadAtHashed=0.5` the page reloads itself, once, as
+ * soon as it sees that share of the file hashed (from the page, so no driver round trip lets the
+ * worker run on), and leaves the hashed bytes it saw in sessionStorage for the driver.
+ */
+const RELOADED_KEY = 'benchReloadedAtHashedBytes';
+function reloadWhenHashed(status: string, hashedBytes: number, size: number): void {
+  const share = Number(params.get('reloadAtHashed') ?? NaN);
+  if (!(share > 0) || status !== 'hashing' || hashedBytes < share * size || sessionStorage.getItem(RELOADED_KEY) !== null) return;
+  sessionStorage.setItem(RELOADED_KEY, String(hashedBytes));
+  location.reload();
 }
 
 const poll = setInterval(observe, 20);

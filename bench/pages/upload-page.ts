@@ -2,7 +2,12 @@
 // - raw: one fetch POST of the whole file to /__raw (the loopback ceiling: no protocol, no slicing);
 // - rawSlices: the file's slices as plain bodies to /__raw, several at a time (no protocol at all);
 // - slices: the protocol bare, a create request and then slices with fetch + FormData (same form
-//   fields as the product's client), in 1 lane (what the protocol's SDKs do) or several.
+//   fields as the product's client), in 1 lane (what the protocol's SDKs do) or several;
+// - the same with `keep`: the memory section's control, a leaky client that reads every slice it
+//   sends into an ArrayBuffer and keeps it (the memory probes must see it grow with the file).
+
+import type { FetchStats } from '../lib/measure.js';
+import { fetchStats } from './fetch-stats.js';
 
 export interface SlicesTarget {
   endpoint: string;
@@ -19,6 +24,8 @@ export interface BaselineResult {
   requests: number;
   /** The server's answer to the last request (its `data`), to check that the file was accepted. */
   last: unknown;
+  /** Requests in flight, as the product page counts them (bench/pages/fetch-stats.ts). */
+  fetch: FetchStats;
 }
 
 const input = document.querySelector<HTMLInputElement>('#file')!;
@@ -48,7 +55,7 @@ const api = {
     const started = performance.now();
     const response = await fetch(url, { method: 'POST', body: chosen });
     const answer = (await response.json()) as { data: { size: number } };
-    return { ms: performance.now() - started, bytes: chosen.size, requests: 1, last: answer.data };
+    return { ms: performance.now() - started, bytes: chosen.size, requests: 1, last: answer.data, fetch: { ...fetchStats } };
   },
 
   /**
@@ -66,7 +73,7 @@ const api = {
       bytes += answer.data.size; // (not `bytes += await …`: that reads `bytes` before the await)
       requests++;
     });
-    return { ms: performance.now() - started, bytes: chosen.size, requests, last: { size: bytes } };
+    return { ms: performance.now() - started, bytes: chosen.size, requests, last: { size: bytes }, fetch: { ...fetchStats } };
   },
 
   /**
@@ -75,12 +82,15 @@ const api = {
    * several are the ceiling of any client of this protocol in this browser, the yardstick for the
    * product at the same concurrency.
    */
-  slices(target: SlicesTarget, lanes: number): Promise<BaselineResult> {
-    return slices(target, lanes);
+  slices(target: SlicesTarget, lanes: number, keep = false): Promise<BaselineResult> {
+    return slices(target, lanes, keep);
   },
 };
 
-async function slices(target: SlicesTarget, lanes: number): Promise<BaselineResult> {
+/** What the leaky control keeps: every slice's bytes, never released. */
+const kept: ArrayBuffer[] = [];
+
+async function slices(target: SlicesTarget, lanes: number, keep: boolean): Promise<BaselineResult> {
   const chosen = file();
   const path = [target.dir, chosen.name].filter(Boolean).join('/');
   const fileUrl = `${target.endpoint}/${target.appid}/${target.bucket}/${path.split('/').map(encodeURIComponent).join('/')}`;
@@ -100,7 +110,9 @@ async function slices(target: SlicesTarget, lanes: number): Promise<BaselineResu
     await inLanes(answer.data.offset ?? 0, chosen.size, sliceSize, lanes, async (offset) => {
       const form = new FormData();
       form.append('op', 'upload_slice');
-      form.append('filecontent', chosen.slice(offset, offset + sliceSize), chosen.name);
+      const slice = chosen.slice(offset, offset + sliceSize);
+      if (keep) kept.push(await slice.arrayBuffer());
+      form.append('filecontent', slice, chosen.name);
       form.append('session', session);
       form.append('offset', String(offset));
       answer = await post(fileUrl, form, signature);
@@ -108,7 +120,7 @@ async function slices(target: SlicesTarget, lanes: number): Promise<BaselineResu
       if (answer.data.access_url !== undefined) last = answer.data;
     });
   }
-  return { ms: performance.now() - started, bytes: chosen.size, requests, last };
+  return { ms: performance.now() - started, bytes: chosen.size, requests, last, fetch: { ...fetchStats } };
 }
 
 /** Calls `send` for every slice offset from `start` to `end`, `lanes` at a time, in order of offset. */

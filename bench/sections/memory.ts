@@ -1,13 +1,19 @@
-// Section 4: the JS heap of the page (and of its workers) while the product hashes and uploads files
-// of growing size. A streaming uploader's heap must not grow with the file.
+// Section 4: memory while the product hashes and uploads files of growing size: the JS heap of the
+// page and its workers, and beyond it what the machine pays: the resident size (PSS) of all the
+// browser's processes and measureUserAgentSpecificMemory() (the pages are cross-origin isolated).
+// A control, a bare client that keeps every slice it sends, proves the probes see a leak.
 
-import type { BrowserHarness } from '../lib/browser.js';
+import { MiB } from '../lib/args.js';
+import type { BrowserHarness, HeapResult } from '../lib/browser.js';
 import { benchFile, nodeSha1 } from '../lib/files.js';
+import type { TotalMemoryResult } from '../lib/memory-probe.js';
 import { withServer } from '../lib/server.js';
+import { runBaseline } from './baseline-run.js';
 import { runProductUpload } from './product-run.js';
 
 export interface MemoryRun {
   fileBytes: number;
+  /** JS heap (CDP JSHeapUsedSize). */
   before: number;
   peak: number;
   after: number;
@@ -16,13 +22,41 @@ export interface MemoryRun {
   workerPeak?: number;
   samples: number;
   totalMs: number;
+  /** Summed PSS of the browser's processes: peak − before. */
+  processGrowth: number;
+  /** measureUserAgentSpecificMemory: after − before, both after a GC: what stays (undefined when not available). */
+  userAgentGrowth?: number;
+  memory: TotalMemoryResult;
 }
 
 export interface MemorySectionResult {
   runs: MemoryRun[];
-  /** Whether performance.measureUserAgentSpecificMemory() exists on the page (needs cross-origin isolation). */
+  /** The leaky control: the bytes it kept (the file) and what the probes saw. */
+  control?: MemoryRun & { keptBytes: number };
+  /** Whether performance.measureUserAgentSpecificMemory() answered (needs cross-origin isolation). */
   measureUserAgentSpecificMemory: boolean;
 }
+
+/** The control keeps at least this much, so that a working probe must see it over the 64 MiB target. */
+const CONTROL_MIN_BYTES = 128 * MiB;
+
+function toRun(fileBytes: number, heap: HeapResult, memory: TotalMemoryResult, totalMs: number): MemoryRun {
+  return {
+    fileBytes,
+    before: heap.before,
+    peak: heap.peak,
+    after: heap.after,
+    growth: heap.peak - heap.before,
+    workerPeak: heap.workerPeak,
+    samples: heap.samples,
+    totalMs,
+    processGrowth: memory.processes.peak - memory.processes.before,
+    userAgentGrowth: memory.userAgent ? memory.userAgent.peak - memory.userAgent.before : undefined,
+    memory,
+  };
+}
+
+const mib = (bytes: number | undefined): string => (bytes === undefined ? '-' : (bytes / MiB).toFixed(1));
 
 export async function runMemorySection(
   harness: BrowserHarness,
@@ -31,38 +65,36 @@ export async function runMemorySection(
   options: { discard: boolean; sliceSize?: number; concurrency: number },
   log: (line: string) => void,
 ): Promise<MemorySectionResult> {
-  const runs: MemoryRun[] = [];
-  for (const size of sizes) {
+  const fileOf = async (size: number) => {
     let entry = known.get(size);
     if (!entry) {
       const path = await benchFile(size, log);
       entry = { path, sha: await nodeSha1(path) };
       known.set(size, entry);
     }
-    const file = { path: entry.path, sha: entry.sha, size };
+    return { path: entry.path, sha: entry.sha, size };
+  };
+  const describe = (run: MemoryRun) =>
+    `heap growth ${mib(run.growth)} MiB, worker peak ${mib(run.workerPeak)} MiB; processes (PSS) ${mib(run.memory.processes.before)} → peak ` +
+    `${mib(run.memory.processes.peak)} → ${mib(run.memory.processes.after)} MiB (growth ${mib(run.processGrowth)}); ` +
+    `measureUserAgentSpecificMemory retained ${mib(run.userAgentGrowth)} MiB; PSS growth by process at the peak: ` +
+    Object.entries(run.memory.processes.peakByKind).map(([kind, bytes]) => `${kind} ${mib(bytes - (run.memory.processes.beforeByKind[kind] ?? 0))}`).join(', ');
+
+  const runs: MemoryRun[] = [];
+  for (const size of sizes) {
+    const file = await fileOf(size);
     const result = await withServer({ sliceSize: options.sliceSize, discard: options.discard }, (server) =>
       runProductUpload(harness, server, file, { concurrency: options.concurrency, heap: true }),
     );
-    const heap = result.heap!;
-    runs.push({
-      fileBytes: size,
-      before: heap.before,
-      peak: heap.peak,
-      after: heap.after,
-      growth: heap.peak - heap.before,
-      workerPeak: heap.workerPeak,
-      samples: heap.samples,
-      totalMs: result.totalMs,
-    });
-    log(
-      `  ${size / 2 ** 20} MiB: heap ${(heap.before / 2 ** 20).toFixed(1)} → peak ${(heap.peak / 2 ** 20).toFixed(1)} → ` +
-        `${(heap.after / 2 ** 20).toFixed(1)} MiB, worker peak ${heap.workerPeak !== undefined ? (heap.workerPeak / 2 ** 20).toFixed(1) : '-'} MiB`,
-    );
+    runs.push(toRun(size, result.heap!, result.memory!, result.totalMs));
+    log(`  ${size / MiB} MiB: ${describe(runs.at(-1)!)}`);
   }
-  const { page, context } = await harness.open('/bench/pages/hash.html');
-  const measureUserAgentSpecificMemory = await page.evaluate(
-    () => 'measureUserAgentSpecificMemory' in performance && globalThis.crossOriginIsolated === true,
+
+  const controlFile = await fileOf(Math.max(CONTROL_MIN_BYTES, Math.min(...sizes)));
+  const baseline = await withServer({ sliceSize: options.sliceSize, discard: options.discard }, (server) =>
+    runBaseline(harness, server, controlFile, 'keepingSlices', options.concurrency, { memory: true }),
   );
-  await context.close();
-  return { runs, measureUserAgentSpecificMemory };
+  const control = { ...toRun(controlFile.size, baseline.heap!, baseline.memory!, baseline.ms), keptBytes: controlFile.size };
+  log(`  control (keeps every slice), ${controlFile.size / MiB} MiB: ${describe(control)}`);
+  return { runs, control, measureUserAgentSpecificMemory: runs.some((r) => r.userAgentGrowth !== undefined) };
 }

@@ -3,9 +3,11 @@
 
 import type { Page } from '@playwright/test';
 import type { ProductRun } from '../pages/product-page.js';
-import { gapsBetween, HeapSampler, startGaps, stopGaps, type BrowserHarness, type GapResult, type HeapResult } from '../lib/browser.js';
+import { gapsBetween, startGaps, stopGaps, type BrowserHarness, type GapResult, type HeapResult } from '../lib/browser.js';
+import { MemoryProbes, type TotalMemoryResult } from '../lib/memory-probe.js';
 import { MainThreadProfiler, type ProfileSummary } from '../lib/profile.js';
-import type { BenchServer } from '../lib/server.js';
+import { summarizeRequests, type RequestSummary } from '../lib/measure.js';
+import { browserUrls, type BenchServer } from '../lib/server.js';
 
 export interface ProductUploadResult {
   /** Choosing the file → vod-upload-success. */
@@ -14,12 +16,16 @@ export interface ProductUploadResult {
   hashMs: number;
   /** Hash done → vod-upload-success: the upload alone, hash excluded. */
   uploadMs: number;
+  /** The page's performance.now() when the file was added: the origin of `gaps.all.long[].t`. */
+  addedAt: number;
   gaps: { hash: { maxGapMs: number; gapsOver50: number }; upload: { maxGapMs: number; gapsOver50: number }; all: GapResult };
   heap?: HeapResult;
+  /** With `heap`: the browser's resident memory and measureUserAgentSpecificMemory (memory-probe.ts). */
+  memory?: TotalMemoryResult;
   /** With --profile: the main thread's CPU profile of this run. */
   profile?: ProfileSummary;
   /** Upload requests (FormData POSTs) seen in the page: mean and max in flight, mean duration. */
-  requests: { count: number; meanInFlight: number; maxInFlight: number; meanMs: number };
+  requests: RequestSummary;
   /** The server completed the file with the sha Node computed. */
   shaOk: boolean;
   bytesReceived: number;
@@ -27,10 +33,13 @@ export interface ProductUploadResult {
   sliceRequests: number;
 }
 
-export function productPagePath(server: BenchServer, concurrency: number, dir: string): string {
+/** `origin`: where the browser reaches the server (a link emulator, HTTPS); default the server's own. */
+export function productPagePath(server: BenchServer, concurrency: number, dir: string, origin?: string, extra: Record<string, string> = {}): string {
+  const urls = browserUrls(server, origin);
   const query = new URLSearchParams({
-    endpoint: server.server.endpoint,
-    signatureUrl: server.server.signatureUrl,
+    ...extra,
+    endpoint: urls.endpoint,
+    signatureUrl: urls.signatureUrl,
     appid: server.appid,
     bucket: server.bucket,
     dir,
@@ -41,14 +50,20 @@ export function productPagePath(server: BenchServer, concurrency: number, dir: s
 
 export const fileInput = (page: Page) => page.locator('vod-uploader').locator('input[type=file]');
 
-/** Waits for success (or error) with a timeout that grows with the file: ~10 MiB/s at worst. */
-export async function waitForProduct(page: Page, size: number, until: 'done' | 'half' = 'done'): Promise<ProductRun> {
+/**
+ * Waits for success (or error), or for half the file uploaded ('half'), half of it hashed
+ * ('half-hashed') or all of it hashed ('hashed'), with a timeout that grows with the file: ~10 MiB/s at worst.
+ */
+export async function waitForProduct(page: Page, size: number, until: 'done' | 'half' | 'half-hashed' | 'hashed' = 'done'): Promise<ProductRun> {
   const timeout = 60_000 + size / (10 * 1024 * 1024) * 1000;
   const finished = page.waitForFunction(
     ([mode, bytes]) => {
       const run = window.__benchProduct;
       if (run.error || run.doneAt !== undefined) return true;
-      return mode === 'half' && run.latest !== undefined && run.latest.uploadedBytes >= (bytes as number) / 2;
+      const half = (bytes as number) / 2;
+      if (mode === 'hashed') return run.hashedAt !== undefined;
+      if (mode === 'half-hashed') return run.latest !== undefined && run.latest.hashedBytes >= half;
+      return mode === 'half' && run.latest !== undefined && run.latest.uploadedBytes >= half;
     },
     [until, size] as const,
     { timeout, polling: 50 },
@@ -66,20 +81,20 @@ export async function runProductUpload(
   harness: BrowserHarness,
   server: BenchServer,
   file: { path: string; size: number; sha: string },
-  options: { concurrency: number; heap: boolean; profile?: string },
+  options: { concurrency: number; heap: boolean; profile?: string; origin?: string },
 ): Promise<ProductUploadResult> {
-  const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench'));
-  const sampler = options.heap ? await HeapSampler.attach(page) : undefined;
+  const { page, context } = await harness.open(productPagePath(server, options.concurrency, 'bench', options.origin));
+  const probes = options.heap ? await MemoryProbes.attach(page) : undefined;
   try {
     await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
-    await sampler?.start();
+    await probes?.start();
     const profiler = options.profile ? await MainThreadProfiler.start(page) : undefined;
     await startGaps(page);
     await fileInput(page).setInputFiles(file.path);
     const run = await waitForProduct(page, file.size);
     const all = await stopGaps(page);
     const profile = await profiler?.stop(options.profile!);
-    const heap = await sampler?.stop();
+    const { heap, memory } = (await probes?.stop()) ?? {};
     if (run.addedAt === undefined || run.hashedAt === undefined || run.doneAt === undefined) {
       throw new Error(`the product's timeline is incomplete: ${JSON.stringify(run.timeline.slice(-3))}`);
     }
@@ -88,22 +103,19 @@ export async function runProductUpload(
       totalMs: run.doneAt - run.addedAt,
       hashMs: run.hashedAt - run.addedAt,
       uploadMs: run.doneAt - run.hashedAt,
+      addedAt: run.addedAt,
       gaps: { hash: gapsBetween(all, run.addedAt, run.hashedAt), upload: gapsBetween(all, run.hashedAt, run.doneAt + 1), all },
       heap,
+      memory,
       profile,
-      requests: {
-        count: run.fetch.requests,
-        meanInFlight: run.fetch.busyMs > 0 ? run.fetch.inFlightMs / run.fetch.busyMs : 0,
-        maxInFlight: run.fetch.maxInFlight,
-        meanMs: run.fetch.requests > 0 ? run.fetch.totalRequestMs / run.fetch.requests : 0,
-      },
+      requests: summarizeRequests(run.fetch),
       shaOk: server.server.stats.completedFiles.some((f) => f.sha === file.sha && f.size === file.size),
       bytesReceived: total.bytesReceived,
       bytesDuplicate: total.bytesDuplicate,
       sliceRequests: total.sliceRequests,
     };
   } finally {
-    await sampler?.detach();
+    await probes?.detach();
     await context.close();
   }
 }

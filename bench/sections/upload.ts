@@ -1,13 +1,16 @@
-// Section 2: uploading the file. The product through the element (hash excluded and included,
-// at each `--concurrency`, default 1, 3, 6) against one raw fetch of the whole file (the loopback ceiling), the SDKs'
-// sequential slices and the bare protocol in 3 lanes, at 0 ms and at 50 ms added per request, and raw
-// slices with no protocol at 0 ms (the browser's cost per request).
+// Section 2: uploading the file. The product through the element (hash excluded and included, at
+// each `--concurrency`) against one raw fetch of the whole file (the ceiling), the SDKs' sequential
+// slices, and, at the lanes each product run really used (its measured maximum in flight), the bare
+// protocol client and raw slices with no protocol: like against like. At 0 ms and with 50 ms added
+// to every upload request (/__raw included).
 
-import { startGaps, stopGaps, type BrowserHarness, type GapResult } from '../lib/browser.js';
+import type { BrowserHarness } from '../lib/browser.js';
 import { figure, mibps, type Figure } from '../lib/measure.js';
-import { withServer } from '../lib/server.js';
-import type { BaselineResult } from '../pages/upload-page.js';
+import { withServer, type BenchServer } from '../lib/server.js';
+import { runBaseline, type BaselineKind, type BaselineRun } from './baseline-run.js';
 import { runProductUpload, type ProductUploadResult } from './product-run.js';
+
+export type { BaselineRun } from './baseline-run.js';
 
 export const DELAYS = [0, 50];
 
@@ -16,104 +19,82 @@ export interface UploadConfigResult {
   speed: Figure;
   /** MiB/s of choose → done, hash included (product only). */
   speedWithHash?: Figure;
+  /** Upload requests in flight over the runs: mean of their time-weighted means, and the maximum. */
+  inFlight: { mean: number; max: number };
+  /** Requests the server answered per HTTP version, over the runs ('1.1', '2.0'). */
+  httpVersions: Record<string, number>;
   runs: Array<ProductUploadResult | BaselineRun>;
 }
-
-/**
- * A baseline run, with the main-thread gaps of its page: a page with no UI and almost no script
- * under the same upload load, the control for the product's gaps.
- */
-export type BaselineRun = BaselineResult & { gaps: GapResult };
 
 export interface UploadSectionResult {
   fileBytes: number;
   sliceSize: number;
-  /** Keyed `product-c3-d0`, `raw-d50`, `sequential-d0`... */
+  /** http, or https (HTTP/2 and HTTP/1.1 under a self-signed certificate). */
+  scheme: string;
+  /**
+   * Keyed `product-c3-d0`, `raw-d50`, `sequential-d0`, `parallel-l3-d0`, `rawSlices-l3-d50`
+   * (l = lanes, d = ms added per request).
+   */
   configs: Record<string, UploadConfigResult>;
   shaOk: boolean;
+}
+
+/** Mean of the runs' mean in flight, and the highest in flight seen in any of them. */
+export function inFlightOf(runs: Array<{ meanInFlight: number; maxInFlight: number }>): { mean: number; max: number } {
+  return {
+    mean: runs.reduce((sum, r) => sum + r.meanInFlight, 0) / Math.max(1, runs.length),
+    max: Math.max(0, ...runs.map((r) => r.maxInFlight)),
+  };
 }
 
 export async function runUploadSection(
   harness: BrowserHarness,
   file: { path: string; size: number; sha: string },
-  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean; profile: boolean; concurrencies: number[] },
+  options: { reps: number; discard: boolean; sliceSize?: number; quick: boolean; profile: boolean; concurrencies: number[]; https?: boolean; delays?: number[] },
   log: (line: string) => void,
 ): Promise<UploadSectionResult> {
   const configs: Record<string, UploadConfigResult> = {};
   let sliceSize = 0;
   let shaOk = true;
-
-  /** The lanes of the bare parallel-slices client: the product's default concurrency. */
-  const PARALLEL_LANES = 3;
-  const baseline = async (kind: 'raw' | 'rawSlices' | 'sequential' | 'parallel', delayMs: number): Promise<BaselineRun> =>
-    withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, async (server) => {
+  const scheme = options.https ? 'https' : 'http';
+  /** Runs `work` against a fresh server, adding the HTTP versions it answered to `versions`. */
+  const onServer = <T>(delayMs: number, versions: Record<string, number>, work: (server: BenchServer) => Promise<T>): Promise<T> =>
+    withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs, https: options.https }, async (server) => {
       sliceSize = server.sliceSize;
-      const { page, context } = await harness.open('/bench/pages/upload.html');
-      try {
-        await page.waitForFunction(() => window.__benchUpload !== undefined);
-        await page.locator('#file').setInputFiles(file.path);
-        const target = {
-          endpoint: server.server.endpoint,
-          signatureUrl: server.server.signatureUrl,
-          appid: server.appid,
-          bucket: server.bucket,
-          dir: 'bench',
-          sha: file.sha,
-        };
-        const raw = `${server.server.url}/__raw`;
-        await startGaps(page);
-        let result: BaselineResult;
-        let accepted: boolean;
-        switch (kind) {
-          case 'raw':
-            result = await page.evaluate((url) => window.__benchUpload.raw(url), raw);
-            accepted = (result.last as { sha?: string }).sha === file.sha;
-            break;
-          case 'rawSlices':
-            result = await page.evaluate(
-              ([url, size, lanes]) => window.__benchUpload.rawSlices(url, size, lanes),
-              [raw, server.sliceSize, PARALLEL_LANES] as const,
-            );
-            accepted = (result.last as { size?: number }).size === file.size; // a sink: every byte arrived, nothing more
-            break;
-          case 'sequential':
-          case 'parallel':
-            result = await page.evaluate(
-              ([t, lanes]) => window.__benchUpload.slices(t, lanes),
-              [target, kind === 'sequential' ? 1 : PARALLEL_LANES] as const,
-            );
-            accepted = server.server.stats.completedFiles.some((f) => f.sha === file.sha);
-            break;
-        }
-        const gaps = await stopGaps(page);
-        if (!accepted) {
-          shaOk = false;
-          log(`  ! ${kind} upload not accepted (wrong sha, or bytes missing): ${JSON.stringify(result.last)}`);
-        }
-        return { ...result, gaps };
-      } finally {
-        await context.close();
-      }
+      const result = await work(server);
+      for (const [version, n] of Object.entries(server.server.httpVersions)) versions[version] = (versions[version] ?? 0) + n;
+      return result;
     });
+  const versionsText = (v: Record<string, number>) => (options.https ? `; HTTP ${Object.entries(v).map(([k, n]) => `${k}: ${n}`).join(', ')}` : '');
 
-  for (const delayMs of DELAYS) {
-    for (const kind of ['raw', 'rawSlices', 'sequential', 'parallel'] as const) {
-      if (options.quick && kind === 'raw' && delayMs > 0) continue; // one request: 50 ms tells nothing
-      if (kind === 'rawSlices' && delayMs > 0) continue; // /__raw has no delay switch: a 0 ms control only
-      const runs: BaselineRun[] = [];
-      // Slices at 50 ms: the request pattern sets the pace; one run says enough about them.
-      const reps = kind !== 'raw' && delayMs > 0 ? 1 : options.reps;
-      for (let rep = 0; rep < reps; rep++) runs.push(await baseline(kind, delayMs));
-      const key = `${kind}-d${delayMs}`;
-      configs[key] = { speed: figure(runs.map((r) => mibps(r.bytes, r.ms))), runs };
-      log(`  ${key}: ${configs[key].speed.value.toFixed(0)} MiB/s`);
+  const baselines = async (key: string, kind: BaselineKind, lanes: number, delayMs: number, reps: number): Promise<void> => {
+    const runs: BaselineRun[] = [];
+    const httpVersions: Record<string, number> = {};
+    for (let rep = 0; rep < reps; rep++) {
+      const run = await onServer(delayMs, httpVersions, (server) => runBaseline(harness, server, file, kind, lanes));
+      if (!run.accepted) {
+        shaOk = false;
+        log(`  ! ${key} upload not accepted (wrong sha, or bytes missing): ${JSON.stringify(run.last)}`);
+      }
+      runs.push(run);
     }
+    configs[key] = { speed: figure(runs.map((r) => mibps(r.bytes, r.ms))), inFlight: inFlightOf(runs.map((r) => r.requestSummary)), httpVersions, runs };
+    log(`  ${scheme} ${key}: ${configs[key].speed.value.toFixed(0)} MiB/s, ${configs[key].inFlight.mean.toFixed(1)} in flight on average (max ${configs[key].inFlight.max})${versionsText(httpVersions)}`);
+  };
+
+  for (const delayMs of options.delays ?? DELAYS) {
+    // Slices at 50 ms: the request pattern sets the pace; one run says enough about them.
+    const sliceReps = delayMs > 0 ? 1 : options.reps;
+    // Quick: one raw request at 50 ms tells nothing; over HTTPS only the judged pair (product, raw slices).
+    if (!(options.quick && (delayMs > 0 || options.https))) await baselines(`raw-d${delayMs}`, 'raw', 1, delayMs, options.reps);
+    if (!(options.quick && options.https)) await baselines(`sequential-d${delayMs}`, 'slices', 1, delayMs, sliceReps);
+    const lanesUsed = new Set<number>();
     for (const concurrency of options.concurrencies) {
       const runs: ProductUploadResult[] = [];
-      // At 50 ms the request pattern, not the machine, sets the pace: one run per configuration.
-      for (let rep = 0; rep < (delayMs > 0 ? 1 : options.reps); rep++) {
+      const httpVersions: Record<string, number> = {};
+      for (let rep = 0; rep < sliceReps; rep++) {
         runs.push(
-          await withServer({ sliceSize: options.sliceSize, discard: options.discard, delayMs }, (server) =>
+          await onServer(delayMs, httpVersions, (server) =>
             runProductUpload(harness, server, file, {
               concurrency,
               heap: false,
@@ -130,13 +111,16 @@ export async function runUploadSection(
       configs[key] = {
         speed: figure(runs.map((r) => mibps(file.size, r.uploadMs))),
         speedWithHash: figure(runs.map((r) => mibps(file.size, r.totalMs))),
+        inFlight: inFlightOf(runs.map((r) => r.requests)),
+        httpVersions,
         runs,
       };
+      lanesUsed.add(configs[key].inFlight.max);
       log(
-        `  ${key}: upload ${configs[key].speed.value.toFixed(0)} MiB/s, with hash ${configs[key].speedWithHash!.value.toFixed(0)} MiB/s, ` +
+        `  ${scheme} ${key}: upload ${configs[key].speed.value.toFixed(0)} MiB/s, with hash ${configs[key].speedWithHash!.value.toFixed(0)} MiB/s, ` +
           `gaps hash ${runs[0]!.gaps.hash.maxGapMs.toFixed(0)} / upload ${runs[0]!.gaps.upload.maxGapMs.toFixed(0)} ms; ` +
-          `${runs[0]!.requests.count} requests, ${runs[0]!.requests.meanInFlight.toFixed(1)} in flight on average ` +
-          `(max ${runs[0]!.requests.maxInFlight}), ${runs[0]!.requests.meanMs.toFixed(0)} ms each`,
+          `${runs[0]!.requests.count} requests, ${configs[key].inFlight.mean.toFixed(1)} in flight on average ` +
+          `(max ${configs[key].inFlight.max}), ${runs[0]!.requests.meanMs.toFixed(0)} ms each${versionsText(httpVersions)}`,
       );
       const profile = runs[0]!.profile;
       if (profile) {
@@ -144,6 +128,11 @@ export async function runUploadSection(
         for (const entry of profile.top) log(`      ${String(entry.selfMs).padStart(6)} ms  ${entry.name}`);
       }
     }
+    // Like against like: the bare clients with as many lanes as the product really had in flight.
+    for (const lanes of [...lanesUsed].sort((a, b) => a - b)) {
+      await baselines(`rawSlices-l${lanes}-d${delayMs}`, 'rawSlices', lanes, delayMs, sliceReps);
+      if (lanes > 1 && !(options.quick && options.https)) await baselines(`parallel-l${lanes}-d${delayMs}`, 'slices', lanes, delayMs, sliceReps);
+    }
   }
-  return { fileBytes: file.size, sliceSize, configs, shaOk };
+  return { fileBytes: file.size, sliceSize, scheme, configs, shaOk };
 }

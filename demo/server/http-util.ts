@@ -63,10 +63,11 @@ export async function drain(body: AsyncIterable<Buffer>): Promise<number> {
 /** Answers and then closes the connection: for bodies the server refuses to read (413). */
 export function replyAndClose(req: IncomingMessage, res: ServerResponse, reply: Reply): void {
   const socket = req.socket;
-  res.setHeader('Connection', 'close');
+  // HTTP/2 forbids connection headers (and its socket is the whole session's: ending it ends all streams).
+  if (req.httpVersionMajor < 2) res.setHeader('Connection', 'close');
   sendReply(res, reply);
   // A short grace period lets the answer leave before the unread body is cut off.
-  res.on('finish', () => setTimeout(() => socket?.destroy(), 50));
+  if (req.httpVersionMajor < 2) res.on('finish', () => setTimeout(() => socket?.destroy(), 50));
 }
 
 export async function readJsonBody<T>(req: IncomingMessage, max = 64 * 1024): Promise<T> {

@@ -9,6 +9,7 @@ const server = await startProtocolServer({
   ...options,
   port: Number(process.env.PORT ?? 8787),
   host: process.env.HOST ?? '127.0.0.1',
+  https: process.env.VOD_HTTPS === '1',
 });
 const { appid, bucket, sliceSize } = server.handler.config;
 console.log(`vod protocol server on ${server.url}`);

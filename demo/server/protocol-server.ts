@@ -5,8 +5,8 @@
 
 import { createHash, randomUUID } from 'node:crypto';
 import { createWriteStream, mkdirSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, Server as HttpServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
 import { join } from 'node:path';
 import { Codes, fail, type Reply } from './codes.js';
 import { answerInjectedError, chance, DroppedError, droppingBody, nameLimitRefusal, sanitizeFaults, type Faults } from './faults.js';
@@ -18,6 +18,7 @@ import { handleSignatureRequest, type SignatureEndpoint } from './signature-endp
 import { count, countRejected, createStats, statsSnapshot, type ServerStats } from './stats.js';
 import { loadOrCreateSecret, prepareDataDir, unlinkQuietly } from './storage.js';
 import { BodyTooLargeError, checkSignature, handleUploadBody, limitedBody, type UploadContext } from './upload-request.js';
+import { createTlsServer, makeSelfSignedCertificate } from './tls.js';
 import { Uploads, type DoneData } from './uploads.js';
 
 export type { Faults } from './faults.js';
@@ -84,8 +85,12 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
     inFlight: 0,
   };
 
-  const baseUrl = (req: IncomingMessage): string =>
-    (options.publicUrl ?? `http://${req.headers.host ?? '127.0.0.1'}`).replace(/\/+$/, '');
+  const baseUrl = (req: IncomingMessage): string => {
+    // HTTP/2 names the host in :authority; a TLS socket (HTTPS mode) says https.
+    const host = req.headers.host ?? (req.headers[':authority'] as string | undefined) ?? '127.0.0.1';
+    const scheme = (req.socket as { encrypted?: boolean } | undefined)?.encrypted ? 'https' : 'http';
+    return (options.publicUrl ?? `${scheme}://${host}`).replace(/\/+$/, '');
+  };
 
   let uploadsOpen = 0;
   const reject = (res: ServerResponse, reply: Reply): void => {
@@ -137,6 +142,8 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
 
   async function rawUpload(req: IncomingMessage, res: ServerResponse): Promise<void> {
     // The benchmark's baseline: the whole file as one request body, hashed, stored or dropped.
+    // Delayed like an upload request, so that a baseline at "+50 ms" pays what the protocol pays.
+    if (faults.delayMs) await sleep(faults.delayMs);
     const hash = createHash('sha1');
     let size = 0;
     const target = discard ? undefined : join(layout.dataDir, 'raw', randomUUID());
@@ -240,6 +247,8 @@ export interface StartOptions extends ProtocolServerOptions {
   /** 0 (default) picks a free port. */
   port?: number;
   host?: string;
+  /** HTTPS with HTTP/2 and HTTP/1.1 on one port, under a self-signed certificate made at start (tls.ts). */
+  https?: boolean;
 }
 
 export interface RunningProtocolServer {
@@ -252,25 +261,42 @@ export interface RunningProtocolServer {
   forgetSessions(): Promise<void>;
   close(): Promise<void>;
   handler: ProtocolHandler;
+  /** HTTPS mode: the certificate (PEM) a client must trust. */
+  certificate?: string;
+  /** Requests answered by HTTP version ('1.1', '2.0'): whether a browser really spoke HTTP/2. */
+  httpVersions: Record<string, number>;
 }
 
 export async function startProtocolServer(options: StartOptions): Promise<RunningProtocolServer> {
   const handler = createProtocolHandler(options);
-  const server = createServer((req, res) => handler.handle(req, res));
-  // Uploads run long on slow links; Node's default request timeout (5 min) would cut big slices.
-  server.requestTimeout = 0;
+  const httpVersions: Record<string, number> = {};
+  const handle = (req: IncomingMessage, res: ServerResponse): void => {
+    httpVersions[req.httpVersion] = (httpVersions[req.httpVersion] ?? 0) + 1;
+    handler.handle(req, res);
+  };
+  const certificate = options.https ? makeSelfSignedCertificate() : undefined;
+  const server = certificate ? createTlsServer(certificate, handle) : createServer(handle);
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  if (server instanceof HttpServer) {
+    // Uploads run long on slow links; Node's default request timeout (5 min) would cut big slices.
+    server.requestTimeout = 0;
+    server.keepAliveTimeout = 10_000;
+  }
   // ...but a connection that stays silent for 2 minutes is dead: closing it releases the slice it
   // was writing (a copy of that slice waits for it). A long sha check that outlives this is harmless:
   // the client re-sends the slice and gets the result.
-  server.timeout = 120_000;
-  server.keepAliveTimeout = 10_000;
+  server.setTimeout(120_000);
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const url = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const url = `${certificate ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
   return {
     url,
     endpoint: `${url}/files/v1`,
@@ -280,8 +306,10 @@ export async function startProtocolServer(options: StartOptions): Promise<Runnin
     setFaults: handler.setFaults,
     forgetSessions: handler.forgetSessions,
     handler,
+    certificate: certificate?.cert,
+    httpVersions,
     async close() {
-      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await handler.close();
     },

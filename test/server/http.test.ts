@@ -228,4 +228,15 @@ describe('control routes', () => {
     const res = await fetch(`${s.server.url}/__raw`, { method: 'POST', body: blobOf(file) });
     expect(await res.json()).toMatchObject({ code: 0, data: { size: 300_000, sha: sha1(file) } });
   });
+
+  it('delayMs delays POST /__raw too (the bench compares it with delayed slices)', async () => {
+    s.server.setFaults({ delayMs: 200 });
+    try {
+      const t = Date.now();
+      await (await fetch(`${s.server.url}/__raw`, { method: 'POST', body: blobOf(randomFile(1000)) })).json();
+      expect(Date.now() - t).toBeGreaterThanOrEqual(190);
+    } finally {
+      s.server.setFaults({});
+    }
+  });
 });
