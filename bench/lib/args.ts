@@ -4,6 +4,8 @@ export const KiB = 1024;
 export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
 
+import { ENGINES, type EngineName } from './engines.js';
+
 export interface BenchOptions {
   /** The file size the hash, upload and resume sections use. */
   size: number;
@@ -22,6 +24,10 @@ export interface BenchOptions {
   only?: Set<string>;
   /** Build dist/ when it is missing (the bundle section needs it). */
   build: boolean;
+  /** Engines the hash section runs in (all three in a full run, Chromium alone in quick mode). */
+  engines: EngineName[];
+  /** Also hash a sparse file over 4 GiB in each engine (full run). */
+  bigFile: boolean;
   /** Save a main-thread CPU profile of each product upload configuration (bench/out/*.cpuprofile). */
   profile: boolean;
 }
@@ -54,6 +60,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   let memorySizes: number[] | undefined;
   let reps: number | undefined;
   let profile = false;
+  let engines: EngineName[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
@@ -91,6 +98,12 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--profile':
         profile = true;
         break;
+      case '--engines':
+        engines = value().split(',').map((name) => {
+          if (!(ENGINES as readonly string[]).includes(name)) throw new Error(`unknown engine ${name} (${ENGINES.join(', ')})`);
+          return name as EngineName;
+        });
+        break;
       case '--no-build':
         build = false;
         break;
@@ -113,6 +126,8 @@ export function parseArgs(argv: string[]): BenchOptions {
     only,
     build,
     profile,
+    engines: engines ?? (quick ? ['chromium'] : [...ENGINES]),
+    bigFile: !quick,
     memorySizes: memorySizes ?? (quick ? [size] : [256 * MiB, GiB, 4 * GiB]),
     hashReps: reps ?? (quick ? 1 : 3),
     uploadReps: reps ?? (quick ? 1 : 2),
@@ -121,13 +136,15 @@ export function parseArgs(argv: string[]): BenchOptions {
 
 export const USAGE = `npm run bench -- [options]
   --size 1GiB            file size for hash/upload/resume (256MiB, 1GiB, 4GiB, 32MiB; default 1GiB)
-  --quick                one pass of every section on one small file (CI smoke; default size 32MiB)
+  --quick                one pass of every section on one small file, hash in Chromium only, no
+                         4 GiB sparse file (CI smoke; default size 32MiB)
   --discard              the server drops the bytes instead of storing them
   --json out.json        write every figure and the environment as JSON
   --slice-size 1MiB      slice size the local server asks for (default: the server's)
   --memory-sizes a,b,c   sizes for the memory section (default 256MiB,1GiB,4GiB; quick: --size)
   --reps N               repetitions per measurement (default 3 for hash, 2 for upload; quick 1)
   --only hash,upload,memory,resume,bundle
+  --engines chromium,firefox,webkit   engines of the hash section (default all three; quick: chromium)
   --profile              save main-thread CPU profiles of the product's uploads to bench/out/
   --no-build             do not run npm run build when dist/ is missing
 `;
