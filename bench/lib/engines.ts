@@ -124,12 +124,15 @@ async function launchWebKit(origin: string): Promise<Engine> {
   // Its own process group, so that closing ends xvfb-run, Xvfb, the driver and the browser together.
   const child = spawn('xvfb-run', ['-a', WEBKIT_DRIVER_PATH, `--port=${port}`], { detached: true, stdio: 'ignore' });
   const stop = (): void => {
+    process.off('exit', stop);
     try {
       if (child.pid) process.kill(-child.pid, 'SIGTERM');
     } catch {
       // already gone
     }
   };
+  // A bench that dies on an error must not leave a browser and an X server behind.
+  process.on('exit', stop);
   try {
     const url = `http://127.0.0.1:${port}`;
     await waitForDriver(url, child);
