@@ -142,7 +142,7 @@ export function judgeTargets(r: BenchResults): Target[] {
 function renderHash(h: HashSectionResult): string {
   const cell = (e: EngineHashResult, v: number | undefined) => (v === undefined ? '–' : `${f0(v)} (${f2(v / e.fileKernel.value)})`);
   const rows: Array<[string, (e: EngineHashResult) => number | undefined, string]> = [
-    ['product: worker, hash-wasm, the reader hash-core picks', (e) => e.product.value, ''],
+    ['product: worker, hash-wasm, the reader file-readers.ts picks', (e) => e.product.value, ''],
     ['raw loop: read 8 MiB, then hash (bare worker)', (e) => e.rawLoop.value, ''],
     ...FILE_READER_KINDS.map((k): [string, (e: EngineHashResult) => number | undefined, string] => [
       `file kernel, ${k} reader (bare worker)`,

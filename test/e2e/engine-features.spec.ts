@@ -1,8 +1,10 @@
 // What some engines lack or report differently, reproduced in Chromium by an init script, and what
-// <vod-uploader> does then: a duration of 0 (WebKit, for a file it cannot play) is not shown, and a
-// page without navigator.storage (WebKitGTK) uploads with no warning and no error.
+// <vod-uploader> does then: a duration of 0 (WebKit, for a file it cannot play) is not shown; a page
+// without navigator.storage (WebKitGTK) uploads with no warning and no error; where IndexedDB cannot
+// keep a FileSystemFileHandle, a reload asks for the file again and promises no "Resume".
 import { randomBytes } from 'node:crypto';
 import { expect, test, uniqueName } from './helpers/server.js';
+import type { VodUploaderElement } from '../../src/index.js';
 import { choose, openElementPage, sha1 } from './helpers/element-page.js';
 import { addRecordedVideo } from './helpers/video.js';
 
@@ -53,4 +55,40 @@ test('without navigator.storage the upload completes, with no warning and no pag
   await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
   expect(server.stats.completedFiles.find((f) => f.path === `/${name}`)?.sha).toBe(sha1(bytes));
   expect(problems).toEqual([]);
+});
+
+test('where IndexedDB cannot keep the file handle, a reload asks for the file again and offers no Resume', async ({ page, server }) => {
+  test.setTimeout(120_000);
+  // IndexedDB refuses to clone a session that carries a handle (the store then keeps it without one).
+  await page.addInitScript(() => {
+    const put = IDBObjectStore.prototype.put;
+    IDBObjectStore.prototype.put = function (this: IDBObjectStore, value: unknown, key?: IDBValidKey) {
+      if ((value as { session?: { handle?: unknown } } | undefined)?.session?.handle) {
+        throw new DOMException('The handle cannot be cloned', 'DataCloneError');
+      }
+      return put.call(this, value, key);
+    };
+  });
+  server.setFaults({ delayMs: 300 });
+  const host = await openElementPage(page, server);
+  const name = uniqueName('unkept-handle');
+  const size = 20 * server.sliceSize;
+  await host.evaluate(
+    async (el: VodUploaderElement, { name, size }) => {
+      const handle = await (await navigator.storage.getDirectory()).getFileHandle(name, { create: true });
+      const writable = await handle.createWritable();
+      await writable.write(new Uint8Array(size).fill(7));
+      await writable.close();
+      await el.addFiles([{ file: await handle.getFile(), handle }]);
+    },
+    { name, size },
+  );
+  await expect.poll(() => server.stats.paths[`/${name}`]?.bytesReceived ?? 0, { timeout: 60_000 }).toBeGreaterThan(0);
+  await page.waitForTimeout(300); // past the store's write interval: the session is in IndexedDB
+  await page.reload();
+  const item = host.locator('.restorable-item');
+  await expect(item).toContainText(`Choose “${name}”`);
+  await expect(item).toContainText('again to go on');
+  await page.waitForTimeout(500); // a stored handle would have turned the hint into a button by now
+  await expect(host.getByRole('button', { name: `Resume ${name}` })).toHaveCount(0);
 });
