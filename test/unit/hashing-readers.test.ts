@@ -19,6 +19,8 @@ interface FakeFileOptions {
   blockDelayMs?: number;
   /** stream() throws this (Safari over 4 GiB: NotReadableError). */
   streamThrows?: Error;
+  /** The stream errors with NotReadableError once it has delivered this many bytes. */
+  streamFailsAfter?: number;
   /** The stream is not a byte stream: getReader({mode: 'byob'}) throws, as in WebKit. */
   noByob?: boolean;
 }
@@ -45,6 +47,9 @@ function fakeFile(source: Uint8Array, options: FakeFileOptions = {}) {
           type: 'bytes',
           async pull(controller) {
             if (options.streamChunkDelayMs) await sleep(options.streamChunkDelayMs);
+            if (options.streamFailsAfter !== undefined && at - start >= options.streamFailsAfter) {
+              return controller.error(new DOMException('The file could not be read', 'NotReadableError'));
+            }
             if (at >= end) {
               controller.close();
               controller.byobRequest?.respond(0); // a pending BYOB read must be answered to see the end
@@ -140,6 +145,16 @@ describe('the reader, chosen per engine by measuring it on the file', () => {
     expect(whole).toBe(sha1Of(bytes));
     expect(safari.log.blockReads[0]).toBe(from.offset);
     // That file's failure says nothing about the engine's readers: nothing is remembered.
+    expect(readers.verdict).toBeUndefined();
+  });
+
+  it('where a stream read fails with NotReadableError during the probe, goes on in blocks from the same byte', async () => {
+    const bytes = randomBytes(3 * MiB + 9);
+    const readers = choice();
+    const failing = fakeFile(bytes, { streamFailsAfter: 128 * KiB });
+    expect(await hashBlob(failing.file, { readerChoice: readers, blockSize: 64 * KiB, readAhead: 0 })).toBe(sha1Of(bytes));
+    expect(failing.log.blockReads[0]).toBe(128 * KiB); // nothing read twice, nothing skipped
+    expect(failing.log.streamsOpened).toBe(1); // (an errored stream holds nothing: no cancel to see)
     expect(readers.verdict).toBeUndefined();
   });
 });
