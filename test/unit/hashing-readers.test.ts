@@ -4,7 +4,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createReaderChoice } from '../../src/hashing/file-readers.js';
+import type { ReaderChoice } from '../../src/hashing/file-readers.js';
 import { hashBlob } from '../../src/hashing/hash-core.js';
 
 const KiB = 1024;
@@ -78,7 +78,7 @@ function fakeFile(source: Uint8Array, options: FakeFileOptions = {}) {
 }
 
 describe('the reader, chosen per engine by measuring it on the file', () => {
-  const choice = () => createReaderChoice(256 * KiB, MiB);
+  const choice = (): ReaderChoice => ({ segmentBytes: 256 * KiB, minBytes: MiB });
 
   it('keeps block reads where the stream is slower, for the rest of the file and for the next file', async () => {
     const bytes = randomBytes(3 * MiB + 11);
