@@ -69,7 +69,12 @@ async function main(options: BenchOptions): Promise<BenchResults> {
       const h = harness;
       results.env.chromium = h.browser.version();
       await section('hash', async () => {
-        results.hash = await runHashSection(h, file, { reps: options.hashReps, quick: options.quick }, log);
+        results.hash = await runHashSection(
+          h,
+          file,
+          { reps: options.hashReps, quick: options.quick, engines: options.engines, bigFile: options.bigFile },
+          log,
+        );
         if (!results.hash.shaOk) results.errors.push('hash: a hash did not match Node’s SHA-1');
       });
       await section('upload', async () => {

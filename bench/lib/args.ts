@@ -6,6 +6,8 @@ export const KiB = 1024;
 export const MiB = 1024 * KiB;
 export const GiB = 1024 * MiB;
 
+import { ENGINES, type EngineName } from './engines.js';
+
 export interface BenchOptions {
   /** The file size the hash, upload and resume sections use. */
   size: number;
@@ -24,6 +26,10 @@ export interface BenchOptions {
   only?: Set<string>;
   /** Build dist/ when it is missing (the bundle section needs it). */
   build: boolean;
+  /** Engines the hash section runs in (all three in a full run, Chromium alone in quick mode). */
+  engines: EngineName[];
+  /** Also hash a sparse file over 4 GiB in each engine (full run). */
+  bigFile: boolean;
   /** Save a main-thread CPU profile of each product upload configuration (bench/out/*.cpuprofile). */
   profile: boolean;
   /** The element's `concurrency` values the upload section runs (default 1, 3, 6 and the element's default). */
@@ -62,6 +68,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   let profile = false;
   let concurrencies: number[] | undefined;
   let linkSize: number | undefined;
+  let engines: EngineName[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
@@ -106,6 +113,12 @@ export function parseArgs(argv: string[]): BenchOptions {
       case '--link-size':
         linkSize = parseSize(value());
         break;
+      case '--engines':
+        engines = value().split(',').map((name) => {
+          if (!(ENGINES as readonly string[]).includes(name)) throw new Error(`unknown engine ${name} (${ENGINES.join(', ')})`);
+          return name as EngineName;
+        });
+        break;
       case '--no-build':
         build = false;
         break;
@@ -130,6 +143,8 @@ export function parseArgs(argv: string[]): BenchOptions {
     profile,
     concurrencies: concurrencies ?? (quick ? [DEFAULT_CONCURRENCY] : [...new Set([1, 3, DEFAULT_CONCURRENCY, 6])]),
     linkSize: linkSize ?? (quick ? 4 * MiB : 64 * MiB),
+    engines: engines ?? (quick ? ['chromium'] : [...ENGINES]),
+    bigFile: !quick,
     memorySizes: memorySizes ?? (quick ? [size] : [256 * MiB, GiB, 4 * GiB]),
     hashReps: reps ?? (quick ? 1 : 3),
     uploadReps: reps ?? (quick ? 1 : 2),
@@ -138,7 +153,8 @@ export function parseArgs(argv: string[]): BenchOptions {
 
 export const USAGE = `npm run bench -- [options]
   --size 1GiB            file size for hash/upload/resume (256MiB, 1GiB, 4GiB, 32MiB; default 1GiB)
-  --quick                one pass of every section on one small file (CI smoke; default size 32MiB)
+  --quick                one pass of every section on one small file, hash in Chromium only, no
+                         4 GiB sparse file (CI smoke; default size 32MiB)
   --discard              the server drops the bytes instead of storing them
   --json out.json        write every figure and the environment as JSON
   --slice-size 1MiB      slice size the local server asks for (default: the server's)
@@ -148,6 +164,7 @@ export const USAGE = `npm run bench -- [options]
   --link-size 64MiB      file size of the link section (default 64MiB; quick 4MiB)
   --concurrency 1,3,5,6  the element's concurrency values in the upload section (default 1, 3, 6 and
                          the element's default; quick: the default only)
+  --engines chromium,firefox,webkit   engines of the hash section (default all three; quick: chromium)
   --profile              save main-thread CPU profiles of the product's uploads to bench/out/
   --no-build             do not run npm run build when dist/ is missing
 `;

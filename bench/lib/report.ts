@@ -2,7 +2,7 @@
 // the targets, each judged PASS / FAIL (or n/a when its section did not run).
 
 import type { BundleFile, BundleSectionResult } from '../sections/bundle.js';
-import type { HashSectionResult } from '../sections/hash.js';
+import { BIG_FILE_BYTES, chromiumHash, FILE_READER_KINDS, type EngineHashResult, type HashSectionResult } from '../sections/hash.js';
 import type { MemorySectionResult } from '../sections/memory.js';
 import type { ProductUploadResult } from '../sections/product-run.js';
 import type { LinkSectionResult } from '../sections/link.js';
@@ -64,16 +64,24 @@ function baselineGaps(upload: UploadSectionResult | undefined): { maxGapMs: numb
 
 export function judgeTargets(r: BenchResults): Target[] {
   const targets: Target[] = [];
-  const h = r.hash;
+  const h = chromiumHash(r.hash);
   const add = (name: string, pass: boolean | undefined, detail: string) => targets.push({ name, pass, detail });
+  for (const e of r.hash?.engines ?? []) {
+    // Each engine against its own ceiling: the kernel fed by the fastest way that engine reads a file.
+    const want = e.engine === 'chromium' ? 0.9 : 0.85;
+    const k = e.fileKernel.value;
+    add(`${e.engine}: worker hash ≥ ${want}× that engine's file kernel`, e.product.value >= want * k, `${f2(e.product.value / k)}× (${f0(e.product.value)} vs ${f0(k)} MiB/s, ${e.fileKernel.reader}; ${e.version})`);
+    if (e.big) add(`${e.engine}: product hashes a ${formatSize(BIG_FILE_BYTES)} sparse file right`, e.big.shaOk, `${f0(e.big.mibps)} MiB/s, sha ${e.big.shaOk ? 'matches Node' : 'WRONG'}`);
+  }
+  for (const s of r.hash?.skipped ?? []) add(`${s.engine}: hash section`, false, `not run: ${s.reason}`);
   if (h) {
     const p = h.product.value;
-    add('worker hash ≥ 1.1× raw read-then-hash loop', p >= 1.1 * h.rawLoop.value, `${f2(p / h.rawLoop.value)}× (${f0(p)} vs ${f0(h.rawLoop.value)} MiB/s)`);
-    add('worker hash ≥ 0.75× in-memory kernel', p >= 0.75 * h.kernel.value, `${f2(p / h.kernel.value)}× (${f0(p)} vs ${f0(h.kernel.value)} MiB/s)`);
-    add('worker hash ≥ 8× crypto-js', p >= 8 * h.cryptoJs.value, `${f1(p / h.cryptoJs.value)}× (${f0(p)} vs ${f1(h.cryptoJs.value)} MiB/s)`);
-    const native = Math.max(h.sha1sum?.value ?? 0, h.opensslSha1?.value ?? 0);
+    add('chromium: worker hash ≥ 1.1× raw read-then-hash loop', p >= 1.1 * h.rawLoop.value, `${f2(p / h.rawLoop.value)}× (${f0(p)} vs ${f0(h.rawLoop.value)} MiB/s)`);
+    add('chromium: worker hash ≥ 0.75× in-memory kernel', p >= 0.75 * h.kernel.value, `${f2(p / h.kernel.value)}× (${f0(p)} vs ${f0(h.kernel.value)} MiB/s)`);
+    add('chromium: worker hash ≥ 8× crypto-js', p >= 8 * h.cryptoJs.value, `${f1(p / h.cryptoJs.value)}× (${f0(p)} vs ${f1(h.cryptoJs.value)} MiB/s)`);
+    const native = Math.max(r.hash?.sha1sum?.value ?? 0, r.hash?.opensslSha1?.value ?? 0);
     add('worker hash vs native (reported, no target)', undefined, native ? `${f2(p / native)}× of the fastest native tool (${f0(native)} MiB/s)` : 'no native tool');
-  } else add('hash targets', undefined, 'hash section not run');
+  } else add('hash targets', undefined, 'hash section not run in Chromium');
 
   uploadTargets(r.upload, add);
   uploadTargets(r.uploadHttps, add, 'https');
@@ -81,9 +89,9 @@ export function judgeTargets(r: BenchResults): Target[] {
 
   const runs = productRuns(r.upload);
   if (h || runs.length) {
-    const hashGap = Math.max(h?.gaps.maxGapMs ?? 0, ...runs.map((x) => x.gaps.hash.maxGapMs));
+    const hashGap = Math.max(h?.gaps?.maxGapMs ?? 0, ...runs.map((x) => x.gaps.hash.maxGapMs));
     const uploadGap = Math.max(0, ...runs.map((x) => x.gaps.upload.maxGapMs));
-    const over = (h?.gaps.gapsOver50 ?? 0) + runs.reduce((s, x) => s + x.gaps.hash.gapsOver50 + x.gaps.upload.gapsOver50, 0);
+    const over = (h?.gaps?.gapsOver50 ?? 0) + runs.reduce((s, x) => s + x.gaps.hash.gapsOver50 + x.gaps.upload.gapsOver50, 0);
     const control = baselineGaps(r.upload);
     const controlText = control ? ` (control, bare slice-upload pages under the same load: longest ${f0(control.maxGapMs)} ms, ${control.gapsOver50} over 50 ms)` : '';
     add('no main-thread gap over 50 ms during hash and upload', Math.max(hashGap, uploadGap) <= 50, `longest ${f0(hashGap)} ms hashing, ${f0(uploadGap)} ms uploading; ${over} gaps over 50 ms${controlText}`);
@@ -118,6 +126,28 @@ export function judgeTargets(r: BenchResults): Target[] {
   return targets;
 }
 
+/** One column per engine: MiB/s, and in brackets the ratio to that engine's file kernel. */
+function renderHash(h: HashSectionResult): string {
+  const cell = (e: EngineHashResult, v: number | undefined) => (v === undefined ? '–' : `${f0(v)} (${f2(v / e.fileKernel.value)})`);
+  const rows: Array<[string, (e: EngineHashResult) => number | undefined, string]> = [
+    ['product: worker, hash-wasm, the reader file-readers.ts picks', (e) => e.product.value, ''],
+    ['raw loop: read 8 MiB, then hash (bare worker)', (e) => e.rawLoop.value, ''],
+    ...FILE_READER_KINDS.map((k): [string, (e: EngineHashResult) => number | undefined, string] => [
+      `file kernel, ${k} reader (bare worker)`,
+      (e) => e.fileKernels[k]?.value,
+      k === 'byob' ? 'BYOB into one 2 MiB buffer' : k === 'stream' ? 'default reader, engine\'s chunks' : '4 MiB slices, 3 ahead',
+    ]),
+    ['hash-wasm kernel on a buffer in memory', (e) => e.kernel.value, 'no reads'],
+    ['crypto-js incremental', (e) => e.cryptoJs.value, `first ${formatSize(h.legacyBytes)}`],
+    ['jsSHA incremental', (e) => e.jsSha.value, `first ${formatSize(h.legacyBytes)}`],
+    [`product on a ${formatSize(BIG_FILE_BYTES)} sparse file`, (e) => e.big?.mibps, 'full run; once'],
+  ];
+  const out = [`\n### Hash: SHA-1 of a ${formatSize(h.fileBytes)} file (MiB/s, median of ${h.engines[0]!.product.samples.length}; × the engine's fastest file kernel)\n`];
+  out.push(table(['method', ...h.engines.map((e) => e.version), 'note'], rows.map(([name, get, note]) => [name, ...h.engines.map((e) => cell(e, get(e))), note])));
+  out.push(`\nNative, file in page cache: sha1sum ${f0(h.sha1sum?.value)} MiB/s, openssl sha1 ${f0(h.opensslSha1?.value)} MiB/s.`);
+  return out.join('\n');
+}
+
 export function renderReport(r: BenchResults): string {
   const out: string[] = [];
   const e = r.env;
@@ -130,21 +160,7 @@ export function renderReport(r: BenchResults): string {
       (e.loadAverage.end ? `, at end ${e.loadAverage.end.map(f2).join(' ')} (the end includes the bench's own browser, server and driver)` : '') +
       (busy ? ' (**busy machine: other processes were running at the start; figures are low and noisy**)' : ''),
   );
-  if (r.hash) {
-    const h = r.hash;
-    const p = h.product.value;
-    const row = (name: string, v: number | undefined, note = '') => [name, f1(v), v ? f2(v / p) : '–', note];
-    out.push(`\n### Hash: SHA-1 of a ${formatSize(h.fileBytes)} file (MiB/s, median of ${h.product.samples.length})\n`);
-    out.push(table(['method', 'MiB/s', '× product', 'note'], [
-      row('product: worker, hash-wasm, BYOB stream into one buffer', p),
-      row('raw loop: read 8 MiB, then hash (bare worker)', h.rawLoop.value),
-      row('hash-wasm kernel on a buffer in memory', h.kernel.value, 'ceiling in the browser'),
-      row('crypto-js incremental', h.cryptoJs.value, `first ${formatSize(h.legacyBytes)}`),
-      row('jsSHA incremental', h.jsSha.value, `first ${formatSize(h.legacyBytes)}`),
-      row('sha1sum (native)', h.sha1sum?.value, 'file in page cache'),
-      row('openssl sha1 (native)', h.opensslSha1?.value, 'file in page cache'),
-    ]));
-  }
+  if (r.hash?.engines.length) out.push(renderHash(r.hash));
   if (r.upload) out.push(renderUploadTable(r.upload, `Upload of a ${formatSize(r.upload.fileBytes)} file over loopback`));
   if (r.uploadHttps) {
     out.push(renderUploadTable(r.uploadHttps, `Upload of a ${formatSize(r.uploadHttps.fileBytes)} file over loopback, HTTPS (HTTP/2 and HTTP/1.1 by ALPN)`));
@@ -152,13 +168,14 @@ export function renderReport(r: BenchResults): string {
   }
   if (r.link) out.push(renderLinkTable(r.link));
   const runs = productRuns(r.upload);
-  if (r.hash || runs.length) {
+  const ch = chromiumHash(r.hash);
+  if (ch?.gaps || runs.length) {
     out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');
     const rows: string[][] = [];
-    if (r.hash) rows.push(['idle page (control: the machine, no work)', f0(r.hash.idleGaps.maxGapMs), String(r.hash.idleGaps.gapsOver50), f0(r.hash.idleGaps.maxFrameGapMs)]);
+    if (ch?.idleGaps) rows.push(['idle page (control: the machine, no work)', f0(ch.idleGaps.maxGapMs), String(ch.idleGaps.gapsOver50), f0(ch.idleGaps.maxFrameGapMs)]);
     const control = baselineGaps(r.upload);
     if (control) rows.push(['bare slice-upload pages (control: the same upload load, no product; all baseline runs)', f0(control.maxGapMs), String(control.gapsOver50), f0(control.maxFrameGapMs)]);
-    if (r.hash) rows.push(['hash section (product hasher)', f0(r.hash.gaps.maxGapMs), String(r.hash.gaps.gapsOver50), f0(r.hash.gaps.maxFrameGapMs)]);
+    if (ch?.gaps) rows.push(['hash section (product hasher)', f0(ch.gaps.maxGapMs), String(ch.gaps.gapsOver50), f0(ch.gaps.maxFrameGapMs)]);
     if (runs.length) {
       rows.push(['element, hashing phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.hash.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.hash.gapsOver50, 0)), '']);
       rows.push(['element, upload phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.upload.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.upload.gapsOver50, 0)), f0(Math.max(...runs.map((x) => x.gaps.all.maxFrameGapMs)))]);

@@ -1,6 +1,7 @@
 // The hash baselines, each in a bare module worker so that none of them touches the page's thread:
 // (a) the straightforward read-then-hash loop with hash-wasm, (a') hash-wasm's kernel on a buffer
-// already in memory, (b) crypto-js and jsSHA fed incrementally like the protocol's older browser SDKs.
+// already in memory, (a'') the same kernel fed by each way this engine can read a file (the engine's
+// ceiling for the whole job), (b) crypto-js and jsSHA fed incrementally like the protocol's older SDKs.
 
 import CryptoJS from 'crypto-js';
 import { createSHA1 } from 'hash-wasm';
@@ -10,13 +11,24 @@ export type BenchHashRequest =
   | { type: 'ping' }
   | { type: 'raw-loop'; file: Blob; blockSize: number }
   | { type: 'kernel'; bufferBytes: number; rounds: number }
+  | { type: 'file-kernel'; file: Blob; reader: FileReaderKind }
   | { type: 'crypto-js' | 'jssha'; file: Blob; bytes: number; blockSize: number };
+
+/**
+ * The ways a worker can read a file: `byob`, `blob.stream()` with a BYOB reader into one reused 2 MiB
+ * buffer; `stream`, the same stream with its default reader (chunks the engine allocates); `blocks`,
+ * `slice().arrayBuffer()` of 4 MiB blocks with 3 reads in flight while one is hashed.
+ */
+export const FILE_READERS = ['byob', 'stream', 'blocks'] as const;
+export type FileReaderKind = (typeof FILE_READERS)[number];
 
 export interface BenchHashResponse {
   ms: number;
   bytes: number;
   sha?: string;
   error?: string;
+  /** file-kernel: this engine cannot read that way (e.g. no BYOB reader). */
+  unsupported?: boolean;
 }
 
 interface WorkerScope {
@@ -50,6 +62,49 @@ async function kernel(bufferBytes: number, rounds: number): Promise<BenchHashRes
   return { ms: performance.now() - started, bytes: bufferBytes * rounds, sha };
 }
 
+/** Hashes the file as fast as `reader` can deliver it, with nothing else in the loop. */
+async function fileKernel(file: Blob, reader: FileReaderKind): Promise<BenchHashResponse> {
+  const sha1 = await createSHA1();
+  const started = performance.now();
+  if (reader === 'blocks') {
+    const block = 4 << 20;
+    const reads: Promise<ArrayBuffer>[] = [];
+    let next = 0;
+    const fill = (): void => {
+      for (; reads.length < 4 && next < file.size; next += block) reads.push(file.slice(next, next + block).arrayBuffer());
+    };
+    fill();
+    while (reads.length) {
+      const buffer = await reads.shift()!;
+      fill();
+      sha1.update(new Uint8Array(buffer));
+    }
+  } else {
+    const stream = file.stream();
+    if (reader === 'stream') {
+      const chunks = stream.getReader();
+      for (let r = await chunks.read(); !r.done; r = await chunks.read()) sha1.update(r.value);
+    } else {
+      let byob: ReadableStreamBYOBReader;
+      try {
+        byob = stream.getReader({ mode: 'byob' });
+      } catch {
+        await stream.cancel(); // never leave an opened file stream behind
+        return { ms: 0, bytes: 0, unsupported: true };
+      }
+      let buffer = new ArrayBuffer(2 << 20);
+      for (;;) {
+        const r = await byob.read(new Uint8Array(buffer));
+        if (r.done) break;
+        sha1.update(r.value);
+        buffer = r.value.buffer;
+      }
+    }
+  }
+  const sha = sha1.digest('hex');
+  return { ms: performance.now() - started, bytes: file.size, sha };
+}
+
 /** The older SDKs' way: read a block as an ArrayBuffer, convert, feed a JS SHA-1 incrementally. */
 async function legacy(kind: 'crypto-js' | 'jssha', file: Blob, bytes: number, blockSize: number) {
   const end = Math.min(bytes, file.size);
@@ -80,6 +135,8 @@ async function handle(request: BenchHashRequest): Promise<BenchHashResponse> {
       return rawLoop(request.file, request.blockSize);
     case 'kernel':
       return kernel(request.bufferBytes, request.rounds);
+    case 'file-kernel':
+      return fileKernel(request.file, request.reader);
     case 'crypto-js':
     case 'jssha':
       return legacy(request.type, request.file, request.bytes, request.blockSize);

@@ -2,7 +2,7 @@
 // inside the page (performance.now) and answers the sha, which the driver checks against Node's.
 
 import { createHasher } from '../../src/hashing/hasher.js';
-import type { BenchHashRequest, BenchHashResponse } from './bench-hash.worker.js';
+import type { BenchHashRequest, BenchHashResponse, FileReaderKind } from './bench-hash.worker.js';
 
 const input = document.querySelector<HTMLInputElement>('#file')!;
 const hasher = createHasher();
@@ -39,6 +39,9 @@ const api = {
   },
   rawLoop(blockSize: number): Promise<BenchHashResponse> {
     return baseline({ type: 'raw-loop', file: file(), blockSize });
+  },
+  fileKernel(reader: FileReaderKind): Promise<BenchHashResponse> {
+    return baseline({ type: 'file-kernel', file: file(), reader });
   },
   kernel(bufferBytes: number, rounds: number): Promise<BenchHashResponse> {
     return baseline({ type: 'kernel', bufferBytes, rounds });

@@ -51,7 +51,8 @@ async function extract(file: File): Promise<PosterInfo> {
   try {
     video.src = url;
     await once(video, 'loadedmetadata', 8000);
-    const duration = Number.isFinite(video.duration) ? video.duration : undefined;
+    // WebKit reports 0 for a file it cannot play, recorded WebM often Infinity: neither is a duration.
+    const duration = Number.isFinite(video.duration) && video.duration > 0 ? video.duration : undefined;
     let frame: ImageBitmap | undefined;
     if (video.videoWidth > 0) {
       // A tenth in (past black intro frames); recorded WebM often has no duration: its first frame then.

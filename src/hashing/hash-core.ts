@@ -1,25 +1,19 @@
-// The hashing loops shared by the worker and the main-thread fallback: whole-file SHA-1 read in blocks
-// with read-ahead and checkpoints, the sampled fingerprint, and one blob's SHA-1.
+// The hashing loops shared by the worker and the main-thread fallback: whole-file SHA-1 with
+// checkpoints and progress (the bytes come from file-readers.ts), the sampled fingerprint, one blob's SHA-1.
 // Only Blob, timers and hash-wasm: type-checks under both the DOM and the WebWorker libs.
 
 import { createSHA1 } from 'hash-wasm';
+import { readFile, sharedReaderChoice, type ReaderChoice } from './file-readers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /**
- * How the file is read, chosen by measurement (bench/README.md; Chromium 156, 2 cores, 1 GiB file from
- * the page cache, CPU time per process from /proc):
- * - `stream` (the default where the browser has it): `blob.stream()` with a BYOB reader that reads into
- *   one reused STREAM_BUFFER_SIZE buffer. ~0.8-1.0x the in-memory kernel speed (280-345 MiB/s against
- *   a kernel of 340-400 in the same runs).
- * - `blocks` (the fallback): `blob.slice().arrayBuffer()` in BLOCK_SIZE blocks with READ_AHEAD reads in
- *   flight. ~0.5-0.6x the kernel (175-230 MiB/s). Every block is a fresh ArrayBuffer, and the kernel
- *   has to zero and map its pages: reading 1 GiB this way cost the renderer 1.2 s of system time,
- *   against 0.35 s with the reused BYOB buffer, and that time is spent on the hashing thread.
- * A stream read that fails (Chromium says only "TypeError: network error", even for a file changed on
- * disk) is not trusted with the diagnosis: hashing goes on from the same byte in `blocks` mode, which
- * either succeeds or fails with the specific NotReadableError.
+ * How the file is read (file-readers.ts): `stream`, `blob.stream()` with a BYOB reader into one reused
+ * STREAM_BUFFER_SIZE buffer, or `blocks`, `blob.slice().arrayBuffer()` in BLOCK_SIZE blocks with
+ * READ_AHEAD reads in flight (every block a fresh ArrayBuffer whose pages the OS zeroes and maps on
+ * the hashing thread). Which is faster depends on the engine (bench/README.md): it is measured on the
+ * first bytes of the first big file, and `blocks` is used where there is no BYOB reader.
  */
 export const BLOCK_SIZE = 4 * MiB;
 /** Blocks kept in flight (being read) while one block is hashed, in `blocks` mode. */
@@ -40,8 +34,10 @@ const SAMPLE_PREFIX = 'vod-sample-v1:';
 export interface HashLoopOptions {
   signal?: AbortSignal;
   from?: { offset: number; state: Uint8Array };
-  /** `stream` (BYOB, the default where supported) or `blocks`; see BLOCK_SIZE. */
+  /** `stream` (BYOB) or `blocks`, forced; by default the one measured fastest here (see BLOCK_SIZE). */
   reader?: 'stream' | 'blocks';
+  /** Where the measured choice is kept: the worker's shared one by default. */
+  readerChoice?: ReaderChoice;
   /** The block size in `blocks` mode, the buffer size in `stream` mode. */
   blockSize?: number;
   readAhead?: number;
@@ -101,88 +97,16 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
     if (signal?.aborted) throw abortError(signal);
   };
 
-  if (options.reader !== 'blocks' && offset < size) {
-    const reader = openByobReader(file.slice(offset));
-    if (reader) {
-      try {
-        await readStream(reader, options.blockSize ?? STREAM_BUFFER_SIZE, consume);
-      } catch (error) {
-        if (signal?.aborted) throw abortError(signal);
-        // Only a read failed (consume's own errors are aborts): `blocks` goes on from `offset`.
-        if (!(error instanceof ReadFailure)) throw error;
-      }
-    }
-  }
-  if (offset < size) {
-    await readBlocks(file, offset, options.blockSize ?? BLOCK_SIZE, Math.max(0, options.readAhead ?? READ_AHEAD), consume);
-  }
+  await readFile(file, () => offset, consume, {
+    reader: options.reader,
+    choice: options.readerChoice ?? sharedReaderChoice,
+    bufferSize: options.blockSize ?? STREAM_BUFFER_SIZE,
+    blockSize: options.blockSize ?? BLOCK_SIZE,
+    readAhead: Math.max(0, options.readAhead ?? READ_AHEAD),
+  });
   const hex = sha1.digest('hex');
   progress.final(offset);
   return hex;
-}
-
-/** A stream read rejected: the caller retries the same bytes in `blocks` mode. */
-class ReadFailure extends Error {}
-
-function openByobReader(blob: Blob): ReadableStreamBYOBReader | undefined {
-  try {
-    return blob.stream().getReader({ mode: 'byob' });
-  } catch {
-    return undefined; // no byte streams here (an older engine): read in blocks
-  }
-}
-
-/** Reads the stream to its end into one reused buffer, handing each filled part to `consume`. */
-async function readStream(
-  reader: ReadableStreamBYOBReader,
-  bufferSize: number,
-  consume: (bytes: Uint8Array) => Promise<void>,
-): Promise<void> {
-  let buffer = new ArrayBuffer(bufferSize);
-  try {
-    for (;;) {
-      let result: ReadableStreamReadResult<Uint8Array<ArrayBuffer>>;
-      try {
-        result = await reader.read(new Uint8Array(buffer));
-      } catch (error) {
-        throw new ReadFailure(error instanceof Error ? error.message : String(error));
-      }
-      if (result.done) return;
-      await consume(result.value);
-      buffer = result.value.buffer; // the same memory, handed back by the stream
-    }
-  } finally {
-    // Stopped early (abort, a failure): release the file. After the end this is a no-op.
-    reader.cancel().catch(() => undefined);
-  }
-}
-
-/** `blob.slice().arrayBuffer()` in blocks from `offset`, `readAhead` reads in flight while one is hashed. */
-async function readBlocks(
-  file: Blob,
-  offset: number,
-  blockSize: number,
-  readAhead: number,
-  consume: (bytes: Uint8Array) => Promise<void>,
-): Promise<void> {
-  const reads: Promise<ArrayBuffer>[] = [];
-  let nextRead = offset;
-  const fillReadAhead = (): void => {
-    while (reads.length <= readAhead && nextRead < file.size) {
-      const end = Math.min(nextRead + blockSize, file.size);
-      const read = file.slice(nextRead, end).arrayBuffer();
-      // An abandoned read (abort, error in an earlier block) must not surface as an unhandled rejection.
-      read.catch(() => undefined);
-      reads.push(read);
-      nextRead = end;
-    }
-  };
-  fillReadAhead();
-  while (reads.length > 0) {
-    const buffer = await reads.shift()!;
-    fillReadAhead(); // start the next read before hashing this block
-    await consume(new Uint8Array(buffer));
-  }
 }
 
 /**

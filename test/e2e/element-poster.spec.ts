@@ -1,10 +1,10 @@
 // <vod-uploader> reads a poster frame from the video itself and paints it in the row, without
-// holding up the upload. The video is recorded in the page (canvas → MediaRecorder → WebM).
+// holding up the upload. The video is recorded in the page (helpers/video.ts).
 import { randomBytes } from 'node:crypto';
-import type { Locator } from '@playwright/test';
 import type { VodUploaderElement } from '../../src/index.js';
 import { expect, test, uniqueName } from './helpers/server.js';
 import { choose, openElementPage } from './helpers/element-page.js';
+import { addRecordedVideo } from './helpers/video.js';
 
 /** `seconds` of 8 kHz mono 8-bit silence as a WAV file. */
 function silentWav(seconds: number): Buffer {
@@ -25,42 +25,10 @@ function silentWav(seconds: number): Buffer {
   return Buffer.concat([header, Buffer.alloc(samples, 128)]);
 }
 
-/** Records a short WebM in the page (canvas → MediaRecorder) and adds it to the element. */
-async function recordAndAdd(host: Locator, name: string): Promise<void> {
-  await host.evaluate(async (el: VodUploaderElement, fileName) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 180;
-    const ctx = canvas.getContext('2d')!;
-    const stream = canvas.captureStream(25);
-    const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' });
-    const chunks: Blob[] = [];
-    recorder.ondataavailable = (e) => chunks.push(e.data);
-    const stopped = new Promise((resolve) => (recorder.onstop = resolve));
-    recorder.start();
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const draw = (): void => {
-        ctx.fillStyle = '#e11d48';
-        ctx.fillRect(0, 0, 320, 180);
-        ctx.fillStyle = '#fde047';
-        ctx.fillRect(((performance.now() - started) / 5) % 320, 60, 60, 60);
-        if (performance.now() - started < 800) requestAnimationFrame(draw);
-        else resolve();
-      };
-      draw();
-    });
-    recorder.stop();
-    await stopped;
-    await el.addFiles([new File(chunks, fileName, { type: 'video/webm' })]);
-  }, name);
-}
-
-
 test('a real video gets its poster frame painted in the row', async ({ page, server }) => {
   const host = await openElementPage(page, server);
   const name = uniqueName('recorded', '.webm');
-  await recordAndAdd(host, name);
+  await addRecordedVideo(host, name);
   const row = host.locator('[part=file]');
   await expect(row).toHaveAttribute('data-status', 'done');
   const poster = row.locator('[part=poster]');
@@ -86,7 +54,7 @@ test('poster bitmaps are closed once painted; nothing is kept for rows that are 
     }) as typeof window.createImageBitmap;
   });
   const host = await openElementPage(page, server);
-  await recordAndAdd(host, uniqueName('recorded', '.webm'));
+  await addRecordedVideo(host, uniqueName('recorded', '.webm'));
   // A file the browser reads a duration from (recorded WebM has none): one second of silent WAV.
   await choose(page, [
     { name: uniqueName('sound', '.wav'), buffer: silentWav(1), mimeType: 'video/webm' },

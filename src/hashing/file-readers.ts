@@ -1,0 +1,126 @@
+// How the hashing loop gets a file's bytes, in order: `blob.stream()` with a BYOB reader into one
+// reused buffer, or `blob.slice().arrayBuffer()` blocks with read-ahead, and which of the two this
+// engine is fastest with, measured on the file itself. Type-checks under the DOM and WebWorker libs.
+
+const MiB = 1024 * 1024;
+
+export type ReaderKind = 'stream' | 'blocks';
+/** Hashes the next bytes of the file; the caller's position moves on by their length. */
+export type Consume = (bytes: Uint8Array) => Promise<void>;
+
+/**
+ * Each reader reads PROBE_SEGMENT bytes twice, alternately, on the file being hashed (nothing is
+ * read twice: the probe's bytes are hashed like the rest); the lower time per byte wins.
+ */
+export const PROBE_SEGMENT = 16 * MiB;
+/**
+ * A file with fewer bytes left is read with the verdict known so far (or the stream where it works).
+ * At least the probe's four segments.
+ */
+export const PROBE_MIN_BYTES = 128 * MiB;
+
+/**
+ * The reader measured fastest here, kept for the life of the worker so that a queue of files probes
+ * once. Which one wins differs by engine (bench/README.md) and is never guessed from the user agent.
+ */
+export interface ReaderChoice {
+  verdict?: ReaderKind;
+  /** PROBE_SEGMENT; minBytes must be at least four of them. */
+  readonly segmentBytes: number;
+  readonly minBytes: number;
+}
+
+/** The choice shared by every hash in this worker (or page, for the main-thread fallback). */
+export const sharedReaderChoice: ReaderChoice = { segmentBytes: PROBE_SEGMENT, minBytes: PROBE_MIN_BYTES };
+
+export interface ReadOptions {
+  /** Forces a reader; undefined: the measured choice. */
+  reader?: ReaderKind;
+  choice: ReaderChoice;
+  bufferSize: number;
+  blockSize: number;
+  readAhead: number;
+}
+
+/**
+ * Reads `file` from `at()` to its end into `consume`. A stream that cannot be opened or read (no BYOB
+ * reader; Safari's `stream()` of a file over 4 GiB throws NotReadableError; Chromium's "network
+ * error") is cancelled and the file read in blocks from the same byte, which either succeeds or fails
+ * with the specific error.
+ */
+export async function readFile(file: Blob, at: () => number, consume: Consume, options: ReadOptions): Promise<void> {
+  const { choice } = options;
+  let kind = options.reader ?? choice.verdict;
+  if (!kind && file.size - at() >= choice.minBytes) {
+    // The probe: stream, blocks, stream, blocks; the best time per byte of each.
+    const msPerByte = [Infinity, Infinity];
+    for (let round = 0; round < 4 && !kind; round++) {
+      const blocks = round % 2;
+      const from = at();
+      const started = performance.now();
+      if (blocks) await readBlocks(file, from, from + choice.segmentBytes, consume, options);
+      // No stream for this file (the verdict is remembered only where the engine has no BYOB reader).
+      else if (!(await streamFrom(file, from, choice.segmentBytes, consume, options))) kind = 'blocks';
+      msPerByte[blocks] = Math.min(msPerByte[blocks]!, (performance.now() - started) / (at() - from));
+    }
+    kind ??= choice.verdict = msPerByte[0]! <= msPerByte[1]! ? 'stream' : 'blocks';
+  }
+  if (kind !== 'blocks') await streamFrom(file, at(), Infinity, consume, options);
+  if (at() < file.size) await readBlocks(file, at(), file.size, consume, options);
+}
+
+/**
+ * Streams at least `limit` bytes (or to the end) from `start` into `consume` with a BYOB reader into
+ * one reused buffer, then cancels the stream. False: no stream could be had, or a read rejected (after
+ * the bytes consumed so far). `consume`'s own errors (aborts) go up.
+ */
+async function streamFrom(file: Blob, start: number, limit: number, consume: Consume, options: ReadOptions): Promise<boolean> {
+  let stream: ReadableStream<Uint8Array> | undefined;
+  let reader: ReadableStreamBYOBReader;
+  try {
+    stream = file.slice(start).stream(); // Safari, over 4 GiB: NotReadableError
+    reader = stream.getReader({ mode: 'byob' });
+  } catch {
+    if (stream) {
+      // No byte streams (WebKit): an opened stream that is never read slows the block reads after it.
+      stream.cancel().catch(() => undefined);
+      options.choice.verdict = 'blocks';
+    }
+    return false;
+  }
+  let buffer = new ArrayBuffer(options.bufferSize);
+  let read = 0;
+  try {
+    while (read < limit) {
+      const result = await reader.read(new Uint8Array(buffer)).catch(() => undefined);
+      if (!result) return false;
+      if (result.done) break;
+      read += result.value.byteLength;
+      await consume(result.value);
+      buffer = result.value.buffer; // the same memory, handed back by the stream
+    }
+    return true;
+  } finally {
+    // Stopped before the end (a probe segment, abort, failure): release the file. After the end a no-op.
+    reader.cancel().catch(() => undefined);
+  }
+}
+
+/** `blob.slice().arrayBuffer()` in blocks over [offset, end), `readAhead` reads in flight while one is hashed. */
+async function readBlocks(file: Blob, offset: number, end: number, consume: Consume, options: ReadOptions): Promise<void> {
+  const reads: Promise<ArrayBuffer>[] = [];
+  const fillReadAhead = (): void => {
+    while (reads.length <= options.readAhead && offset < end) {
+      const read = file.slice(offset, (offset = Math.min(offset + options.blockSize, end))).arrayBuffer();
+      // An abandoned read (abort, error in an earlier block) must not surface as an unhandled rejection.
+      read.catch(() => undefined);
+      reads.push(read);
+    }
+  };
+  fillReadAhead();
+  while (reads.length) {
+    const buffer = await reads.shift()!;
+    fillReadAhead(); // start the next read before hashing this block
+    await consume(new Uint8Array(buffer));
+  }
+}
