@@ -55,9 +55,30 @@ await build({
   },
 });
 
+/**
+ * The minifier leaves the text of Lit's css`` templates as written: collapse their comments and
+ * white space in the bundle (plain text, no `${}` in them; a template with one is left alone).
+ */
+const compactCssTemplates = {
+  name: 'vod-compact-css-templates',
+  transform(code, id) {
+    if (!/src[\\/]element[\\/]styles\.ts$/.test(id)) return null;
+    return code.replace(/\bcss`([^`$]*)`/g, (_, text) => {
+      const compact = text
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/\s+/g, ' ')
+        .replace(/\s*([{};,>])\s*/g, '$1')
+        .replace(/:\s+/g, ':')
+        .trim();
+      return `css\`${compact}\``;
+    });
+  },
+};
+
 // 2. One file for <script type="module" src=".../vod-uploader.bundle.js"> from any folder.
 await build({
   ...common,
+  plugins: [compactCssTemplates],
   build: {
     outDir: dist,
     emptyOutDir: false,
