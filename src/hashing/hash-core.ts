@@ -59,6 +59,15 @@ function abortError(signal: AbortSignal): unknown {
 }
 
 /**
+ * Firefox's File is no snapshot: it reads the bytes on disk now, without an error, and keeps the old
+ * size. A file that shrank reads short; one that grew reads long through the File itself (a slice of
+ * it stops at the old size). Either is a file changed since it was chosen, as Chromium's NotReadableError.
+ */
+function changedOnDisk(detail: string): DOMException {
+  return new DOMException(`${detail}: the file changed on disk after it was chosen`, 'NotReadableError');
+}
+
+/**
  * SHA-1 (40 lowercase hex) of `file` from `from.offset` (or 0). At most `readAhead + 1` blocks of the
  * file are held at a time. An invalid checkpoint (past the end, or a state hash-wasm refuses) is
  * ignored and the file is hashed from byte 0: a wrong sha would cost far more than re-hashing.
@@ -86,6 +95,7 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
   /** Hashes the next bytes of the file (in order), with checkpoints, progress and the fallback's yield. */
   const consume = async (bytes: Uint8Array): Promise<void> => {
     if (signal?.aborted) throw abortError(signal);
+    if (offset + bytes.byteLength > size) throw changedOnDisk(`more than its ${size} bytes read`);
     sha1.update(bytes);
     const before = offset;
     offset += bytes.byteLength;
@@ -102,7 +112,8 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
   };
 
   if (options.reader !== 'blocks' && offset < size) {
-    const reader = openByobReader(file.slice(offset));
+    // From byte 0 the File itself: where it is no snapshot, only it reads past a grown file's old size.
+    const reader = openByobReader(offset === 0 ? file : file.slice(offset));
     if (reader) {
       try {
         await readStream(reader, options.blockSize ?? STREAM_BUFFER_SIZE, consume);
@@ -116,6 +127,7 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
   if (offset < size) {
     await readBlocks(file, offset, options.blockSize ?? BLOCK_SIZE, Math.max(0, options.readAhead ?? READ_AHEAD), consume);
   }
+  if (offset !== size) throw changedOnDisk(`${offset} of its ${size} bytes read`);
   const hex = sha1.digest('hex');
   progress.final(offset);
   return hex;
@@ -165,7 +177,7 @@ async function readBlocks(
   readAhead: number,
   consume: (bytes: Uint8Array) => Promise<void>,
 ): Promise<void> {
-  const reads: Promise<ArrayBuffer>[] = [];
+  const reads: Array<{ read: Promise<ArrayBuffer>; expected: number }> = [];
   let nextRead = offset;
   const fillReadAhead = (): void => {
     while (reads.length <= readAhead && nextRead < file.size) {
@@ -173,13 +185,15 @@ async function readBlocks(
       const read = file.slice(nextRead, end).arrayBuffer();
       // An abandoned read (abort, error in an earlier block) must not surface as an unhandled rejection.
       read.catch(() => undefined);
-      reads.push(read);
+      reads.push({ read, expected: end - nextRead });
       nextRead = end;
     }
   };
   fillReadAhead();
   while (reads.length > 0) {
-    const buffer = await reads.shift()!;
+    const { read, expected } = reads.shift()!;
+    const buffer = await read;
+    if (buffer.byteLength !== expected) throw changedOnDisk(`a block of ${expected} bytes read as ${buffer.byteLength}`);
     fillReadAhead(); // start the next read before hashing this block
     await consume(new Uint8Array(buffer));
   }
@@ -210,9 +224,14 @@ export function sampleRanges(size: number): Array<[start: number, end: number]> 
 export async function sampleBlob(file: Blob, signal?: AbortSignal): Promise<string> {
   const sha1 = await createSHA1();
   sha1.update(`${SAMPLE_PREFIX}${file.size}\n`);
-  const parts = await Promise.all(sampleRanges(file.size).map(([a, b]) => file.slice(a, b).arrayBuffer()));
+  const ranges = sampleRanges(file.size);
+  const parts = await Promise.all(ranges.map(([a, b]) => file.slice(a, b).arrayBuffer()));
   if (signal?.aborted) throw abortError(signal);
-  for (const part of parts) sha1.update(new Uint8Array(part));
+  for (const [i, part] of parts.entries()) {
+    const [start, end] = ranges[i]!;
+    if (part.byteLength !== end - start) throw changedOnDisk(`a sample of ${end - start} bytes read as ${part.byteLength}`);
+    sha1.update(new Uint8Array(part));
+  }
   return sha1.digest('hex');
 }
 
