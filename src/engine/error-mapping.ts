@@ -7,6 +7,48 @@ import type { UploadErrorInfo } from './types.js';
 const FILE_GONE =
   'The file can no longer be read: it was changed, moved or removed. Choose it again to continue where the upload stopped.';
 
+function errorName(e: unknown): unknown {
+  return typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined;
+}
+
+/**
+ * Whether `e`, a failed read of the chosen file (or its `{ name }` as a worker reports it), means the
+ * file changed, moved or was removed after it was chosen, so reading it again fails the same way.
+ * Chromium names that (NotReadableError, NotFoundError); Firefox rejects arrayBuffer() of a deleted
+ * file with an AbortError although nobody aborted. So an AbortError is the file's fault only while
+ * `signal`, the reader's own, is not aborted: the one rule for the hasher and the engine.
+ */
+export function isUnreadableFile(e: unknown, signal?: AbortSignal): boolean {
+  const name = errorName(e);
+  if (name === 'NotReadableError' || name === 'NotFoundError') return true;
+  return name === 'AbortError' && !signal?.aborted;
+}
+
+/** A file error for a failed or short read of the chosen file: fatal, choosing the file again goes on. */
+export function fileUnreadableError(cause: unknown): UploadError {
+  const name = errorName(cause);
+  const code = name === 'NotReadableError' || name === 'NotFoundError' ? name : 'file-unreadable';
+  return new UploadError({ kind: ErrorKind.File, code, message: FILE_GONE, action: ErrorAction.Fatal, cause });
+}
+
+/**
+ * Reads the last byte of `blob` (the whole file, or one slice's body) and fails with the file error if
+ * that read fails as an unreadable file or comes back short (Firefox reads a file that shrank on
+ * disk short, without an error; a fetch with such a body waits for bytes that never come).
+ */
+export async function assertReadable(blob: Blob, signal?: AbortSignal): Promise<void> {
+  if (blob.size === 0) return;
+  let read: ArrayBuffer;
+  try {
+    read = await blob.slice(blob.size - 1).arrayBuffer();
+  } catch (e) {
+    throw isUnreadableFile(e, signal) ? fileUnreadableError(e) : toUploadError(e);
+  }
+  if (read.byteLength !== 1) {
+    throw fileUnreadableError(new DOMException(`the file ends before byte ${blob.size} of this part`, 'NotReadableError'));
+  }
+}
+
 export function toUploadError(e: unknown): UploadError {
   if (e instanceof UploadError) {
     // Whatever action an adapter chose, an unreadable file cannot be fixed by retrying.
@@ -15,11 +57,10 @@ export function toUploadError(e: unknown): UploadError {
     }
     return e;
   }
-  const name = typeof e === 'object' && e !== null ? (e as { name?: unknown }).name : undefined;
-  if (name === 'NotReadableError' || name === 'NotFoundError') {
-    return new UploadError({ kind: ErrorKind.File, code: String(name), message: FILE_GONE, action: ErrorAction.Fatal, cause: e });
-  }
-  if (name === 'AbortError') return abortedError(e);
+  // Without the signal an AbortError here cannot be told apart from the caller's: reads of the file
+  // go through assertReadable, which knows it.
+  if (errorName(e) === 'AbortError') return abortedError(e);
+  if (isUnreadableFile(e)) return fileUnreadableError(e);
   if (e instanceof TypeError) {
     // fetch rejects with a TypeError for network failures; an adapter should have classified it.
     return new UploadError({ kind: ErrorKind.Network, code: 'network', message: e.message, action: ErrorAction.Retry, cause: e });

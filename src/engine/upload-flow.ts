@@ -4,7 +4,7 @@
 // decides when a run starts, and a pause or cancel aborts `signal`.
 
 import { ErrorAction, ErrorKind, UploadError, isAbortError } from './errors.js';
-import { incompleteError, toUploadError, unfinishedElsewhere } from './error-mapping.js';
+import { assertReadable, incompleteError, toUploadError, unfinishedElsewhere } from './error-mapping.js';
 import { fingerprintKey } from './fingerprint.js';
 import { addRange, clipRanges, plannedSlices } from './ranges.js';
 import { reconcileStored } from './session-record.js';
@@ -186,10 +186,14 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
       // Hash the next slice while this one travels, so its sha is ready when its turn comes.
       if (next) void sliceSha(next);
     }
+    const body = u.file.slice(range[0], range[1]);
+    // Firefox's fetch of a body it cannot read (the file deleted or shrunk) neither sends nor fails
+    // until the timeout: one byte read first makes that a file error at once.
+    await assertReadable(body, sliceSignal);
     return withSignature(deps.signer, scope(), sliceSignal, (signature) =>
       deps.protocol.sendSlice({
         target: u.settings.target, name: u.file.name, session, offset: range[0],
-        body: u.file.slice(range[0], range[1]), sha, signature, signal: sliceSignal,
+        body, sha, signature, signal: sliceSignal,
       }),
     );
   }
@@ -232,7 +236,9 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
         return;
       case ErrorAction.Retry:
         if (!deps.online.isOnline()) throw new OfflinePause();
-        if (err.kind === ErrorKind.Network) await assertReadable();
+        // A fetch whose Blob body can no longer be read fails as a network error (Chromium) or runs
+        // into the timeout (Firefox): a file error then, not minutes of retries blaming the connection.
+        if (err.kind === ErrorKind.Network || err.kind === ErrorKind.Timeout) await assertReadable(u.file, signal);
         return backoff(err);
       default:
         throw err;
@@ -260,19 +266,6 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
   function forgetServerSession(): void {
     u.record.forgetServerSession();
     u.uploadedBytes = 0;
-  }
-
-  /**
-   * Chromium fails a fetch whose Blob body can no longer be read (file deleted or rewritten on disk)
-   * as a plain network error: read one byte to tell that apart, so it stops as a file error at once
-   * instead of retrying for minutes and then blaming the connection.
-   */
-  async function assertReadable(): Promise<void> {
-    try {
-      await u.file.slice(0, 1).arrayBuffer();
-    } catch (e) {
-      throw toUploadError(e);
-    }
   }
 
   async function quickRecovery(err: UploadError): Promise<void> {

@@ -4,6 +4,15 @@
 
 const MiB = 1024 * 1024;
 
+/**
+ * Firefox's File is no snapshot: it reads the bytes on disk now, without an error, and keeps the old
+ * size. A file that shrank reads short; one that grew reads long through the File itself (a slice of
+ * it stops at the old size). Either is a file changed since it was chosen, as Chromium's NotReadableError.
+ */
+export function changedOnDisk(detail: string): DOMException {
+  return new DOMException(`${detail}: the file changed on disk after it was chosen`, 'NotReadableError');
+}
+
 export type ReaderKind = 'stream' | 'blocks';
 /** Hashes the next bytes of the file; the caller's position moves on by their length. */
 export type Consume = (bytes: Uint8Array) => Promise<void>;
@@ -78,7 +87,9 @@ async function streamFrom(file: Blob, start: number, limit: number, consume: Con
   let stream: ReadableStream<Uint8Array> | undefined;
   let reader: ReadableStreamBYOBReader;
   try {
-    stream = file.slice(start).stream(); // Safari, over 4 GiB: NotReadableError
+    // From byte 0 the File itself: where it is no snapshot, only it reads past a grown file's old size.
+    // Safari, over 4 GiB: NotReadableError.
+    stream = (start === 0 ? file : file.slice(start)).stream();
     reader = stream.getReader({ mode: 'byob' });
   } catch {
     if (stream) {
@@ -108,18 +119,22 @@ async function streamFrom(file: Blob, start: number, limit: number, consume: Con
 
 /** `blob.slice().arrayBuffer()` in blocks over [offset, end), `readAhead` reads in flight while one is hashed. */
 async function readBlocks(file: Blob, offset: number, end: number, consume: Consume, options: ReadOptions): Promise<void> {
-  const reads: Promise<ArrayBuffer>[] = [];
+  const reads: Array<{ read: Promise<ArrayBuffer>; expected: number }> = [];
   const fillReadAhead = (): void => {
     while (reads.length <= options.readAhead && offset < end) {
-      const read = file.slice(offset, (offset = Math.min(offset + options.blockSize, end))).arrayBuffer();
+      const from = offset;
+      offset = Math.min(offset + options.blockSize, end);
+      const read = file.slice(from, offset).arrayBuffer();
       // An abandoned read (abort, error in an earlier block) must not surface as an unhandled rejection.
       read.catch(() => undefined);
-      reads.push(read);
+      reads.push({ read, expected: offset - from });
     }
   };
   fillReadAhead();
   while (reads.length) {
-    const buffer = await reads.shift()!;
+    const { read, expected } = reads.shift()!;
+    const buffer = await read;
+    if (buffer.byteLength !== expected) throw changedOnDisk(`a block of ${expected} bytes read as ${buffer.byteLength}`);
     fillReadAhead(); // start the next read before hashing this block
     await consume(new Uint8Array(buffer));
   }

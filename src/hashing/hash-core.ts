@@ -3,7 +3,7 @@
 // Only Blob, timers and hash-wasm: type-checks under both the DOM and the WebWorker libs.
 
 import { createSHA1 } from 'hash-wasm';
-import { readFile, sharedReaderChoice, type ReaderChoice } from './file-readers.js';
+import { changedOnDisk, readFile, sharedReaderChoice, type ReaderChoice } from './file-readers.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -82,6 +82,7 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
   /** Hashes the next bytes of the file (in order), with checkpoints, progress and the fallback's yield. */
   const consume = async (bytes: Uint8Array): Promise<void> => {
     if (signal?.aborted) throw abortError(signal);
+    if (offset + bytes.byteLength > size) throw changedOnDisk(`more than its ${size} bytes read`);
     sha1.update(bytes);
     const before = offset;
     offset += bytes.byteLength;
@@ -104,6 +105,7 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
     blockSize: options.blockSize ?? BLOCK_SIZE,
     readAhead: Math.max(0, options.readAhead ?? READ_AHEAD),
   });
+  if (offset !== size) throw changedOnDisk(`${offset} of its ${size} bytes read`);
   const hex = sha1.digest('hex');
   progress.final(offset);
   return hex;
@@ -134,9 +136,14 @@ export function sampleRanges(size: number): Array<[start: number, end: number]> 
 export async function sampleBlob(file: Blob, signal?: AbortSignal): Promise<string> {
   const sha1 = await createSHA1();
   sha1.update(`${SAMPLE_PREFIX}${file.size}\n`);
-  const parts = await Promise.all(sampleRanges(file.size).map(([a, b]) => file.slice(a, b).arrayBuffer()));
+  const ranges = sampleRanges(file.size);
+  const parts = await Promise.all(ranges.map(([a, b]) => file.slice(a, b).arrayBuffer()));
   if (signal?.aborted) throw abortError(signal);
-  for (const part of parts) sha1.update(new Uint8Array(part));
+  for (const [i, part] of parts.entries()) {
+    const [start, end] = ranges[i]!;
+    if (part.byteLength !== end - start) throw changedOnDisk(`a sample of ${end - start} bytes read as ${part.byteLength}`);
+    sha1.update(new Uint8Array(part));
+  }
   return sha1.digest('hex');
 }
 

@@ -1,5 +1,6 @@
 // Turns what hashing throws (abort, unreadable file, worker failure) into the product's UploadError.
 
+import { isUnreadableFile } from '../engine/error-mapping.js';
 import { abortedError, ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 
 export function hashAbortError(reason?: unknown): UploadError {
@@ -28,16 +29,17 @@ export function isHashingUnavailable(error: unknown): boolean {
 }
 
 /**
- * NotReadableError / NotFoundError: the file changed, moved or lost permission after it was chosen;
+ * An unreadable file (isUnreadableFile: it changed, moved or lost permission after it was chosen):
  * reading again will fail the same way, so the user has to choose it again (fatal for this upload).
- * Anything else (the worker crashed) may pass on a later try.
+ * Anything else (the worker crashed) may pass on a later try. Our own aborts never come here (the
+ * facades reject those themselves, and a cancelled worker job reports nothing), so an AbortError is
+ * the file's (Firefox's read of a deleted file).
  */
 export function hashFailure(name: string, message: string, cause?: unknown): UploadError {
-  if (name === 'AbortError') return hashAbortError(cause);
   // The worker never started, or WebAssembly was refused (a CSP), in the worker or on the main thread.
   const notHere = name === 'WorkerStartError' || name === 'CompileError' || /WebAssembly/.test(message);
   if (notHere) return hashingUnavailable(message, cause);
-  const unreadable = name === 'NotReadableError' || name === 'NotFoundError';
+  const unreadable = isUnreadableFile({ name });
   return new UploadError({
     kind: ErrorKind.File,
     code: unreadable ? 'file-unreadable' : 'hash-failed',

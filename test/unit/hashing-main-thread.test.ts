@@ -221,6 +221,8 @@ describe('createHasher', () => {
       broken.arrayBuffer = () => Promise.reject(new DOMException('changed on disk', 'NotReadableError'));
       return broken;
     };
+    // As Chromium's stream of such a file: a bare "network error" (hash-core then reads in blocks).
+    unreadable.stream = () => new ReadableStream({ type: 'bytes', pull: (c) => c.error(new TypeError('network error')) });
     const error = await new MainThreadHasher().sha1(unreadable).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UploadError);
     expect(error).toMatchObject({ kind: 'file', code: 'file-unreadable', action: 'fatal' });

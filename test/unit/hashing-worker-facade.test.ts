@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isAbortError } from '../../src/engine/errors.js';
 import type { HashRequest, HashResponse } from '../../src/hashing/messages.js';
 import { WorkerHasher, createHasher } from '../../src/hashing/hasher.js';
+import { changedFile } from './fakes/changed-file.js';
 
 const sha1Of = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex');
 
@@ -133,6 +134,17 @@ describe('WorkerHasher (facade over the real worker module)', () => {
     const job = hasher.sample(new Blob([randomBytes(10)]));
     InProcessWorker.created[0]!.onerror?.({ message: 'blocked', preventDefault() {} } as ErrorEvent);
     await expect(job).rejects.toMatchObject({ kind: 'hashing-unavailable', code: 'hashing-unavailable' });
+  });
+
+  it('a file deleted or changed on disk (as Firefox reads it) fails every job as an unreadable file, not an abort', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000 });
+    const unreadable = { kind: 'file', code: 'file-unreadable', action: 'fatal' };
+    const deleted = changedFile(3 * 1024 * 1024, 'deleted');
+    await expect(hasher.sha1(deleted)).rejects.toMatchObject(unreadable);
+    await expect(hasher.sample(deleted)).rejects.toMatchObject(unreadable);
+    await expect(hasher.sliceSha1(deleted)).rejects.toMatchObject(unreadable);
+    await expect(hasher.sha1(changedFile(1024 * 1024, randomBytes(1000)))).rejects.toMatchObject(unreadable);
+    hasher.terminate();
   });
 
   it('createHasher hashes in the worker where it works', async () => {
