@@ -6,6 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { expect, test, uniqueName } from './helpers/server.js';
 import type { VodUploaderElement } from '../../src/index.js';
 import { choose, openElementPage, sha1 } from './helpers/element-page.js';
+import { storedSessions } from './helpers/faults.js';
 import { addRecordedVideo } from './helpers/video.js';
 
 test('a video whose duration the engine reports as 0 shows no duration; one it knows shows it', async ({ page, server }) => {
@@ -84,7 +85,8 @@ test('where IndexedDB cannot keep the file handle, a reload asks for the file ag
     { name, size },
   );
   await expect.poll(() => server.stats.paths[`/${name}`]?.bytesReceived ?? 0, { timeout: 60_000 }).toBeGreaterThan(0);
-  await page.waitForTimeout(300); // past the store's write interval: the session is in IndexedDB
+  // The session (without its handle) is in IndexedDB before the reload, however loaded the machine.
+  await expect.poll(async () => (await storedSessions(page)).some((r) => r.name === name && r.session), { timeout: 30_000 }).toBe(true);
   await page.reload();
   const item = host.locator('.restorable-item');
   await expect(item).toContainText(`Choose “${name}”`);
