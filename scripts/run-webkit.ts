@@ -15,6 +15,9 @@ if (!webkit) {
 }
 // Extra arguments go to node:test, e.g. `npm run test:webkit -- --test-name-pattern=reload`.
 const node = [process.execPath, '--import', 'tsx', '--test', '--test-reporter=spec', '--test-concurrency=1', ...process.argv.slice(2), 'test/webkit/webkit.test.ts'];
-const [command, ...args] = webkit.xvfbRun ? [webkit.xvfbRun, '-a', ...node] : node;
+// `-a` alone starts at display 99, so two runs started together on one machine (other suites, the
+// bench) can pick the same display and one loses its X server mid-run: start the search elsewhere.
+const display = String(100 + Math.floor(Math.random() * 800));
+const [command, ...args] = webkit.xvfbRun ? [webkit.xvfbRun, '-a', '-n', display, ...node] : node;
 const r = spawnSync(command!, args, { stdio: 'inherit' });
 process.exit(r.status ?? 1);
