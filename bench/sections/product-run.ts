@@ -27,13 +27,13 @@ export interface ProductUploadResult {
   sliceRequests: number;
 }
 
-export function productPagePath(server: BenchServer, concurrency: number, dir: string): string {
+export function productPagePath(server: BenchServer, concurrency: number, folder: string): string {
   const query = new URLSearchParams({
     endpoint: server.server.endpoint,
     signatureUrl: server.server.signatureUrl,
     appid: server.appid,
     bucket: server.bucket,
-    dir,
+    folder,
     concurrency: String(concurrency),
   });
   return `/bench/pages/product.html?${query}`;

@@ -132,6 +132,14 @@ export class UploadController implements ReactiveController {
     this.uploads = this.queue?.uploads ?? [];
     this.sync();
   }
+  /**
+   * A form reset: drops the finished rows (done, cancelled), which empties the form's value. Running,
+   * paused and errored uploads stay, with their stored sessions: a reset must not throw away hours of
+   * uploading (issue 13).
+   */
+  resetFinished(): void {
+    for (const u of this.uploads) if (u.status === 'done' || u.status === 'cancelled') this.queue?.remove(u.id);
+  }
   dispose(): void {
     this.queue?.dispose();
   }

@@ -8,7 +8,8 @@ import type { Metadata } from '../engine/types.js';
 export interface UploadSettings {
   appid: string;
   bucket: string;
-  dir: string;
+  /** The upload folder (the protocol calls it `dir`). */
+  folder: string;
   concurrency: number;
   manual: boolean;
   sliceSha: boolean;
@@ -21,7 +22,7 @@ export interface UploadSettings {
 export const UPLOAD_SETTING_KEYS = [
   'appid',
   'bucket',
-  'dir',
+  'folder',
   'concurrency',
   'manual',
   'sliceSha',
@@ -34,7 +35,7 @@ export const UPLOAD_SETTING_KEYS = [
 export function queueOptionsFrom(settings: UploadSettings): QueueOptions {
   const userMetadata = settings.metadata;
   return {
-    target: { appid: settings.appid, bucket: settings.bucket, dir: settings.dir },
+    target: { appid: settings.appid, bucket: settings.bucket, dir: settings.folder },
     concurrency: settings.concurrency > 0 ? settings.concurrency : DEFAULT_CONCURRENCY,
     autoStart: !settings.manual,
     sliceSha: settings.sliceSha,

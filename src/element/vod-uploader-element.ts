@@ -84,7 +84,7 @@ export class VodUploaderElement extends LitElement {
     appid: { type: String },
     bucket: { type: String },
     /** Folder on the server: zero or more segments separated by `/`. */
-    dir: { type: String },
+    folder: { type: String },
     /** Where the backend hands out signatures. */
     signatureUrl: { type: String, attribute: 'signature-url' },
     /** `(ctx) => Promise<string>`: returns a signature; wins over `signature-url`. */
@@ -117,7 +117,7 @@ export class VodUploaderElement extends LitElement {
   declare endpoint: string;
   declare appid: string;
   declare bucket: string;
-  declare dir: string;
+  declare folder: string;
   declare signatureUrl: string;
   declare signatureProvider: SignatureFunction | undefined;
   declare accept: string;
@@ -147,7 +147,7 @@ export class VodUploaderElement extends LitElement {
     this.endpoint = DEFAULT_ENDPOINT;
     this.appid = '';
     this.bucket = '';
-    this.dir = '';
+    this.folder = '';
     this.signatureUrl = '';
     this.accept = 'video/*';
     this.maxSize = 0;
@@ -192,7 +192,7 @@ export class VodUploaderElement extends LitElement {
       strings: () => this.strings,
       lang: () => this.effectiveLang,
       nameProblem,
-      sameFile: (file) => sameFileKey({ appid: this.appid, bucket: this.bucket, dir: this.dir }, file.name, file.size),
+      sameFile: (file) => sameFileKey({ appid: this.appid, bucket: this.bucket, dir: this.folder }, file.name, file.size),
       notify: (text) => this.notices.add(text),
     });
     this.dropTarget = new DropTargetController(this, {
@@ -254,8 +254,10 @@ export class VodUploaderElement extends LitElement {
     return this.field.internals.reportValidity();
   }
 
+  /** A form reset clears the value and the finished rows; running uploads go on (README, Forms). */
   formResetCallback(): void {
-    this.clear();
+    this.controller.resetFinished();
+    this.notices.clear();
   }
   formDisabledCallback(disabled: boolean): void {
     this.field.disabledByForm = disabled;

@@ -1,5 +1,5 @@
 // The element test page's script: registers <vod-uploader>, points it at the test's protocol server
-// (query parameters: endpoint, signatureUrl, appid, bucket, dir, lang, and any attribute as attr-NAME),
+// (query parameters: endpoint, signatureUrl, appid, bucket, folder, lang, and any attribute as attr-NAME),
 // records every vod-upload-* event in window.vodEvents, and records form submissions.
 
 import '../../../src/vod-uploader.js';
@@ -32,7 +32,7 @@ uploader.endpoint = params.get('endpoint') ?? uploader.endpoint;
 uploader.signatureUrl = params.get('signatureUrl') ?? '';
 uploader.appid = params.get('appid') ?? '';
 uploader.bucket = params.get('bucket') ?? '';
-uploader.dir = params.get('dir') ?? '';
+uploader.folder = params.get('folder') ?? '';
 for (const [key, value] of params) {
   if (key.startsWith('attr-')) uploader.setAttribute(key.slice(5), value);
 }
