@@ -1,6 +1,7 @@
 // The element's attributes as the engine's options: the upload target, concurrency, start mode, and
 // the metadata each file is sent with (biz-attr and magic-context, then the `metadata` callback's).
 
+import { targetPath } from '../engine/fingerprint.js';
 import { DEFAULT_CONCURRENCY, type QueueOptions } from '../engine/options.js';
 import type { Metadata } from '../engine/types.js';
 
@@ -10,6 +11,9 @@ export interface UploadSettings {
   bucket: string;
   /** The upload folder (the protocol calls it `dir`). */
   folder: string;
+  /** An explicit queue name: elements with the same one share their uploads (page-uploads.ts). */
+  queue: string;
+  noLeaveWarning: boolean;
   concurrency: number;
   manual: boolean;
   sliceSha: boolean;
@@ -23,6 +27,8 @@ export const UPLOAD_SETTING_KEYS = [
   'appid',
   'bucket',
   'folder',
+  'queue',
+  'noLeaveWarning',
   'concurrency',
   'manual',
   'sliceSha',
@@ -30,6 +36,12 @@ export const UPLOAD_SETTING_KEYS = [
   'bizAttr',
   'magicContext',
 ] as const satisfies ReadonlyArray<keyof UploadSettings>;
+
+/** Which of the page's queues the element shows: its `queue` name, else its target. */
+export function queueKeyOf(settings: Pick<UploadSettings, 'appid' | 'bucket' | 'folder' | 'queue'>): string {
+  if (settings.queue) return `queue:${settings.queue}`;
+  return `target:${JSON.stringify([settings.appid, settings.bucket, targetPath({ appid: settings.appid, bucket: settings.bucket, dir: settings.folder }, '')])}`;
+}
 
 /** Reads `settings` now, and biz-attr / magic-context again for each file, when it is sent. */
 export function queueOptionsFrom(settings: UploadSettings): QueueOptions {

@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ReactiveController } from 'lit';
 import { UploadController } from '../../src/element/controller.js';
 import { stringsFor } from '../../src/element/i18n.js';
+import { UploadRegistry } from '../../src/element/page-uploads.js';
+import { UploadQueue } from '../../src/engine/queue.js';
 import { SliceBudget } from '../../src/engine/slice-budget.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
 import { FakeClock } from './fakes/clock.js';
@@ -28,12 +30,22 @@ describe('UploadController', () => {
     const protocol = new FakeProtocol();
     protocol.sliceSize = 1000;
     const host = new FakeHost();
+    const registry = new UploadRegistry((current) => ({
+      queue: new UploadQueue(
+        {
+          protocol, signer: new FakeSigner(), hasher: new FakeHasher(), store: new TestStore(clock.now),
+          locks: new LockRegistry().tab(), online: new FakeOnline(), now: clock.now, sleep: clock.sleep,
+          sliceBudget: new SliceBudget(),
+        },
+        current().queueOptions(),
+      ),
+      close: () => undefined,
+    }), { page: () => undefined });
     const controller = new UploadController(host as never, {
-      dependencies: () => ({
-        protocol, signer: new FakeSigner(), hasher: new FakeHasher(), store: new TestStore(clock.now),
-        locks: new LockRegistry().tab(), online: new FakeOnline(), now: clock.now, sleep: clock.sleep,
-        sliceBudget: new SliceBudget(),
-      }),
+      registry,
+      queueKey: () => 'k',
+      connection: () => ({ endpoint: '', signatureUrl: '' }),
+      leaveWarning: () => true,
       queueOptions: () => ({ target: TARGET, concurrency: 1 }),
       strings: () => stringsFor('en'),
       lang: () => 'en',

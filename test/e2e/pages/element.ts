@@ -3,7 +3,7 @@
 // records every vod-upload-* event in window.vodEvents, and records form submissions.
 
 import '../../../src/vod-uploader.js';
-import type { VodUploaderElement } from '../../../src/index.js';
+import { pageUploads, type PageUploads, type VodUploaderElement } from '../../../src/index.js';
 
 interface RecordedEvent {
   type: string;
@@ -22,6 +22,7 @@ declare global {
   interface Window {
     vodEvents: RecordedEvent[];
     vodSubmissions: string[][];
+    vodPageUploads: PageUploads;
   }
 }
 
@@ -65,3 +66,6 @@ document.getElementById('form')!.addEventListener('submit', (event) => {
   window.vodSubmissions.push(data.getAll('videos').map(String));
   document.getElementById('submitted')!.textContent = `Submitted ${data.getAll('videos').length}`;
 });
+
+// For the lifecycle tests: the page-wide store of uploads.
+window.vodPageUploads = pageUploads;
