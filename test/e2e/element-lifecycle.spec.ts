@@ -158,3 +158,46 @@ test('the uploads property is the same array until something changes', async ({ 
   await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
   expect(await host.evaluate((el: VodUploaderElement) => el.uploads === el.uploads && el.uploads.length === 1)).toBe(true);
 });
+
+/** Closes the page as a user would (beforeunload runs); resolves with the dialogs it raised, dismissed (stay). */
+async function tryToLeave(page: Page): Promise<string[]> {
+  const dialogs: string[] = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.type());
+    void dialog.dismiss();
+  });
+  await page.close({ runBeforeUnload: true });
+  // The dialog (if any) arrives asynchronously; a page that did not ask is closed by then.
+  await expect.poll(() => dialogs.length > 0 || page.isClosed()).toBe(true);
+  return dialogs;
+}
+
+test('leaving while an upload is sent asks first; staying keeps it going; nothing is asked once it is done', async ({ page, server }) => {
+  server.setFaults({ delayMs: 300 });
+  const host = await openElementPage(page, server, { folder: 'leave' });
+  // Browsers ask in beforeunload only on a page the user has interacted with.
+  await page.getByRole('heading').click();
+  const name = uniqueName('leave');
+  const bytes = randomBytes(12 * server.sliceSize);
+  await choose(page, [{ name, buffer: bytes }]);
+  await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'uploading');
+
+  expect(await tryToLeave(page)).toEqual(['beforeunload']);
+  expect(page.isClosed()).toBe(false);
+  server.setFaults({});
+  await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
+  expect(server.stats.paths[`/leave/${name}`]!.sha).toBe(sha1(bytes));
+
+  expect(await tryToLeave(page)).toEqual([]);
+  expect(page.isClosed()).toBe(true);
+});
+
+test('no-leave-warning: leaving mid-upload does not ask', async ({ page, server }) => {
+  server.setFaults({ delayMs: 300 });
+  const host = await openElementPage(page, server, { folder: 'leave-quiet', 'attr-no-leave-warning': '' });
+  await page.getByRole('heading').click();
+  await choose(page, [{ name: uniqueName('leave-quiet'), buffer: randomBytes(12 * server.sliceSize) }]);
+  await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'uploading');
+  expect(await tryToLeave(page)).toEqual([]);
+  expect(page.isClosed()).toBe(true);
+});
