@@ -105,6 +105,14 @@ export class UploadController implements ReactiveController, QueueViewer {
     this.setRestorable(await shared.queue.listRestorable(), true);
   }
 
+  /** The queue, once joined: a target set late may move the element to another queue meanwhile. */
+  private async joined(): Promise<UploadQueue> {
+    for (;;) {
+      await this.ready();
+      if (this.queue) return this.queue;
+    }
+  }
+
   /** Stops showing the queue; its uploads go on (the page lets the queue go once nothing runs). */
   private detach(): void {
     const shared = this.shared;
@@ -136,8 +144,7 @@ export class UploadController implements ReactiveController, QueueViewer {
   }
 
   async add(items: Array<{ file: File; handle?: FileSystemFileHandle }>): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
-    await this.ready();
-    const result = this.queue!.add(items);
+    const result = (await this.joined()).add(items);
     const duplicates = new Set(result.duplicates);
     const fresh = items.filter((item) => !duplicates.has(item.file));
     result.added.forEach((snapshot, i) => {
@@ -152,8 +159,7 @@ export class UploadController implements ReactiveController, QueueViewer {
 
   /** Goes on with a stored upload; the caller has asked for read permission on its handle already. */
   async restore(key: string): Promise<UploadSnapshot> {
-    await this.ready();
-    const snapshot = await this.queue!.restore(key);
+    const snapshot = await (await this.joined()).restore(key);
     this.restorable = this.restorable.filter((r) => r.key !== key);
     this.handles.delete(key);
     this.sync();
