@@ -36,11 +36,11 @@ function applySettings(): void {
   uploader.endpoint = field('endpoint').value.trim();
   uploader.appid = field('appid').value.trim();
   uploader.bucket = field('bucket').value.trim();
-  uploader.dir = field('dir').value.trim();
+  uploader.folder = field('folder').value.trim();
   uploader.concurrency = Number(field('concurrency').value) || DEFAULT_CONCURRENCY;
   uploader.manual = field('manual').checked;
   uploader.lang = (settings.elements.namedItem('lang') as HTMLSelectElement).value;
-  logLine(`settings: ${uploader.endpoint} appid=${uploader.appid} bucket=${uploader.bucket} dir=${uploader.dir || '(root)'}`);
+  logLine(`settings: ${uploader.endpoint} appid=${uploader.appid} bucket=${uploader.bucket} folder=${uploader.folder || '(root)'}`);
 }
 
 function showVideo(name: string, accessUrl: string, instant: boolean): void {

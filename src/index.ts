@@ -48,3 +48,5 @@ export { IdbSessionStore } from './store/idb-store.js';
 export { MemorySessionStore } from './store/memory-store.js';
 export { WebLocks, MemoryLocks } from './store/web-locks.js';
 export { browserOnlineSource } from './store/online.js';
+export { pageUploads } from './element/page-uploads.js';
+export type { PageUploads, PageUploadsSnapshot } from './element/page-uploads.js';

@@ -1,5 +1,5 @@
 // The product bench page: one <vod-uploader> set up from the query string (endpoint, signatureUrl,
-// appid, bucket, dir, concurrency). Records a timeline of its snapshots, polled every 20 ms and on
+// appid, bucket, folder, concurrency). Records a timeline of its snapshots, polled every 20 ms and on
 // every vod-upload-* event (progress events are throttled to 5/s: too coarse for the phase ends).
 
 import { fetchStats } from './fetch-stats.js'; // first: wraps fetch before the element loads
@@ -48,7 +48,7 @@ for (const [param, attribute] of [
   ['signatureUrl', 'signature-url'],
   ['appid', 'appid'],
   ['bucket', 'bucket'],
-  ['dir', 'dir'],
+  ['folder', 'folder'],
   ['concurrency', 'concurrency'],
 ] as const) {
   const value = params.get(param);

@@ -34,7 +34,7 @@ export interface ProductUploadResult {
 }
 
 /** `origin`: where the browser reaches the server (a link emulator, HTTPS); default the server's own. */
-export function productPagePath(server: BenchServer, concurrency: number, dir: string, origin?: string, extra: Record<string, string> = {}): string {
+export function productPagePath(server: BenchServer, concurrency: number, folder: string, origin?: string, extra: Record<string, string> = {}): string {
   const urls = browserUrls(server, origin);
   const query = new URLSearchParams({
     ...extra,
@@ -42,7 +42,7 @@ export function productPagePath(server: BenchServer, concurrency: number, dir: s
     signatureUrl: urls.signatureUrl,
     appid: server.appid,
     bucket: server.bucket,
-    dir,
+    folder,
     concurrency: String(concurrency),
   });
   return `/bench/pages/product.html?${query}`;

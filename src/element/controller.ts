@@ -1,18 +1,26 @@
-// Wires <vod-uploader> to the framework-free UploadQueue: creates it with the browser dependencies,
-// turns queue events into the element's `vod-upload-*` DOM events (progress as the engine throttles
-// it: at most every 200 ms, and flushed before every status change), keeps the
-// snapshots the view renders, and composes the screen-reader announcements (start, quarters, end).
+// Wires <vod-uploader> to the page's UploadQueue for its target (page-uploads.ts): joins it when
+// connected, leaves it when removed (not when moved), turns queue events into the element's
+// `vod-upload-*` DOM events (progress as the engine throttles it: at most every 200 ms, and flushed
+// before every status change), keeps the snapshots the view renders, and composes the
+// screen-reader announcements (start, quarters, end).
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import type { EngineDeps, QueueOptions } from '../engine/options.js';
-import { UploadQueue } from '../engine/queue.js';
+import type { QueueOptions } from '../engine/options.js';
+import type { UploadQueue } from '../engine/queue.js';
 import type { RestorableUpload, UploadErrorInfo, UploadQueueEventMap, UploadSnapshot } from '../engine/types.js';
+import type { ConnectionSettings } from './dependencies.js';
 import { fireVodEvent } from './events.js';
 import { format, formatPercent, type VodUploaderStrings } from './i18n.js';
+import type { QueueViewer, SharedQueue, UploadRegistry } from './page-uploads.js';
 
 export interface UploadControllerConfig {
-  dependencies: () => EngineDeps;
+  /** The page's queues (page-uploads.ts); tests hand in one over fakes. */
+  registry: UploadRegistry;
+  /** Which queue the element shows: its `queue` name, else its target. */
+  queueKey: () => string;
+  connection: () => ConnectionSettings;
   queueOptions: () => QueueOptions;
+  leaveWarning: () => boolean;
   strings: () => VodUploaderStrings;
   /** The element's language tag, already normalised (any Intl constructor takes it). */
   lang: () => string;
@@ -23,21 +31,22 @@ export interface UploadControllerConfig {
 
 type Host = ReactiveControllerHost & HTMLElement;
 
-export class UploadController implements ReactiveController {
-  uploads: UploadSnapshot[] = [];
+const NO_UPLOADS: readonly UploadSnapshot[] = Object.freeze([]);
+const NO_FILES = new Map<string, File>();
+
+export class UploadController implements ReactiveController, QueueViewer {
+  /** The same array until something changes (the element's `uploads`). */
+  uploads: readonly UploadSnapshot[] = NO_UPLOADS;
   restorable: RestorableUpload[] = [];
   /** The latest sentence for the polite live region. */
   announcement = '';
-  /** The File behind each upload id, for poster frames; the engine keeps its own reference. */
-  readonly files = new Map<string, File>();
   /** Stored file handles of restorable uploads, loaded ahead so a click can ask permission at once. */
   readonly handles = new Map<string, FileSystemFileHandle>();
 
-  private queue?: UploadQueue;
-  private deps?: EngineDeps;
+  private shared?: SharedQueue;
+  private unlisten?: () => void;
   private initDone?: Promise<void>;
   private readonly announcedQuarter = new Map<string, number>();
-  private sawRestorableEvent = false;
 
   constructor(
     private readonly host: Host,
@@ -46,38 +55,96 @@ export class UploadController implements ReactiveController {
     host.addController(this);
   }
 
+  /** The File behind each upload id, for poster frames; shared with other elements of the queue. */
+  get files(): Map<string, File> {
+    return this.shared?.files ?? NO_FILES;
+  }
+
+  private get queue(): UploadQueue | undefined {
+    return this.shared?.queue;
+  }
+
+  connection(): ConnectionSettings {
+    return this.config.connection();
+  }
+  queueOptions(): QueueOptions {
+    return this.config.queueOptions();
+  }
+  leaveWarning(): boolean {
+    return this.config.leaveWarning();
+  }
+
   hostConnected(): void {
     void this.ready();
   }
 
+  /** Removed, or only moved? A move re-inserts the element in the same task: it keeps everything. */
   hostDisconnected(): void {
-    // Uploads go on while the element is moved around the DOM; dispose() is for good-byes.
+    queueMicrotask(() => {
+      if (!this.host.isConnected) this.detach();
+    });
   }
 
-  /** Creates the queue on first need and lists what an earlier page left unfinished. */
+  /** Joins the page's queue for this element on first need and lists what can go on. */
   ready(): Promise<void> {
-    this.initDone ??= this.createQueue();
+    this.initDone ??= this.attach();
     return this.initDone;
   }
 
-  private async createQueue(): Promise<void> {
-    this.deps = this.config.dependencies();
-    const queue = new UploadQueue(this.deps, this.config.queueOptions());
-    this.queue = queue;
-    this.listen(queue);
-    const restorable = await queue.init();
-    if (!this.sawRestorableEvent && restorable.length > 0) this.setRestorable(restorable, true);
+  private async attach(): Promise<void> {
+    // Properties set in the same task as the insertion (as frameworks do) choose the queue too.
+    await null;
+    const shared = this.config.registry.join(this.config.queueKey(), this);
+    this.shared = shared;
+    this.unlisten = this.listen(shared.queue);
+    shared.queue.configure(this.config.queueOptions());
+    this.setUploads(shared.queue.uploads);
+    this.sync();
+    await shared.initialized;
+    if (this.shared !== shared) return;
+    this.setRestorable(await shared.queue.listRestorable(), true);
+  }
+
+  /** The queue, once joined: a target set late may move the element to another queue meanwhile. */
+  private async joined(): Promise<UploadQueue> {
+    for (;;) {
+      await this.ready();
+      if (this.queue) return this.queue;
+    }
+  }
+
+  /** Stops showing the queue; its uploads go on (the page lets the queue go once nothing runs). */
+  private detach(): void {
+    const shared = this.shared;
+    if (!shared) return;
+    this.unlisten?.();
+    this.unlisten = undefined;
+    this.shared = undefined;
+    this.initDone = undefined;
+    this.config.registry.leave(shared, this);
+  }
+
+  private setUploads(uploads: UploadSnapshot[]): void {
+    this.uploads = Object.freeze(uploads);
   }
 
   /** Pushes changed attributes (target, concurrency, metadata...) into the queue. */
   configure(): void {
-    this.queue?.configure(this.config.queueOptions());
+    const shared = this.shared;
+    if (!shared) return;
+    // Target set late (a CMS that fetches it first): an element with nothing in its list moves to
+    // that target's queue; one with rows keeps them, and later files go to the new target.
+    if (shared.key !== this.config.queueKey() && this.uploads.length === 0) {
+      this.detach();
+      void this.ready();
+      return;
+    }
+    shared.queue.configure(this.config.queueOptions());
+    this.config.registry.refresh();
   }
 
   async add(items: Array<{ file: File; handle?: FileSystemFileHandle }>): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
-    await this.ready();
-    const queue = this.queue!;
-    const result = queue.add(items);
+    const result = (await this.joined()).add(items);
     const duplicates = new Set(result.duplicates);
     const fresh = items.filter((item) => !duplicates.has(item.file));
     result.added.forEach((snapshot, i) => {
@@ -92,8 +159,7 @@ export class UploadController implements ReactiveController {
 
   /** Goes on with a stored upload; the caller has asked for read permission on its handle already. */
   async restore(key: string): Promise<UploadSnapshot> {
-    await this.ready();
-    const snapshot = await this.queue!.restore(key);
+    const snapshot = await (await this.joined()).restore(key);
     this.restorable = this.restorable.filter((r) => r.key !== key);
     this.handles.delete(key);
     this.sync();
@@ -129,11 +195,18 @@ export class UploadController implements ReactiveController {
   }
   clear(): void {
     this.queue?.clear();
-    this.uploads = this.queue?.uploads ?? [];
-    this.sync();
   }
+  /**
+   * A form reset: drops the finished rows (done, cancelled), which empties the form's value. Running,
+   * paused and errored uploads stay, with their stored sessions: a reset must not throw away hours of
+   * uploading (issue 13).
+   */
+  resetFinished(): void {
+    for (const u of this.uploads) if (u.status === 'done' || u.status === 'cancelled') this.queue?.remove(u.id);
+  }
+  /** Lets go of the queue now, as a removal does. */
   dispose(): void {
-    this.queue?.dispose();
+    this.detach();
   }
 
   private sync(): void {
@@ -161,7 +234,7 @@ export class UploadController implements ReactiveController {
   }
 
   private async loadHandle(key: string): Promise<void> {
-    const stored = await this.deps?.store.get(key);
+    const stored = await this.queue?.storedSession(key);
     if (stored?.handle && this.restorable.some((r) => r.key === key)) {
       this.handles.set(key, stored.handle);
       this.host.requestUpdate();
@@ -173,14 +246,18 @@ export class UploadController implements ReactiveController {
     this.host.requestUpdate();
   }
 
-  private listen(queue: UploadQueue): void {
+  /** Turns the queue's events into this element's; returns what stops that. */
+  private listen(queue: UploadQueue): () => void {
+    const offs: Array<() => void> = [];
     const on = <K extends keyof UploadQueueEventMap>(name: K, handler: (detail: UploadQueueEventMap[K]) => void): void => {
-      queue.addEventListener(name, (event) => handler((event as CustomEvent<UploadQueueEventMap[K]>).detail));
+      const listener = (event: Event): void => handler((event as CustomEvent<UploadQueueEventMap[K]>).detail);
+      queue.addEventListener(name, listener);
+      offs.push(() => queue.removeEventListener(name, listener));
     };
     const strings = (): VodUploaderStrings => this.config.strings();
 
     on('change', ({ uploads }) => {
-      this.uploads = uploads;
+      this.setUploads(uploads);
       this.sync();
     });
     on('add', (d) => fireVodEvent(this.host, 'vod-upload-add', d));
@@ -215,10 +292,7 @@ export class UploadController implements ReactiveController {
     });
     on('cancel', (d) => fireVodEvent(this.host, 'vod-upload-cancel', d));
     on('warning', (d) => fireVodEvent(this.host, 'vod-upload-warning', d));
-    on('restorable', ({ uploads }) => {
-      this.sawRestorableEvent = true;
-      this.setRestorable(uploads, true);
-    });
+    return () => offs.forEach((off) => off());
   }
 
   /** Announces 25, 50 and 75 percent of the sending phase once each; 100 is "complete". */

@@ -63,14 +63,24 @@ function followingSigner(read: () => ConnectionSettings): Signer {
   };
 }
 
-/** Everything the upload queue needs in a browser: worker hasher, IndexedDB, Web Locks, fetch. */
-export function createBrowserDependencies(read: () => ConnectionSettings): EngineDeps {
+/** EngineDeps plus what lets go of the page: the store's 'pagehide' listener (after its last writes). */
+export interface BrowserDependencies extends EngineDeps {
+  close(): Promise<void>;
+}
+
+/**
+ * Everything the upload queue needs in a browser: worker hasher, IndexedDB, Web Locks, fetch. The
+ * worker ends by itself 10 s after its last job (hasher.ts); the online listeners go with the queue.
+ */
+export function createBrowserDependencies(read: () => ConnectionSettings): BrowserDependencies {
+  const store = new IdbSessionStore();
   return {
     protocol: followingProtocolClient(read),
     signer: followingSigner(read),
     hasher: createHasher(),
-    store: new IdbSessionStore(),
+    store,
     locks: new WebLocks(),
     online: browserOnlineSource(),
+    close: () => store.close(),
   };
 }

@@ -1,6 +1,7 @@
 // The element's attributes as the engine's options: the upload target, concurrency, start mode, and
 // the metadata each file is sent with (biz-attr and magic-context, then the `metadata` callback's).
 
+import { targetPath } from '../engine/fingerprint.js';
 import { DEFAULT_CONCURRENCY, type QueueOptions } from '../engine/options.js';
 import type { Metadata } from '../engine/types.js';
 
@@ -8,7 +9,11 @@ import type { Metadata } from '../engine/types.js';
 export interface UploadSettings {
   appid: string;
   bucket: string;
-  dir: string;
+  /** The upload folder (the protocol calls it `dir`). */
+  folder: string;
+  /** An explicit queue name: elements with the same one share their uploads (page-uploads.ts). */
+  queue: string;
+  noLeaveWarning: boolean;
   concurrency: number;
   manual: boolean;
   sliceSha: boolean;
@@ -21,7 +26,9 @@ export interface UploadSettings {
 export const UPLOAD_SETTING_KEYS = [
   'appid',
   'bucket',
-  'dir',
+  'folder',
+  'queue',
+  'noLeaveWarning',
   'concurrency',
   'manual',
   'sliceSha',
@@ -30,11 +37,17 @@ export const UPLOAD_SETTING_KEYS = [
   'magicContext',
 ] as const satisfies ReadonlyArray<keyof UploadSettings>;
 
+/** Which of the page's queues the element shows: its `queue` name, else its target. */
+export function queueKeyOf(settings: Pick<UploadSettings, 'appid' | 'bucket' | 'folder' | 'queue'>): string {
+  if (settings.queue) return `queue:${settings.queue}`;
+  return `target:${JSON.stringify([settings.appid, settings.bucket, targetPath({ appid: settings.appid, bucket: settings.bucket, dir: settings.folder }, '')])}`;
+}
+
 /** Reads `settings` now, and biz-attr / magic-context again for each file, when it is sent. */
 export function queueOptionsFrom(settings: UploadSettings): QueueOptions {
   const userMetadata = settings.metadata;
   return {
-    target: { appid: settings.appid, bucket: settings.bucket, dir: settings.dir },
+    target: { appid: settings.appid, bucket: settings.bucket, dir: settings.folder },
     concurrency: settings.concurrency > 0 ? settings.concurrency : DEFAULT_CONCURRENCY,
     autoStart: !settings.manual,
     sliceSha: settings.sliceSha,

@@ -10,14 +10,14 @@ import type { Metadata, SignatureFunction, UploadSnapshot } from '../engine/type
 import { DEFAULT_ENDPOINT } from '../protocol/client.js';
 import { validateName } from '../protocol/url.js';
 import { UploadController } from './controller.js';
-import { createBrowserDependencies } from './dependencies.js';
 import type { PickedFile } from './drop.js';
 import { DropTargetController } from './drop-target.js';
-import { queueOptionsFrom, UPLOAD_SETTING_KEYS } from './engine-options.js';
+import { queueKeyOf, queueOptionsFrom, UPLOAD_SETTING_KEYS } from './engine-options.js';
 import { FileIntake } from './file-intake.js';
 import { FormField } from './form-state.js';
 import { format, loadStrings, normalizeLang, stringsFor, warmNumberFormats, type VodUploaderStrings } from './i18n.js';
 import { whenIdle } from './idle.js';
+import { uploadRegistry } from './page-uploads.js';
 import { PosterController } from './poster-controller.js';
 import { renderDropzone, renderNotices, renderRestorable } from './render-panels.js';
 import { describeError, renderRow, type RowAction } from './render-row.js';
@@ -84,7 +84,11 @@ export class VodUploaderElement extends LitElement {
     appid: { type: String },
     bucket: { type: String },
     /** Folder on the server: zero or more segments separated by `/`. */
-    dir: { type: String },
+    folder: { type: String },
+    /** Elements with the same queue name show the same uploads; without one, those of the same appid, bucket and folder. */
+    queue: { type: String },
+    /** Leaving the page while an upload is sent does not ask first. */
+    noLeaveWarning: { type: Boolean, attribute: 'no-leave-warning' },
     /** Where the backend hands out signatures. */
     signatureUrl: { type: String, attribute: 'signature-url' },
     /** `(ctx) => Promise<string>`: returns a signature; wins over `signature-url`. */
@@ -117,7 +121,9 @@ export class VodUploaderElement extends LitElement {
   declare endpoint: string;
   declare appid: string;
   declare bucket: string;
-  declare dir: string;
+  declare folder: string;
+  declare queue: string;
+  declare noLeaveWarning: boolean;
   declare signatureUrl: string;
   declare signatureProvider: SignatureFunction | undefined;
   declare accept: string;
@@ -147,7 +153,9 @@ export class VodUploaderElement extends LitElement {
     this.endpoint = DEFAULT_ENDPOINT;
     this.appid = '';
     this.bucket = '';
-    this.dir = '';
+    this.folder = '';
+    this.queue = '';
+    this.noLeaveWarning = false;
     this.signatureUrl = '';
     this.accept = 'video/*';
     this.maxSize = 0;
@@ -163,13 +171,15 @@ export class VodUploaderElement extends LitElement {
     this.sliceSha = false;
     this.field = new FormField(this.attachInternals());
     this.controller = new UploadController(this, {
-      dependencies: () =>
-        createBrowserDependencies(() => ({
-          endpoint: this.endpoint || DEFAULT_ENDPOINT,
-          signatureUrl: this.signatureUrl,
-          signatureProvider: this.signatureProvider,
-        })),
+      registry: uploadRegistry,
+      queueKey: () => queueKeyOf(this),
+      connection: () => ({
+        endpoint: this.endpoint || DEFAULT_ENDPOINT,
+        signatureUrl: this.signatureUrl,
+        signatureProvider: this.signatureProvider,
+      }),
       queueOptions: () => queueOptionsFrom(this),
+      leaveWarning: () => !this.noLeaveWarning,
       strings: () => this.strings,
       lang: () => this.effectiveLang,
       describeError: (error) => describeError(error, this.strings),
@@ -192,7 +202,7 @@ export class VodUploaderElement extends LitElement {
       strings: () => this.strings,
       lang: () => this.effectiveLang,
       nameProblem,
-      sameFile: (file) => sameFileKey({ appid: this.appid, bucket: this.bucket, dir: this.dir }, file.name, file.size),
+      sameFile: (file) => sameFileKey({ appid: this.appid, bucket: this.bucket, dir: this.folder }, file.name, file.size),
       notify: (text) => this.notices.add(text),
     });
     this.dropTarget = new DropTargetController(this, {
@@ -202,9 +212,9 @@ export class VodUploaderElement extends LitElement {
     });
   }
 
-  /** Read-only snapshots of every upload in the list. */
-  get uploads(): UploadSnapshot[] {
-    return this.controller.uploads.slice();
+  /** Read-only snapshots of every upload in the list: the same (frozen) array until something changes. */
+  get uploads(): readonly UploadSnapshot[] {
+    return this.controller.uploads;
   }
 
   /**
@@ -254,8 +264,10 @@ export class VodUploaderElement extends LitElement {
     return this.field.internals.reportValidity();
   }
 
+  /** A form reset clears the value and the finished rows; running uploads go on (README, Forms). */
   formResetCallback(): void {
-    this.clear();
+    this.controller.resetFinished();
+    this.notices.clear();
   }
   formDisabledCallback(disabled: boolean): void {
     this.field.disabledByForm = disabled;

@@ -14,7 +14,7 @@ import { normalizeRanges, totalBytes } from './ranges.js';
 import { SafeStore } from './session-record.js';
 import { pageSliceBudget } from './slice-budget.js';
 import { UploadStatus } from './types.js';
-import type { RestorableUpload, UploadQueueEventMap, UploadSnapshot, UploadTarget } from './types.js';
+import type { RestorableUpload, StoredSession, UploadQueueEventMap, UploadSnapshot, UploadTarget } from './types.js';
 import { Upload, type UploadHost } from './upload.js';
 
 export type { EngineDeps, QueueOptions } from './options.js';
@@ -42,7 +42,7 @@ function newId(): string {
 }
 
 /**
- * @fires add, start, progress, pause, resume, retry, success, error, cancel, change, warning, restorable
+ * @fires add, start, progress, pause, resume, retry, success, error, cancel, change, warning, restorable, busy
  *   (CustomEvent with the detail of UploadQueueEventMap[name])
  */
 export class UploadQueue extends EventTarget {
@@ -53,6 +53,7 @@ export class UploadQueue extends EventTarget {
   private readonly host: UploadHost;
   private warned = false;
   private disposed = false;
+  private wasBusy = false;
   private readonly unsubscribeOnline: () => void;
   private readonly previousOnWarning: ((e: UploadError) => void) | undefined;
 
@@ -90,6 +91,13 @@ export class UploadQueue extends EventTarget {
   /** Sweeps old stored sessions and reports those that can go on ('restorable'). */
   async init(): Promise<RestorableUpload[]> {
     await this.store.sweep(this.options.sessionMaxAgeMs);
+    const restorable = await this.listRestorable();
+    if (!this.disposed) this.emit('restorable', { uploads: restorable });
+    return restorable;
+  }
+
+  /** The stored sessions not in the list, without an event: for a view that joins a running queue. */
+  async listRestorable(): Promise<RestorableUpload[]> {
     const stored = await this.store.list();
     const inList = new Set(this.list.map((u) => u.key));
     const restorable = stored
@@ -100,7 +108,6 @@ export class UploadQueue extends EventTarget {
         hashedBytes: s.sha ? s.size : (s.checkpoint?.offset ?? 0),
         hasHandle: s.handle !== undefined, updatedAt: s.updatedAt,
       }));
-    if (!this.disposed) this.emit('restorable', { uploads: restorable });
     return restorable;
   }
 
@@ -189,11 +196,26 @@ export class UploadQueue extends EventTarget {
     for (const u of this.list) if (!u.isTerminal) void u.cancel();
     this.list = [];
     this.changed();
+    this.pump();
+  }
+
+  /** A stored session as the store has it (a view loads a restorable upload's file handle ahead). */
+  storedSession(key: string): Promise<StoredSession | undefined> {
+    return this.store.get(key);
   }
 
   /** Upload id → duplicate key (fingerprint.ts `sameFileKey`) of the uploads `add` would refuse a file for. */
   fileKeys(): Map<string, string> {
     return new Map(this.list.filter(countsAsDuplicate).map((u) => [u.id, u.duplicateKey]));
+  }
+
+  /**
+   * Whether an upload runs or will run by itself: hashing, sending, retrying, waiting for a slot, or
+   * paused because the browser went offline. A user pause, a manual queue not started, done and
+   * errored uploads are not busy: nothing happens to them unless someone acts.
+   */
+  get busy(): boolean {
+    return this.list.some((u) => u.isActive || u.isRunnable || u.isOfflinePaused);
   }
 
   get uploads(): UploadSnapshot[] {
@@ -252,6 +274,12 @@ export class UploadQueue extends EventTarget {
         u.begin();
         busy++;
       }
+    }
+    // Every way into or out of `busy` passes here: a control, a run that ended, the network.
+    const nowBusy = this.busy;
+    if (nowBusy !== this.wasBusy) {
+      this.wasBusy = nowBusy;
+      this.emit('busy', { busy: nowBusy });
     }
   }
 

@@ -279,6 +279,8 @@ export interface UploadQueueEventMap {
   /** Not fatal to any upload: storage unavailable, persistence refused, and the like. */
   warning: { error: UploadError };
   restorable: { uploads: RestorableUpload[] };
+  /** `busy` (queue.ts) turned true or false: whoever owns the queue may let it go once it is false. */
+  busy: { busy: boolean };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -95,8 +95,16 @@ export class IdbSessionStore implements SessionStore {
     });
     if ((options.flushOnPageHide ?? true) && typeof window !== 'undefined') {
       // IndexedDB transactions begun in pagehide complete in current browsers; a later event may be too late.
-      window.addEventListener('pagehide', () => void this.flush());
+      window.addEventListener('pagehide', this.#onPageHide);
     }
+  }
+
+  readonly #onPageHide = (): void => void this.flush();
+
+  /** Writes what is pending and lets go of the 'pagehide' listener: the page needs this store no more. */
+  close(): Promise<void> {
+    if (typeof window !== 'undefined') window.removeEventListener('pagehide', this.#onPageHide);
+    return this.flush();
   }
 
   /** True once IndexedDB failed and this page works from memory. */

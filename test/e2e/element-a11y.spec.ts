@@ -17,7 +17,7 @@ async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
 
 test('axe-core reports no violations when idle, uploading, done and in error', async ({ page, server }) => {
   test.setTimeout(120_000);
-  const host = await openElementPage(page, server, { dir: 'a11y' });
+  const host = await openElementPage(page, server, { folder: 'a11y' });
   await expectNoAxeViolations(page, 'idle');
 
   server.setFaults({ delayMs: 1500 });

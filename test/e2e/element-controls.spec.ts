@@ -89,7 +89,7 @@ test('server trouble: "retrying in N s", then an error in plain words with its c
 
 test('a different file at a taken path is a terminal error, said in plain words with the code', async ({ page, server }) => {
   const name = uniqueName('taken');
-  const host = await openElementPage(page, server, { dir: 'taken' });
+  const host = await openElementPage(page, server, { folder: 'taken' });
   await choose(page, [{ name, buffer: randomBytes(1000) }]);
   await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
   await host.evaluate((el: VodUploaderElement) => el.clear());

@@ -1,13 +1,14 @@
 // <vod-uploader> in a form: submission is blocked while an upload runs, the value is the finished
-// uploads' resource paths (one entry each), `required` wants one, and a form reset clears the list.
+// uploads' resource paths (one entry each), `required` wants one, a form reset clears the finished
+// rows and the value but never a running upload, and `dir` is HTML's text direction, not the folder.
 import { randomBytes } from 'node:crypto';
 import type { VodUploaderElement } from '../../src/index.js';
 import { expect, test, uniqueName } from './helpers/server.js';
-import { choose, openElementPage } from './helpers/element-page.js';
+import { choose, openElementPage, recordedEvents, sha1 } from './helpers/element-page.js';
 
 test('a form is not sent while uploading, and carries every finished resource path after', async ({ page, server }) => {
   server.setFaults({ delayMs: 300 });
-  const host = await openElementPage(page, server, { dir: 'form' });
+  const host = await openElementPage(page, server, { folder: 'form' });
   const first = uniqueName('form-a');
   const second = uniqueName('form-b');
   await choose(page, [
@@ -53,4 +54,51 @@ test('required: the form wants a finished upload; disabled via fieldset stops ch
   });
   await expect(host.locator('[part=input]')).toBeDisabled();
   await expect(host.locator('[part=dropzone]')).toContainText('Uploading is disabled.');
+});
+
+test('a reset button mid-upload clears the finished rows and the value; the running upload goes on and finishes', async ({ page, server }) => {
+  const host = await openElementPage(page, server, { folder: 'form-reset' });
+  const small = uniqueName('reset-done');
+  await choose(page, [{ name: small, buffer: randomBytes(1000) }]);
+  await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
+
+  server.setFaults({ delayMs: 250 });
+  const big = uniqueName('reset-running');
+  const bytes = randomBytes(16 * server.sliceSize);
+  await choose(page, [{ name: big, buffer: bytes }]);
+  const running = host.locator('[part=file]', { hasText: big });
+  await expect(running).toHaveAttribute('data-status', 'uploading');
+  await expect.poll(() => server.stats.paths[`/form-reset/${big}`]?.bytesReceived ?? 0).toBeGreaterThan(0);
+
+  await page.getByRole('button', { name: 'Reset', exact: true }).click();
+  await expect(host.locator('[part=file]', { hasText: small })).toHaveCount(0);
+  await expect(running).toHaveAttribute('data-status', 'uploading');
+  const value = () => page.evaluate(() => new FormData(document.getElementById('form') as HTMLFormElement).getAll('videos'));
+  expect(await value()).toEqual([]);
+
+  server.setFaults({});
+  await expect(running).toHaveAttribute('data-status', 'done');
+  expect(server.stats.paths[`/form-reset/${big}`]!.sha).toBe(sha1(bytes));
+  expect((await recordedEvents(page)).filter((e) => e.type === 'vod-upload-cancel')).toEqual([]);
+  expect(await value()).toEqual([`/form-reset/${big}`]);
+});
+
+test('dir is HTML\'s text direction: dir="rtl" does not pick the upload folder, folder does', async ({ page, server }) => {
+  const host = await openElementPage(page, server, { 'attr-dir': 'rtl' });
+  expect(await host.evaluate((el: VodUploaderElement) => ({ dir: el.dir, folder: el.folder, rtl: el.matches(':dir(rtl)') }))).toEqual({
+    dir: 'rtl',
+    folder: '',
+    rtl: true,
+  });
+  const first = uniqueName('rtl-root');
+  await choose(page, [{ name: first, buffer: randomBytes(1000) }]);
+  await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
+  expect(server.stats.completedFiles.map((f) => f.path)).toContain(`/${first}`);
+
+  await host.evaluate((el: VodUploaderElement) => el.setAttribute('folder', 'chosen/here'));
+  const second = uniqueName('rtl-folder');
+  await choose(page, [{ name: second, buffer: randomBytes(1000) }]);
+  await expect(host.locator('[part=file]', { hasText: second })).toHaveAttribute('data-status', 'done');
+  expect(server.stats.completedFiles.map((f) => f.path)).toContain(`/chosen/here/${second}`);
+  expect(await host.evaluate((el: VodUploaderElement) => el.dir)).toBe('rtl');
 });

@@ -12,7 +12,7 @@ test('reload mid-upload, choose the file again: it continues, the server gets ea
     const name = file.path.split(/[\\/]/).pop()!;
     const path = `/resume/${name}`;
     server.setFaults({ delayMs: 500 });
-    const host = await openElementPage(page, server, { dir: 'resume' });
+    const host = await openElementPage(page, server, { folder: 'resume' });
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     await expect.poll(() => server.stats.paths[path]?.bytesReceived ?? 0, { timeout: 60_000 }).toBeGreaterThanOrEqual(2 * server.sliceSize);
     // Let the session store write what the server acknowledged (writes are coalesced, flushed on pagehide).
@@ -47,7 +47,7 @@ test('with a stored file handle, a reload offers "Resume" and goes on without th
   // Generous: on a loaded 2-core machine the slow-server phase alone can take tens of seconds.
   test.setTimeout(120_000);
   server.setFaults({ delayMs: 500 });
-  const host = await openElementPage(page, server, { dir: 'handle' });
+  const host = await openElementPage(page, server, { folder: 'handle' });
   const name = `handle-${Date.now().toString(36)}.mp4`;
   const size = 40 * server.sliceSize;
   // A real FileSystemFileHandle without a picker: a file in the origin-private file system.

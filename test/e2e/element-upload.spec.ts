@@ -8,7 +8,7 @@ import { elementPageUrl as pageUrl, recordedEvents as events, sha1 } from './hel
 test('a chosen video is uploaded: progress then success, the server has it with the right sha', async ({ page, server }) => {
   const name = uniqueName('chosen');
   const bytes = randomBytes(3 * server.sliceSize + 12_345);
-  await page.goto(pageUrl(server, { dir: 'e2e/choose' }));
+  await page.goto(pageUrl(server, { folder: 'e2e/choose' }));
   await page.locator('vod-uploader [part=input]').setInputFiles({ name, mimeType: 'video/mp4', buffer: bytes });
 
   const row = page.locator('vod-uploader [part=file]');

@@ -12,7 +12,7 @@ test.describe('concurrency cap', () => {
     server.setFaults({ delayMs: 50 });
     // 80 slices: ten streaks of good slices, enough for the adaptive rule to step up if it could.
     const file = resources.file(80 * server.sliceSize + 3);
-    await page.goto(elementPageUrl(server, { dir: 'cap', 'attr-concurrency': '3' }));
+    await page.goto(elementPageUrl(server, { folder: 'cap', 'attr-concurrency': '3' }));
     await page.evaluate(() => customElements.whenDefined('vod-uploader'));
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     await expect(page.locator('vod-uploader [part=file]')).toHaveAttribute('data-status', 'done', { timeout: 60_000 });

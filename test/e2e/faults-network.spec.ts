@@ -10,7 +10,7 @@ import { elementPageUrl, recordedEvents } from './helpers/element-page.js';
 import { expect, firstUpload, KiB, MiB, suiteResources, test, type FaultServer, type FaultServerOptions } from './helpers/faults.js';
 
 async function openElement(page: Page, server: FaultServer, dir: string): Promise<void> {
-  await page.goto(elementPageUrl(server, { dir }));
+  await page.goto(elementPageUrl(server, { folder: dir }));
   await page.evaluate(() => customElements.whenDefined('vod-uploader'));
 }
 

@@ -43,7 +43,7 @@ test.describe('page faults', () => {
       const path = `/${dir}/${name}`;
       const label = `trial ${trial} (${moment})`;
       // Concurrency 3 (not the default 5): the moments below count on at most 4 slices in flight.
-      await page.goto(elementPageUrl(server, { dir, 'attr-concurrency': '3' }));
+      await page.goto(elementPageUrl(server, { folder: dir, 'attr-concurrency': '3' }));
       await ready(page);
       if (moment === 'hashing') {
         // The page reloads itself the moment its row says it is hashing (a test-side reload could be late).
@@ -129,7 +129,7 @@ test.describe('page faults', () => {
     const second = await context.newPage();
     await probeHashJobs(second);
     for (const page of [first, second]) {
-      await page.goto(elementPageUrl(server, { dir: 'tabs' }));
+      await page.goto(elementPageUrl(server, { folder: 'tabs' }));
       await ready(page);
     }
     await first.locator('vod-uploader [part=input]').setInputFiles(file.path);

@@ -16,7 +16,7 @@ test.describe('session and timeout faults', () => {
   const serve = (): Promise<FaultServer> => resources.server({ sliceSize: 256 * KiB });
   const open = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
     await probeHashJobs(page);
-    await page.goto(elementPageUrl(server, { dir }));
+    await page.goto(elementPageUrl(server, { folder: dir }));
     await page.evaluate(() => customElements.whenDefined('vod-uploader'));
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     return `/${dir}/${file.path.split(/[\\/]/).pop()}`;

@@ -15,7 +15,7 @@ test.describe('signature faults', () => {
     resources.server({ sliceSize: 256 * KiB, ...options });
   const open = async (page: Page, server: FaultServer, dir: string, file: TestFile): Promise<string> => {
     await recordUploadErrors(page);
-    await page.goto(elementPageUrl(server, { dir }));
+    await page.goto(elementPageUrl(server, { folder: dir }));
     await page.evaluate(() => customElements.whenDefined('vod-uploader'));
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     return `/${dir}/${file.path.split(/[\\/]/).pop()}`;

@@ -119,7 +119,7 @@ test('a file deleted in the middle of the upload: a file error, not endless netw
 
 test('-4018: a different file at a path the server holds is a terminal error in the row and the event', async ({ page, server }) => {
   await recordUploadErrors(page);
-  const host = await openElementPage(page, server, { dir: 'input/taken' });
+  const host = await openElementPage(page, server, { folder: 'input/taken' });
   const name = uniqueName('x');
   const a = randomBytes(2 * server.sliceSize + 1);
   await choose(page, [{ name, buffer: a }]);
@@ -146,7 +146,7 @@ test('reload mid-upload, the file replaced on disk (same name and size), chosen 
   const file = tempFile(name, randomBytes(size));
   try {
     server.setFaults({ delayMs: 300 });
-    const host = await openElementPage(page, server, { dir: 'input/replaced' });
+    const host = await openElementPage(page, server, { folder: 'input/replaced' });
     await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
     await expect.poll(() => server.stats.paths[`/input/replaced/${name}`]?.bytesReceived ?? 0, { timeout: 30_000 }).toBeGreaterThan(0);
     // Wait until the session store holds acknowledged bytes, so the reload has something to offer.

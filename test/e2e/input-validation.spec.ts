@@ -47,7 +47,7 @@ async function startBackground(page: Page, server: TestServer, name: string): Pr
 
 test('refused picks: notice + reject event for each, one upload for a file chosen twice; the running upload finishes', async ({ page, server }) => {
   await recordDetails(page);
-  const host = await openElementPage(page, server, { dir: 'input/val', 'attr-max-files': '3' });
+  const host = await openElementPage(page, server, { folder: 'input/val', 'attr-max-files': '3' });
   const background = uniqueName('background');
   const bgBytes = await startBackground(page, server, background);
   // Limits set after the background file joined (it is bigger than this limit).
@@ -115,7 +115,7 @@ test('refused picks: notice + reject event for each, one upload for a file chose
 test('names with unicode, spaces, #?%&+ and leading dots upload; the server stores the decoded names', async ({ page, server, request }) => {
   await recordDetails(page);
   const dir = 'input/名前 dir+#';
-  const host = await openElementPage(page, server, { dir });
+  const host = await openElementPage(page, server, { folder: dir });
   const stamp = Date.now().toString(36);
   const names = [
     `视频 ${stamp} 第1集.mp4`,
@@ -147,7 +147,7 @@ const longChineseName = (stamp: string): string => `${stamp}-${'视频'.repeat(4
 
 test('a Chinese name of 90 characters (over 255 UTF-8 bytes) uploads; its link fetches the same bytes', async ({ page, server, request }) => {
   await recordDetails(page);
-  const host = await openElementPage(page, server, { dir: 'input/long' });
+  const host = await openElementPage(page, server, { folder: 'input/long' });
   const name = longChineseName(Date.now().toString(36));
   expect(Buffer.byteLength(name)).toBeGreaterThan(255);
   const bytes = randomBytes(2 * server.sliceSize + 777);
@@ -165,7 +165,7 @@ test('a Chinese name of 90 characters (over 255 UTF-8 bytes) uploads; its link f
 
 test('a server that refuses a long name: the row shows its code and message, not retried', async ({ page, server }) => {
   await recordDetails(page);
-  const host = await openElementPage(page, server, { dir: 'input/refused' });
+  const host = await openElementPage(page, server, { folder: 'input/refused' });
   server.setFaults({ maxNameBytes: 255 });
   const name = longChineseName(Date.now().toString(36));
   const short = uniqueName('short');

@@ -142,7 +142,7 @@ export const journeys: Journey[] = [
     async run({ driver, server: serve, file }) {
       const server = await serve();
       const files = [file(1), file(786_433), file(3 * MiB + 17)];
-      await openElement(driver, server, { dir: 'journey/chosen' });
+      await openElement(driver, server, { folder: 'journey/chosen' });
       await driver.chooseFiles(files.map((f) => f.path));
       for (const f of files) {
         const row = await waitForStatus(driver, fileName(f), 'done');
@@ -172,7 +172,7 @@ export const journeys: Journey[] = [
       const f = file(48 * server.sliceSize + 999);
       const name = fileName(f);
       const path = `/journey/reload/${name}`;
-      await openElement(driver, server, { dir: 'journey/reload' });
+      await openElement(driver, server, { folder: 'journey/reload' });
       await driver.chooseFiles([f.path]);
       await waitFor('4 slices on the server', () => server.pathTotals(path).bytesReceived, (b) => b >= 4 * server.sliceSize);
       await driver.reload();
@@ -251,7 +251,7 @@ export const journeys: Journey[] = [
       const server = await serve();
       server.setFaults({ errorRate: 0.15, dropRate: 0.1, delayMs: 50 });
       const files = [file(5 * MiB + 3), file(3 * MiB + 333), file(100_001)];
-      await openElement(driver, server, { dir: 'journey/faults' });
+      await openElement(driver, server, { folder: 'journey/faults' });
       await driver.chooseFiles(files.map((f) => f.path));
       for (const f of files) await waitForStatus(driver, fileName(f), 'done', 100_000);
       for (const f of files) assertOnServer(server, `/journey/faults/${fileName(f)}`, f);

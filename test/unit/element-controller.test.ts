@@ -4,6 +4,8 @@ import { describe, expect, it } from 'vitest';
 import type { ReactiveController } from 'lit';
 import { UploadController } from '../../src/element/controller.js';
 import { stringsFor } from '../../src/element/i18n.js';
+import { UploadRegistry } from '../../src/element/page-uploads.js';
+import { UploadQueue } from '../../src/engine/queue.js';
 import { SliceBudget } from '../../src/engine/slice-budget.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
 import { FakeClock } from './fakes/clock.js';
@@ -22,24 +24,40 @@ class FakeHost extends EventTarget {
   readonly updateComplete = Promise.resolve(true);
 }
 
+/** A controller on a registry of its own over the fakes, showing the queue `key()` names. */
+function makeController(protocol: FakeProtocol, clock: FakeClock, key: () => string) {
+  const host = new FakeHost();
+  const registry = new UploadRegistry((current) => ({
+    queue: new UploadQueue(
+      {
+        protocol, signer: new FakeSigner(), hasher: new FakeHasher(), store: new TestStore(clock.now),
+        locks: new LockRegistry().tab(), online: new FakeOnline(), now: clock.now, sleep: clock.sleep,
+        sliceBudget: new SliceBudget(),
+      },
+      current().queueOptions(),
+    ),
+    close: () => undefined,
+  }), { page: () => undefined });
+  const controller = new UploadController(host as never, {
+    registry,
+    queueKey: key,
+    connection: () => ({ endpoint: '', signatureUrl: '' }),
+    leaveWarning: () => true,
+    queueOptions: () => ({ target: TARGET, concurrency: 1 }),
+    strings: () => stringsFor('en'),
+    lang: () => 'en',
+    describeError: (e) => e.message,
+    onUploadsChanged: () => undefined,
+  });
+  return { controller, host, registry };
+}
+
 describe('UploadController', () => {
   it('fires every progress event of the engine, the end of hashing included, before the next status', async () => {
     const clock = new FakeClock();
     const protocol = new FakeProtocol();
     protocol.sliceSize = 1000;
-    const host = new FakeHost();
-    const controller = new UploadController(host as never, {
-      dependencies: () => ({
-        protocol, signer: new FakeSigner(), hasher: new FakeHasher(), store: new TestStore(clock.now),
-        locks: new LockRegistry().tab(), online: new FakeOnline(), now: clock.now, sleep: clock.sleep,
-        sliceBudget: new SliceBudget(),
-      }),
-      queueOptions: () => ({ target: TARGET, concurrency: 1 }),
-      strings: () => stringsFor('en'),
-      lang: () => 'en',
-      describeError: (e) => e.message,
-      onUploadsChanged: () => undefined,
-    });
+    const { controller, host } = makeController(protocol, clock, () => 'k');
     const seen: Array<{ type: string; upload: UploadSnapshot }> = [];
     for (const type of ['vod-upload-progress', 'vod-upload-success']) {
       host.addEventListener(type, (e) => seen.push({ type, upload: (e as CustomEvent<{ upload: UploadSnapshot }>).detail.upload }));
@@ -55,5 +73,23 @@ describe('UploadController', () => {
     expect(uploading.at(-1)?.upload.uploadedBytes).toBe(file.size);
     expect(seen.at(-1)?.type).toBe('vod-upload-success');
     controller.dispose();
+  });
+
+  it('follows a target set late to its queue while its list is empty, and adds files there', async () => {
+    const clock = new FakeClock();
+    const protocol = new FakeProtocol();
+    let key = 'first';
+    const { controller, registry } = makeController(protocol, clock, () => key);
+    await controller.ready();
+    const early = registry.join('first', { connection: () => ({ endpoint: '', signatureUrl: '' }), queueOptions: () => ({ target: TARGET }), leaveWarning: () => true });
+    // The file is added as the target arrives (one task): it goes with the element to the new queue.
+    const adding = controller.add([{ file: makeFile(3000) }]);
+    key = 'second';
+    controller.configure();
+    const { added } = await adding;
+    expect(early.queue.uploads).toEqual([]);
+    const second = registry.join('second', { connection: () => ({ endpoint: '', signatureUrl: '' }), queueOptions: () => ({ target: TARGET }), leaveWarning: () => true });
+    expect(second.queue.uploads.map((u) => u.id)).toEqual(added.map((u) => u.id));
+    expect(controller.uploads.map((u) => u.id)).toEqual(added.map((u) => u.id));
   });
 });

@@ -1,9 +1,9 @@
 // The element test page's script: registers <vod-uploader>, points it at the test's protocol server
-// (query parameters: endpoint, signatureUrl, appid, bucket, dir, lang, and any attribute as attr-NAME),
+// (query parameters: endpoint, signatureUrl, appid, bucket, folder, lang, and any attribute as attr-NAME),
 // records every vod-upload-* event in window.vodEvents, and records form submissions.
 
 import '../../../src/vod-uploader.js';
-import type { VodUploaderElement } from '../../../src/index.js';
+import { pageUploads, type PageUploads, type VodUploaderElement } from '../../../src/index.js';
 
 interface RecordedEvent {
   type: string;
@@ -22,6 +22,7 @@ declare global {
   interface Window {
     vodEvents: RecordedEvent[];
     vodSubmissions: string[][];
+    vodPageUploads: PageUploads;
   }
 }
 
@@ -32,7 +33,7 @@ uploader.endpoint = params.get('endpoint') ?? uploader.endpoint;
 uploader.signatureUrl = params.get('signatureUrl') ?? '';
 uploader.appid = params.get('appid') ?? '';
 uploader.bucket = params.get('bucket') ?? '';
-uploader.dir = params.get('dir') ?? '';
+uploader.folder = params.get('folder') ?? '';
 for (const [key, value] of params) {
   if (key.startsWith('attr-')) uploader.setAttribute(key.slice(5), value);
 }
@@ -65,3 +66,6 @@ document.getElementById('form')!.addEventListener('submit', (event) => {
   window.vodSubmissions.push(data.getAll('videos').map(String));
   document.getElementById('submitted')!.textContent = `Submitted ${data.getAll('videos').length}`;
 });
+
+// For the lifecycle tests: the page-wide store of uploads.
+window.vodPageUploads = pageUploads;
