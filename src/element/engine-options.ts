@@ -4,9 +4,12 @@
 import { targetPath } from '../engine/fingerprint.js';
 import { DEFAULT_CONCURRENCY, type QueueOptions } from '../engine/options.js';
 import type { Metadata } from '../engine/types.js';
+import { DEFAULT_ENDPOINT } from '../protocol/client.js';
 
 /** The attributes and properties the queue is configured from. */
 export interface UploadSettings {
+  /** The `files/v1` endpoint ('' for the default): part of the target. */
+  endpoint: string;
   appid: string;
   bucket: string;
   /** The upload folder (the protocol calls it `dir`). */
@@ -24,6 +27,7 @@ export interface UploadSettings {
 
 /** A change of any of these reconfigures the queue. */
 export const UPLOAD_SETTING_KEYS = [
+  'endpoint',
   'appid',
   'bucket',
   'folder',
@@ -37,10 +41,14 @@ export const UPLOAD_SETTING_KEYS = [
   'magicContext',
 ] as const satisfies ReadonlyArray<keyof UploadSettings>;
 
-/** Which of the page's queues the element shows: its `queue` name, else its target. */
-export function queueKeyOf(settings: Pick<UploadSettings, 'appid' | 'bucket' | 'folder' | 'queue'>): string {
+/**
+ * Which of the page's queues the element shows: its `queue` name, else its target, endpoint included
+ * (the same appid and bucket on another service, e.g. a staging endpoint, is another destination).
+ */
+export function queueKeyOf(settings: Pick<UploadSettings, 'endpoint' | 'appid' | 'bucket' | 'folder' | 'queue'>): string {
   if (settings.queue) return `queue:${settings.queue}`;
-  return `target:${JSON.stringify([settings.appid, settings.bucket, targetPath({ appid: settings.appid, bucket: settings.bucket, dir: settings.folder }, '')])}`;
+  const folder = targetPath({ appid: settings.appid, bucket: settings.bucket, dir: settings.folder }, '');
+  return `target:${JSON.stringify([settings.endpoint || DEFAULT_ENDPOINT, settings.appid, settings.bucket, folder])}`;
 }
 
 /** Reads `settings` now, and biz-attr / magic-context again for each file, when it is sent. */
