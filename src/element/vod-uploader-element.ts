@@ -6,6 +6,7 @@
 import { html, LitElement, nothing, type PropertyValues } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import { sameFileKey } from '../engine/fingerprint.js';
+import { DEFAULT_CONCURRENCY } from '../engine/options.js';
 import type { Metadata, SignatureFunction, UploadSnapshot } from '../engine/types.js';
 import { DEFAULT_ENDPOINT } from '../protocol/client.js';
 import { validateName } from '../protocol/url.js';
@@ -161,7 +162,7 @@ export class VodUploaderElement extends LitElement {
     this.maxSize = 0;
     this.maxFiles = 0;
     this.multiple = false;
-    this.concurrency = 5; // DEFAULT_CONCURRENCY, written out: the manifest shows authors this literal
+    this.concurrency = DEFAULT_CONCURRENCY;
     this.manual = false;
     this.disabled = false;
     this.name = '';
