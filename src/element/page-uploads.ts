@@ -1,4 +1,4 @@
-// The page's uploads. Every <vod-uploader> showing the same target (appid, bucket, folder), or
+// The page's uploads. Every <vod-uploader> showing the same target (endpoint, appid, bucket, folder), or
 // carrying the same `queue` name, shows one shared UploadQueue, and that queue belongs to the page,
 // not to an element: a removed element leaves its uploads running, a later one shows them again. A
 // queue is let go (listeners, Web Locks of paused uploads, the store's 'pagehide' listener) when no
