@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { after, before, test } from 'node:test';
 import { createServer, type ViteDevServer } from 'vite';
 import { journeys, runJourney, type Journey } from '../journeys/journeys.js';
+import type { WebDriver } from 'selenium-webdriver';
+import { withTimeout } from '../../src/engine/abort-race.js';
 import { WebKitDriverService, webdriverDriver } from './webdriver-driver.js';
 
 const root = resolve(import.meta.dirname, '../..');
@@ -48,8 +50,24 @@ for (const journey of journeys) {
   });
 }
 
+/**
+ * A new MiniBrowser session, or an error within SESSION_START_MS. Now and then MiniBrowser cannot open
+ * the X display ("cannot open display") and WebKitWebDriver then waits for it for ever: without this
+ * bound the hang used up the journey's whole time, retry included. The driver is started afresh.
+ */
+const SESSION_START_MS = 30_000;
+async function newSession(): Promise<WebDriver> {
+  try {
+    return await withTimeout(service!.session(), SESSION_START_MS, () => new Error(`MiniBrowser did not start within ${SESSION_START_MS / 1000} s`));
+  } catch (error) {
+    service?.stop();
+    service = await WebKitDriverService.start();
+    throw error;
+  }
+}
+
 async function attemptJourney(journey: Journey): Promise<void> {
-  const session = await service!.session();
+  const session = await newSession();
   const driver = webdriverDriver(session, baseUrl);
   try {
     await runJourney(journey, driver);
