@@ -6,7 +6,7 @@ export type * from './element/events.js';
 export type { VodUploaderStrings, VodUploaderLocale } from './element/i18n.js';
 export { matchesAccept, validateFiles } from './element/validation.js';
 export type { PickedFile } from './element/drop.js';
-export { UploadQueue } from './engine/queue.js';
+export { UploadQueue, type DiscardResult } from './engine/queue.js';
 export type { EngineDeps, QueueOptions } from './engine/options.js';
 export { UploadError, ErrorAction, ErrorKind, isAbortError } from './engine/errors.js';
 export type { UploadErrorInit } from './engine/errors.js';

@@ -2,16 +2,19 @@
 // connected, leaves it when removed (not when moved), turns queue events into the element's
 // `vod-upload-*` DOM events (progress as the engine throttles it: at most every 200 ms, and flushed
 // before every status change), keeps the snapshots the view renders, and composes the
-// screen-reader announcements (start, quarters, end).
+// screen-reader announcements (one file: start, quarters, end; a batch: milestones.ts), and the
+// queue summary (queue-summary.ts), fed one upload at a time from the events.
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { QueueOptions } from '../engine/options.js';
-import type { UploadQueue } from '../engine/queue.js';
+import type { DiscardResult, UploadQueue } from '../engine/queue.js';
 import type { RestorableUpload, UploadErrorInfo, UploadQueueEventMap, UploadSnapshot } from '../engine/types.js';
 import type { ConnectionSettings } from './dependencies.js';
 import { fireVodEvent } from './events.js';
-import { format, formatPercent, type VodUploaderStrings } from './i18n.js';
+import { format, formatNumber, formatPercent, formatPlural, type VodUploaderStrings } from './i18n.js';
+import { MilestoneAnnouncer, type MilestoneTexts } from './milestones.js';
 import type { QueueViewer, SharedQueue, UploadRegistry } from './page-uploads.js';
+import { QueueSummary } from './queue-summary.js';
 
 export interface UploadControllerConfig {
   /** The page's queues (page-uploads.ts); tests hand in one over fakes. */
@@ -47,6 +50,12 @@ export class UploadController implements ReactiveController, QueueViewer {
   private unlisten?: () => void;
   private initDone?: Promise<void>;
   private readonly announcedQuarter = new Map<string, number>();
+  /** Totals over the list, kept by deltas (queue-summary.ts). */
+  readonly summary = new QueueSummary();
+  private readonly milestones = new MilestoneAnnouncer(
+    (text) => this.say(text, {}),
+    () => this.milestoneTexts(),
+  );
 
   constructor(
     private readonly host: Host,
@@ -126,6 +135,20 @@ export class UploadController implements ReactiveController, QueueViewer {
 
   private setUploads(uploads: UploadSnapshot[]): void {
     this.uploads = Object.freeze(uploads);
+    // Rows added or removed: rebuild the totals. Progress and status arrive one upload at a time (track()).
+    if (!this.summary.holds(uploads.length)) this.resyncSummary();
+  }
+
+  private resyncSummary(): void {
+    this.summary.sync(this.uploads);
+    if (this.uploads.length === 0) this.milestones.reset();
+    else this.milestones.totalsChanged(this.summary.totals);
+  }
+
+  /** One upload's news into the totals; true when the batch (more than one file) announces it. */
+  private track(upload: UploadSnapshot): boolean {
+    this.summary.update(upload);
+    return this.summary.totals.files > 1;
   }
 
   /** Pushes changed attributes (target, concurrency, metadata...) into the queue. */
@@ -183,8 +206,25 @@ export class UploadController implements ReactiveController, QueueViewer {
   cancel(id?: string): void {
     this.queue?.cancel(id);
   }
+  /** Without an id: every failed upload, as the "Retry failed" button does (README, Queue view). */
   retry(id?: string): void {
     this.queue?.retry(id);
+    // A retry changes status without an event of its own.
+    this.resyncSummary();
+  }
+  /** Cancels every unfinished upload (the rows stay, as cancelled). */
+  cancelAll(): void {
+    this.queue?.cancel();
+  }
+
+  /** Forgets stored sessions (queue.ts `discardStored`) and drops them from the restorable list. */
+  async discardStored(key?: string): Promise<DiscardResult> {
+    const result = await (await this.joined()).discardStored(key);
+    const gone = new Set(result.discarded);
+    this.restorable = this.restorable.filter((r) => !gone.has(r.key));
+    this.prune();
+    this.host.requestUpdate();
+    return result;
   }
   remove(id: string): void {
     this.queue?.remove(id);
@@ -203,6 +243,10 @@ export class UploadController implements ReactiveController, QueueViewer {
    */
   resetFinished(): void {
     for (const u of this.uploads) if (u.status === 'done' || u.status === 'cancelled') this.queue?.remove(u.id);
+  }
+  /** "Clear finished": the same rows as a form reset. */
+  clearFinished(): void {
+    this.resetFinished();
   }
   /** Lets go of the queue now, as a removal does. */
   dispose(): void {
@@ -241,6 +285,21 @@ export class UploadController implements ReactiveController, QueueViewer {
     }
   }
 
+  private milestoneTexts(): MilestoneTexts {
+    const s = this.config.strings();
+    const lang = this.config.lang();
+    const n = (value: number): string => formatNumber(value, lang);
+    return {
+      done: (name) => format(s.announceDone, { name }),
+      doneMany: (count) => formatPlural(s.announceDoneMany, count, lang, { count: n(count) }),
+      failedOne: (name, message) => format(s.announceError, { name, message }),
+      failedMany: (count) => formatPlural(s.announceFailedMany, count, lang, { count: n(count) }),
+      progress: (fraction, finished, files) =>
+        format(s.announceBatchProgress, { percent: formatPercent(fraction, lang), finished: n(finished), files: n(files) }),
+      batchDone: (done, failed) => format(s.announceBatchDone, { done: n(done), failed: n(failed) }),
+    };
+  }
+
   private say(template: string, params: Record<string, string | number>): void {
     this.announcement = format(template, params);
     this.host.requestUpdate();
@@ -263,21 +322,30 @@ export class UploadController implements ReactiveController, QueueViewer {
     on('add', (d) => fireVodEvent(this.host, 'vod-upload-add', d));
     on('start', (d) => {
       this.announcedQuarter.set(d.upload.id, 0);
-      this.say(strings().announceStart, { name: d.upload.name });
+      if (!this.track(d.upload)) this.say(strings().announceStart, { name: d.upload.name });
       fireVodEvent(this.host, 'vod-upload-start', d);
     });
     on('progress', (d) => {
-      this.announceQuarter(d.upload);
+      if (!this.track(d.upload)) this.announceQuarter(d.upload);
       fireVodEvent(this.host, 'vod-upload-progress', d);
     });
     on('pause', (d) => {
+      // A pause is a user's own act (or the network's): said in batches too.
+      this.track(d.upload);
       this.say(strings().announcePause, { name: d.upload.name });
       fireVodEvent(this.host, 'vod-upload-pause', d);
     });
-    on('resume', (d) => fireVodEvent(this.host, 'vod-upload-resume', d));
-    on('retry', (d) => fireVodEvent(this.host, 'vod-upload-retry', d));
+    on('resume', (d) => {
+      this.track(d.upload);
+      fireVodEvent(this.host, 'vod-upload-resume', d);
+    });
+    on('retry', (d) => {
+      this.track(d.upload);
+      fireVodEvent(this.host, 'vod-upload-retry', d);
+    });
     on('success', (d) => {
-      this.say(strings().announceDone, { name: d.upload.name });
+      if (this.track(d.upload)) this.milestones.fileDone(d.upload.name, this.summary.totals);
+      else this.say(strings().announceDone, { name: d.upload.name });
       fireVodEvent(this.host, 'vod-upload-success', d);
     });
     on('error', (d) => {
@@ -287,10 +355,14 @@ export class UploadController implements ReactiveController, QueueViewer {
         retryable: d.error.retryable,
         kind: d.error.kind,
       });
-      this.say(strings().announceError, { name: d.upload.name, message });
+      if (this.track(d.upload)) this.milestones.fileFailed(d.upload.name, message, this.summary.totals);
+      else this.say(strings().announceError, { name: d.upload.name, message });
       fireVodEvent(this.host, 'vod-upload-error', d);
     });
-    on('cancel', (d) => fireVodEvent(this.host, 'vod-upload-cancel', d));
+    on('cancel', (d) => {
+      if (this.track(d.upload)) this.milestones.totalsChanged(this.summary.totals);
+      fireVodEvent(this.host, 'vod-upload-cancel', d);
+    });
     on('warning', (d) => fireVodEvent(this.host, 'vod-upload-warning', d));
     return () => offs.forEach((off) => off());
   }

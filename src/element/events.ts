@@ -29,6 +29,11 @@ export interface VodUploadErrorDetail extends VodUploadDetail {
 export interface VodUploadRestorableDetail {
   uploads: RestorableUpload[];
 }
+/** What `discardStored()` (or the panel's Discard buttons) forgot, and what it refused to. */
+export interface VodUploadDiscardDetail {
+  discarded: string[];
+  refused: Array<{ key: string; name: string; where: 'here' | 'elsewhere'; message: string }>;
+}
 export interface VodUploadWarningDetail {
   error: UploadError;
 }
@@ -47,6 +52,7 @@ export interface VodUploaderEventDetails {
   'vod-upload-cancel': VodUploadDetail;
   'vod-upload-restorable': VodUploadRestorableDetail;
   'vod-upload-warning': VodUploadWarningDetail;
+  'vod-upload-discard': VodUploadDiscardDetail;
 }
 export type VodUploaderEventName = keyof VodUploaderEventDetails;
 
@@ -62,6 +68,7 @@ export type VodUploadErrorEvent = CustomEvent<VodUploadErrorDetail>;
 export type VodUploadCancelEvent = CustomEvent<VodUploadDetail>;
 export type VodUploadRestorableEvent = CustomEvent<VodUploadRestorableDetail>;
 export type VodUploadWarningEvent = CustomEvent<VodUploadWarningDetail>;
+export type VodUploadDiscardEvent = CustomEvent<VodUploadDiscardDetail>;
 
 declare global {
   interface HTMLElementEventMap {
@@ -77,6 +84,7 @@ declare global {
     'vod-upload-cancel': VodUploadCancelEvent;
     'vod-upload-restorable': VodUploadRestorableEvent;
     'vod-upload-warning': VodUploadWarningEvent;
+    'vod-upload-discard': VodUploadDiscardEvent;
   }
 }
 

@@ -80,6 +80,39 @@ export interface VodUploaderStrings {
   warning: string;
   fileList: string;
   duration: string;
+  /** The queue view (render-queue.ts): {count} arrives formatted; one text per plural category. */
+  summaryLabel: string;
+  summaryFiles: PluralText;
+  summaryDone: PluralText;
+  summaryFailed: PluralText;
+  summaryBytes: string;
+  /** {eta} is "1:05" or "—" while unknown. */
+  summaryEta: string;
+  retryFailed: PluralText;
+  clearFinished: PluralText;
+  cancelAll: string;
+  /** The armed "Cancel all": a second click within 5 s cancels {count} uploads. */
+  cancelAllConfirm: PluralText;
+  filterLabel: string;
+  filterAll: PluralText;
+  filterActive: PluralText;
+  filterFailed: PluralText;
+  filterDone: PluralText;
+  filterEmpty: string;
+  /** Batch announcements (milestones.ts). */
+  announceDoneMany: PluralText;
+  announceFailedMany: PluralText;
+  /** {percent} arrives formatted; {finished} of {files} files are done or failed. */
+  announceBatchProgress: string;
+  announceBatchDone: string;
+  restorableDiscard: string;
+  restorableDiscardText: string;
+  restorableDiscardAll: string;
+  restorableDiscardAllConfirm: PluralText;
+  restorableMore: PluralText;
+  discardRefusedHere: string;
+  discardRefusedElsewhere: string;
+  discardRefusedMore: string;
 }
 
 

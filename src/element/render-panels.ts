@@ -4,7 +4,10 @@
 
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RestorableUpload } from '../engine/types.js';
-import { format, formatBytes, type VodUploaderStrings } from './i18n.js';
+import { format, formatBytes, formatNumber, formatPlural, type VodUploaderStrings } from './i18n.js';
+
+/** The unfinished-uploads panel lists this many entries until "Show N more" is pressed. */
+export const RESTORABLE_SHOWN = 5;
 
 export interface DropzoneContext {
   strings: VodUploaderStrings;
@@ -52,29 +55,59 @@ export interface RestorableContext {
   disabled: boolean;
   canResume: (key: string) => boolean;
   resume: (upload: RestorableUpload) => void;
+  discard: (upload: RestorableUpload) => void;
+  /** Asks for the confirming click first (ConfirmGate), then discards every entry. */
+  discardAll: () => void;
+  discardAllArmed: boolean;
+  expanded: boolean;
+  expand: () => void;
 }
 
 export function renderRestorable(list: readonly RestorableUpload[], ctx: RestorableContext): TemplateResult | typeof nothing {
   if (list.length === 0) return nothing;
   const s = ctx.strings;
-  return html`<section class="restorable" aria-labelledby="restorable-title">
+  const shown = ctx.expanded ? list : list.slice(0, RESTORABLE_SHOWN);
+  const hidden = list.length - shown.length;
+  const many = (text: VodUploaderStrings['restorableMore'], n: number): string =>
+    formatPlural(text, n, ctx.lang, { count: formatNumber(n, ctx.lang) });
+  return html`<section class="restorable" part="restorable" aria-labelledby="restorable-title">
     <h2 id="restorable-title">${s.restorableTitle}</h2>
     <ul>
-      ${list.map((r) => {
+      ${shown.map((r) => {
         const size = formatBytes(r.size, ctx.lang);
         const sent = format(s.restorableProgress, { done: formatBytes(r.uploadedBytes, ctx.lang), total: size });
         return html`<li class="restorable-item" data-key=${r.key}>
           <div class="name">${r.name}</div>
           <div class="hint">${sent}</div>
-          ${ctx.canResume(r.key)
-            ? html`<div part="actions">
-                <button part="button" type="button" ?disabled=${ctx.disabled} @click=${() => ctx.resume(r)}>
+          ${ctx.canResume(r.key) ? nothing : html`<div class="hint">${format(s.restorableChoose, { name: r.name, size })}</div>`}
+          <div part="actions">
+            ${ctx.canResume(r.key)
+              ? html`<button part="button" type="button" ?disabled=${ctx.disabled} @click=${() => ctx.resume(r)}>
                   ${format(s.restorableResume, { name: r.name })}
-                </button>
-              </div>`
-            : html`<div class="hint">${format(s.restorableChoose, { name: r.name, size })}</div>`}
+                </button>`
+              : nothing}
+            <button
+              part="button"
+              type="button"
+              data-action="discard"
+              aria-label=${format(s.restorableDiscard, { name: r.name })}
+              @click=${() => ctx.discard(r)}
+            >
+              ${s.restorableDiscardText}
+            </button>
+          </div>
         </li>`;
       })}
     </ul>
+    <div part="actions">
+      ${hidden > 0
+        ? html`<button part="button" type="button" data-action="more" @click=${ctx.expand}>${many(s.restorableMore, hidden)}</button>`
+        : nothing}
+      ${list.length > 1
+        ? html`<button part="button" type="button" data-action="discard-all" @click=${ctx.discardAll}>
+            ${ctx.discardAllArmed ? many(s.restorableDiscardAllConfirm, list.length) : s.restorableDiscardAll}
+          </button>`
+        : nothing}
+    </div>
   </section>`;
 }

@@ -16,6 +16,16 @@ export interface RowContext {
   duration?: number;
   now: number;
   act: (action: RowAction, id: string) => void;
+  /** One fixed-height row without the poster (the windowed list, queue-window.ts). */
+  compact?: boolean;
+}
+
+/** The row's place in the whole list, for screen readers when only some rows are in the DOM. */
+export interface RowPlace {
+  position: number;
+  size: number;
+  /** px of the rows before it that are not rendered. */
+  gapBefore: number;
 }
 
 /**
@@ -35,7 +45,7 @@ class CssPropertyDirective extends Directive {
     return noChange;
   }
 }
-const cssProperty = directive(CssPropertyDirective);
+export const cssProperty = directive(CssPropertyDirective);
 
 /** Server codes meaning "a file already exists at this path" (PROTOCOL.md). */
 const EXISTS_CODES = new Set<number | string>([-4018, -177]);
@@ -87,7 +97,12 @@ function phaseText(u: UploadSnapshot, ctx: RowContext): string {
   }
 }
 
-function progressBar(label: string, done: number, total: number, ctx: RowContext): TemplateResult {
+export function progressBar(
+  label: string,
+  done: number,
+  total: number,
+  ctx: Pick<RowContext, 'strings' | 'lang'>,
+): TemplateResult {
   const fraction = total > 0 ? Math.min(1, done / total) : 1;
   const percent = Math.floor(fraction * 100);
   const text = format(ctx.strings.progressText, {
@@ -151,11 +166,18 @@ function status(u: UploadSnapshot, ctx: RowContext): TemplateResult {
   return html`<div part="status">${phaseText(u, ctx)}${speed ? html` · <span class="speed">${speed}</span>` : nothing}</div>`;
 }
 
-export function renderRow(u: UploadSnapshot, ctx: RowContext): TemplateResult {
+export function renderRow(u: UploadSnapshot, ctx: RowContext, place?: RowPlace): TemplateResult {
   const s = ctx.strings;
   const hashingPhase = u.status === 'hashing' || (u.hashedBytes < u.size && u.uploadedBytes === 0 && u.status !== 'done');
-  return html`<li part="file" data-id=${u.id} data-status=${u.status}>
-    <canvas part="poster" aria-hidden="true"></canvas>
+  return html`<li
+    part="file"
+    data-id=${u.id}
+    data-status=${u.status}
+    aria-posinset=${place ? place.position : nothing}
+    aria-setsize=${place ? place.size : nothing}
+    ${cssProperty('margin-block-start', place?.gapBefore ? `${place.gapBefore}px` : '')}
+  >
+    ${ctx.compact ? nothing : html`<canvas part="poster" aria-hidden="true"></canvas>`}
     <div class="info">
       <div class="name">${u.name}</div>
       <div class="meta">

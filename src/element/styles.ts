@@ -131,7 +131,7 @@ export const uploaderStyles = css`
     flex-wrap: wrap;
     gap: 0 0.75rem;
   }
-  [part='progress'] {
+  [part~='progress'] {
     height: 0.5rem;
     border-radius: 999px;
     background: var(--_track);
@@ -172,7 +172,7 @@ export const uploaderStyles = css`
     flex-wrap: wrap;
     gap: 0.5rem;
   }
-  [part='button'] {
+  [part~='button'] {
     font: inherit;
     font-size: 0.875em;
     color: var(--_text);
@@ -183,10 +183,10 @@ export const uploaderStyles = css`
     min-height: 2rem;
     cursor: pointer;
   }
-  [part='button']:hover {
+  [part~='button']:hover {
     border-color: var(--_accent);
   }
-  [part='button']:focus-visible,
+  [part~='button']:focus-visible,
   a:focus-visible {
     outline: 3px solid var(--_accent);
     outline-offset: 2px;
@@ -209,6 +209,74 @@ export const uploaderStyles = css`
     padding: var(--_space);
     border: 1px dashed var(--_border);
     border-radius: var(--_radius);
+  }
+  [part='summary'] {
+    display: grid;
+    gap: 0.5rem;
+    padding: var(--_space);
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  [part='summary-counts'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0 1rem;
+    font-size: 0.875em;
+  }
+  [part='summary-counts'] .failed {
+    color: var(--_error);
+    font-weight: 600;
+  }
+  [part='summary-actions'],
+  [part='filter'] {
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+  }
+  [part~='filter-button'][aria-pressed='true'] {
+    border-color: var(--_accent);
+    background: color-mix(in srgb, var(--_accent) 12%, transparent);
+    font-weight: 600;
+  }
+  /* The windowed list (queue-window.ts): a scroll box of compact rows of one fixed height. */
+  [part='list'] {
+    max-height: var(--vod-uploader-list-max-height, 32rem);
+    overflow-y: auto;
+    overscroll-behavior: contain;
+    border: 1px solid var(--_border);
+    border-radius: var(--_radius);
+  }
+  [part='list'] ul {
+    display: block;
+  }
+  [part='list'] [part='file'] {
+    display: block;
+    height: 5rem;
+    overflow: hidden;
+    padding: 0.4rem var(--_space);
+    border: 0;
+    border-bottom: 1px solid var(--_track);
+    border-radius: 0;
+  }
+  [part='list'] .info {
+    grid-template-columns: minmax(0, 1fr) auto;
+    gap: 0.2rem 0.75rem;
+  }
+  [part='list'] .name,
+  [part='list'] [part='status'] {
+    white-space: nowrap;
+    overflow: hidden;
+    text-overflow: ellipsis;
+  }
+  [part='list'] .meta {
+    justify-self: end;
+  }
+  [part='list'] [part~='progress'] {
+    grid-column: 1 / -1;
+  }
+  [part='list'] [part~='button'] {
+    min-height: 1.75rem;
+    padding: 0 0.5rem;
   }
   h2 {
     font-size: 1em;

@@ -52,3 +52,42 @@ export class CountdownController implements ReactiveController {
     this.#tick = undefined;
   }
 }
+
+/** How long an armed "Cancel all" or "Discard all" waits for the confirming second click. */
+export const CONFIRM_WINDOW_MS = 5000;
+
+/**
+ * Two clicks for actions that lose much at once ("Cancel all", "Discard all"): the first arms the
+ * button (its text asks to click again), the second within CONFIRM_WINDOW_MS does it. No native
+ * confirm(): CMSs embed the element in iframes and dialogs where a modal browser prompt is blocked
+ * or jarring, and a stray click can then never lose 10,000 uploads.
+ */
+export class ConfirmGate {
+  #armed: string | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(private readonly host: ReactiveControllerHost) {}
+
+  armed(action: string): boolean {
+    return this.#armed === action;
+  }
+  /** True when `action` was armed (do it now); else arms it and returns false. */
+  confirm(action: string): boolean {
+    if (this.#armed === action) {
+      this.disarm();
+      return true;
+    }
+    clearTimeout(this.#timer);
+    this.#armed = action;
+    this.#timer = setTimeout(() => this.disarm(), CONFIRM_WINDOW_MS);
+    this.host.requestUpdate();
+    return false;
+  }
+  disarm(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+    if (this.#armed === undefined) return;
+    this.#armed = undefined;
+    this.host.requestUpdate();
+  }
+}

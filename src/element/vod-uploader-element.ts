@@ -3,8 +3,7 @@
 // FormField the form association, queueOptionsFrom turns attributes into the engine's options, and
 // the UploadController does the uploading.
 
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
-import { repeat } from 'lit/directives/repeat.js';
+import { html, LitElement, type PropertyValues } from 'lit';
 import { sameFileKey } from '../engine/fingerprint.js';
 import { DEFAULT_CONCURRENCY } from '../engine/options.js';
 import type { Metadata, SignatureFunction, UploadSnapshot } from '../engine/types.js';
@@ -16,14 +15,17 @@ import { DropTargetController } from './drop-target.js';
 import { queueKeyOf, queueOptionsFrom, UPLOAD_SETTING_KEYS } from './engine-options.js';
 import { FileIntake } from './file-intake.js';
 import { FormField } from './form-state.js';
+import { fireVodEvent, type VodUploadDiscardDetail } from './events.js';
 import { format, loadStrings, normalizeLang, stringsFor, warmNumberFormats, type VodUploaderStrings } from './i18n.js';
 import { whenIdle } from './idle.js';
 import { uploadRegistry } from './page-uploads.js';
 import { PosterController } from './poster-controller.js';
+import { ListWindow } from './queue-window.js';
 import { renderDropzone, renderNotices, renderRestorable } from './render-panels.js';
-import { describeError, renderRow, type RowAction } from './render-row.js';
+import { renderList, renderSummary, type BulkAction } from './render-queue.js';
+import { describeError, type RowAction } from './render-row.js';
 import { uploaderStyles } from './styles.js';
-import { CountdownController, NoticeList } from './view-state.js';
+import { ConfirmGate, CountdownController, NoticeList } from './view-state.js';
 
 /** The protocol's own file-name rule, as the validation's yes/no. */
 function nameProblem(name: string): string | undefined {
@@ -53,6 +55,7 @@ function nameProblem(name: string): string | undefined {
  * @fires vod-upload-cancel - An upload was cancelled. detail: `{upload}`
  * @fires vod-upload-restorable - After a reload: uploads that can go on. detail: `{uploads}`
  * @fires vod-upload-warning - Something not fatal, e.g. storage unavailable (no resume). detail: `{error}`
+ * @fires vod-upload-discard - Stored sessions were forgotten (or refused). detail: `{discarded, refused}`
  *
  * @csspart base - The wrapper of everything.
  * @csspart dropzone - The drop zone label that opens the file chooser.
@@ -63,6 +66,17 @@ function nameProblem(name: string): string | undefined {
  * @csspart status - The phase, speed, result link or error text.
  * @csspart actions - The container of a row's buttons.
  * @csspart button - Every button.
+ * @csspart summary - The totals over a batch (more than one file): counts, bytes, overall bar, ETA, bulk actions, filter.
+ * @csspart summary-counts - Files, done, failed, bytes sent of the total and the ETA.
+ * @csspart summary-eta - The time left for the whole batch ("—" until known).
+ * @csspart summary-progress - The wrapper of the overall progress bar (a `progress` part, role=progressbar).
+ * @csspart summary-actions - "Retry failed", "Clear finished", "Cancel all".
+ * @csspart bulk-button - Each of those (also has part `button`).
+ * @csspart filter - The list filter: all, active, failed, done.
+ * @csspart filter-button - Each filter button (also `button`; `aria-pressed` marks the chosen one).
+ * @csspart filter-empty - The text shown when the filter matches nothing.
+ * @csspart list - The scroll box of a long list (past 50 rows), in which only the rows in view exist.
+ * @csspart restorable - The unfinished-uploads panel shown after a reload.
  *
  * @cssprop [--vod-uploader-accent-color=#2563eb] - Progress, focus rings and links.
  * @cssprop [--vod-uploader-background=#ffffff] - Background.
@@ -75,6 +89,7 @@ function nameProblem(name: string): string | undefined {
  * @cssprop [--vod-uploader-radius=8px] - Corner radius.
  * @cssprop [--vod-uploader-spacing=0.75rem] - Gaps and padding.
  * @cssprop [--vod-uploader-font=system-ui] - Font family.
+ * @cssprop [--vod-uploader-list-max-height=32rem] - Height of the scroll box of a long list (past 50 rows).
  */
 export class VodUploaderElement extends LitElement {
   static override styles = uploaderStyles;
@@ -148,6 +163,9 @@ export class VodUploaderElement extends LitElement {
   private readonly dropTarget: DropTargetController;
   private readonly posters: PosterController;
   private readonly notices = new NoticeList(this);
+  private readonly confirmGate = new ConfirmGate(this);
+  private readonly listWindow = new ListWindow(this, () => this.renderRoot.querySelector('[part=list]'));
+  private restorableExpanded = false;
 
   constructor() {
     super();
@@ -242,6 +260,29 @@ export class VodUploaderElement extends LitElement {
   retry(id?: string): void {
     this.controller.retry(id);
   }
+  /** Removes the done and cancelled rows (as the "Clear finished" button does). */
+  clearFinished(): void {
+    this.controller.clearFinished();
+  }
+  /**
+   * Forgets stored sessions (IndexedDB), so a shared computer offers nothing after a reload: the one
+   * of `key` (a `RestorableUpload.key`), or all that are not in this list. Each is deleted under its
+   * cross-tab lock; one that is uploading here or in another tab is refused, with a notice, in
+   * `refused` and in the `vod-upload-discard` event.
+   */
+  async discardStored(key?: string): Promise<VodUploadDiscardDetail> {
+    const result = await this.controller.discardStored(key);
+    const s = this.strings;
+    const refused = result.refused.map((r) => ({
+      ...r,
+      message: format(r.where === 'here' ? s.discardRefusedHere : s.discardRefusedElsewhere, { name: r.name }),
+    }));
+    for (const r of refused.slice(0, 3)) this.notices.add(r.message);
+    if (refused.length > 3) this.notices.add(format(s.discardRefusedMore, { count: refused.length - 3 }));
+    const detail = { discarded: result.discarded, refused };
+    fireVodEvent(this, 'vod-upload-discard', detail);
+    return detail;
+  }
   /** Empties the list (running uploads are cancelled) and dismisses notices. */
   clear(): void {
     this.controller.clear();
@@ -308,6 +349,18 @@ export class VodUploaderElement extends LitElement {
     void this.intake.add(files.map((file) => ({ file })));
   }
 
+  private onBulkAction(action: BulkAction): void {
+    if (action === 'retry-failed') this.controller.retry();
+    else if (action === 'clear-finished') this.controller.clearFinished();
+    // One unfinished upload goes at once, as its row's Cancel does; more ask for a second click.
+    else if (this.controller.summary.totals.unfinished < 2 || this.confirmGate.confirm(action)) this.controller.cancelAll();
+    if (action !== 'cancel-all') this.confirmGate.disarm();
+  }
+
+  private onDiscardAll(): void {
+    if (this.confirmGate.confirm('discard-all')) void this.discardStored();
+  }
+
   private onRowAction(action: RowAction, id: string): void {
     if (action === 'remove') this.controller.remove(id);
     else this.controller[action](id);
@@ -348,17 +401,33 @@ export class VodUploaderElement extends LitElement {
         disabled,
         canResume: (key) => this.controller.handles.has(key),
         resume: (r) => void this.intake.resumeRestorable(r),
+        discard: (r) => void this.discardStored(r.key),
+        discardAll: () => this.onDiscardAll(),
+        discardAllArmed: this.confirmGate.armed('discard-all'),
+        expanded: this.restorableExpanded,
+        expand: () => {
+          this.restorableExpanded = true;
+          this.requestUpdate();
+        },
       })}
-      ${this.controller.uploads.length > 0
-        ? html`<ul aria-label=${s.fileList}>
-            ${repeat(
-              this.controller.uploads,
-              (u) => u.id,
-              (u) =>
-                renderRow(u, { strings: s, lang, disabled, now, duration: this.posters.duration(u.id), act: (a, id) => this.onRowAction(a, id) }),
-            )}
-          </ul>`
-        : nothing}
+      ${renderSummary({
+        strings: s,
+        lang,
+        disabled,
+        totals: this.controller.summary.totals,
+        eta: this.controller.summary.eta,
+        filter: this.listWindow.filter,
+        armed: (action) => this.confirmGate.armed(action),
+        bulk: (action) => this.onBulkAction(action),
+        setFilter: (filter) => this.listWindow.setFilter(filter),
+      })}
+      ${renderList(this.controller.uploads, this.listWindow, {
+        strings: s,
+        lang,
+        disabled,
+        now,
+        act: (a, id) => this.onRowAction(a, id),
+      }, (id) => this.posters.duration(id))}
       <div class="visually-hidden" role="status" aria-live="polite">${this.controller.announcement}</div>
     </div>`;
   }

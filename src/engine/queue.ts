@@ -33,6 +33,12 @@ export interface UploadQueue {
   removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
 }
 
+/** What `discardStored` did: keys deleted, and sessions it refused to delete (uploading here or in another tab). */
+export interface DiscardResult {
+  discarded: string[];
+  refused: Array<{ key: string; name: string; where: 'here' | 'elsewhere' }>;
+}
+
 type AddItem = File | { file: File; handle?: FileSystemFileHandle };
 
 let idCounter = 0;
@@ -197,6 +203,35 @@ export class UploadQueue extends EventTarget {
     this.list = [];
     this.changed();
     this.pump();
+  }
+
+  /**
+   * Forgets stored sessions: the one of `key`, or every one not in this list. Each is deleted under
+   * its cross-tab lock, so a session that another tab is uploading is refused ('elsewhere'), as is
+   * one of an upload in this list ('here': cancel or remove it instead). Never throws.
+   */
+  async discardStored(key?: string): Promise<DiscardResult> {
+    const inList = new Set(this.list.map((u) => u.key));
+    const stored = key === undefined ? await this.store.list() : [await this.store.get(key)];
+    const result: DiscardResult = { discarded: [], refused: [] };
+    for (const s of stored) {
+      if (!s) continue;
+      const here = inList.has(s.key);
+      if (here && key === undefined) continue;
+      // A lock API that throws means no locking at all: as for uploads (upload.ts), go on without.
+      const lock = here ? null : await this.deps.locks.tryAcquire(s.key).catch(() => ({ release() {} }));
+      if (!lock) {
+        result.refused.push({ key: s.key, name: s.name, where: here ? 'here' : 'elsewhere' });
+        continue;
+      }
+      try {
+        await this.store.delete(s.key);
+        result.discarded.push(s.key);
+      } finally {
+        lock.release();
+      }
+    }
+    return result;
   }
 
   /** A stored session as the store has it (a view loads a restorable upload's file handle ahead). */
