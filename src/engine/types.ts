@@ -126,7 +126,7 @@ export interface HashOptions {
   from?: HashCheckpoint;
   /** Hashed bytes so far (throttled: a few per second at most, always once at the end). */
   onProgress?(hashedBytes: number): void;
-  /** Roughly every 256 MiB. */
+  /** At each multiple of 256 MiB (hash-core's CHECKPOINT_EVERY) before the end, whatever the reads' sizes. */
   onCheckpoint?(checkpoint: HashCheckpoint): void;
 }
 

@@ -79,6 +79,15 @@ export async function readFile(file: Blob, at: () => number, consume: Consume, o
 }
 
 /**
+ * The streams being read, held from a root. While a read waits for the file, nothing but the stream
+ * itself refers to it (stream → pending read → this loop's frame → reader → stream): Chromium then
+ * garbage-collects the lot, the read never settles and the job silently disappears (issue 12: the
+ * job after an abort hung, because the abort's garbage brought a GC during the next job's read).
+ * WebKit had the same bug (WebKit PR 54097). Block reads (`arrayBuffer()`) are kept alive by the engine.
+ */
+const streamsBeingRead = new Set<ReadableStream<Uint8Array>>();
+
+/**
  * Streams at least `limit` bytes (or to the end) from `start` into `consume` with a BYOB reader into
  * one reused buffer, then cancels the stream. False: no stream could be had, or a read rejected (after
  * the bytes consumed so far). `consume`'s own errors (aborts) go up.
@@ -101,6 +110,7 @@ async function streamFrom(file: Blob, start: number, limit: number, consume: Con
   }
   let buffer = new ArrayBuffer(options.bufferSize);
   let read = 0;
+  streamsBeingRead.add(stream);
   try {
     while (read < limit) {
       const result = await reader.read(new Uint8Array(buffer)).catch(() => undefined);
@@ -114,6 +124,7 @@ async function streamFrom(file: Blob, start: number, limit: number, consume: Con
   } finally {
     // Stopped before the end (a probe segment, abort, failure): release the file. After the end a no-op.
     reader.cancel().catch(() => undefined);
+    streamsBeingRead.delete(stream);
   }
 }
 

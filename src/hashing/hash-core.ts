@@ -82,17 +82,21 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
   /** Hashes the next bytes of the file (in order), with checkpoints, progress and the fallback's yield. */
   const consume = async (bytes: Uint8Array): Promise<void> => {
     if (signal?.aborted) throw abortError(signal);
-    if (offset + bytes.byteLength > size) throw changedOnDisk(`more than its ${size} bytes read`);
-    sha1.update(bytes);
-    const before = offset;
-    offset += bytes.byteLength;
-    if (
-      options.onCheckpoint &&
-      offset < size &&
-      Math.floor(offset / checkpointEvery) > Math.floor(before / checkpointEvery)
-    ) {
-      options.onCheckpoint(offset, sha1.save());
+    const start = offset;
+    const end = start + bytes.byteLength;
+    if (end > size) throw changedOnDisk(`more than its ${size} bytes read`);
+    // A checkpoint at each multiple of checkpointEvery before the end, whatever the reads' sizes
+    // (Firefox's BYOB reads are not block-aligned): the bytes are hashed in parts around a boundary.
+    let hashed = start;
+    if (options.onCheckpoint) {
+      for (let at = (Math.floor(start / checkpointEvery) + 1) * checkpointEvery; at <= end && at < size; at += checkpointEvery) {
+        sha1.update(bytes.subarray(hashed - start, at - start));
+        hashed = at;
+        options.onCheckpoint(at, sha1.save());
+      }
     }
+    sha1.update(hashed === start ? bytes : bytes.subarray(hashed - start));
+    offset = end;
     progress.report(offset);
     if (options.betweenBlocks) await options.betweenBlocks();
     if (signal?.aborted) throw abortError(signal);

@@ -6,6 +6,7 @@ import { hashBlob } from '../../../src/hashing/hash-core.js';
 import { WorkerHasher } from '../../../src/hashing/hasher.js';
 import { MainThreadHasher } from '../../../src/hashing/main-thread-hasher.js';
 import type { HashTuning } from '../../../src/hashing/messages.js';
+import type { GcHashRequest, GcHashResult } from './hashing-gc.worker.js';
 
 const params = new URL(location.href).searchParams;
 const idleTimeoutMs = Number(params.get('idle') ?? 10_000);
@@ -81,6 +82,15 @@ const api = {
       await new Promise((r) => setTimeout(r, 500)); // would a cancelled job go on reporting?
       return { rejectMs, error: describeError(e), progressAfterAbort };
     }
+  },
+  /** hash-core's loop in a test worker that forces garbage collection all along (hashing-gc.worker.ts). */
+  sha1UnderGc(index: number, reader?: GcHashRequest['reader']): Promise<GcHashResult> {
+    const gcWorker = new Worker(new URL('./hashing-gc.worker.ts', import.meta.url), { type: 'module' });
+    return new Promise<GcHashResult>((resolve, reject) => {
+      gcWorker.onmessage = (event: MessageEvent<GcHashResult>) => resolve(event.data);
+      gcWorker.onerror = (event) => reject(new Error(event.message));
+      gcWorker.postMessage({ file: file(index), reader } satisfies GcHashRequest);
+    }).finally(() => gcWorker.terminate());
   },
   sample: (index: number, main = false) => (main ? mainThread : worker).sample(file(index)),
   async sampleTimed(index: number): Promise<{ sha: string; ms: number }> {
