@@ -102,7 +102,10 @@ test.describe('WorkerHasher', () => {
     const result = await page.evaluate(() => window.hashing.abortDuring(0, 8 * 1024 * 1024));
     expect(result.error?.kind).toBe('aborted');
     expect(result.rejectMs).toBeGreaterThanOrEqual(0);
-    expect(result.rejectMs).toBeLessThan(100);
+    // "At once": the promise rejects inside abort(), not when the worker answers. 400 ms, because
+    // on a loaded 2-core machine the page's event loop lagged 193 ms; the rest of the file (192 MiB)
+    // takes longer than that to hash in any engine here, so waiting for the worker still fails.
+    expect(result.rejectMs).toBeLessThan(400);
     expect(result.progressAfterAbort).toBe(0);
     // The worker is free again: a new job finishes with the right sha.
     const run = await page.evaluate(() => window.hashing.sha1(0));
