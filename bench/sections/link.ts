@@ -38,6 +38,8 @@ export interface LinkRun {
   fixedMs: number;
   /** Lanes (baselines): 1, or for `bare` the product's maximum in flight. */
   lanes: number;
+  /** Product: hash done → the first slice acknowledged (polled every 20 ms). */
+  firstAckMs?: number;
   inFlight: { mean: number; max: number };
   /** Upstream bytes the link delivered, ~every 100 ms, from the first slice's bytes on. */
   timeline: LinkSample[];
@@ -98,7 +100,7 @@ export async function runLinkSection(
           const { value, timeline } = await recording(link, async () => {
             if (method === 'product') {
               const p = await runProductUpload(harness, server, file, { concurrency: DEFAULT_CONCURRENCY, heap: false, origin });
-              return { ms: p.uploadMs, inFlight: { mean: p.requests.meanInFlight, max: p.requests.maxInFlight }, accepted: p.shaOk };
+              return { ms: p.uploadMs, firstAckMs: p.firstAckMs, inFlight: { mean: p.requests.meanInFlight, max: p.requests.maxInFlight }, accepted: p.shaOk };
             }
             const b = await runBaseline(harness, server, file, method === 'raw' ? 'raw' : 'slices', lanes, { origin });
             return { ms: b.ms, inFlight: { mean: b.requestSummary.meanInFlight, max: b.requestSummary.maxInFlight }, accepted: b.accepted };
@@ -116,7 +118,7 @@ export async function runLinkSection(
         log(`  ! ${spec.name} ${method}: the upload was not accepted`);
       }
       result.runs[method] = run;
-      log(`  ${spec.name} ${method}${method === 'bare' ? ` ${lanes} lanes` : ''}: ${(run.fractionOfCapacity * 100).toFixed(0)} % of capacity (${(run.ms / 1000).toFixed(1)} s, ${run.inFlight.mean.toFixed(1)} / ${run.inFlight.max} in flight; ${(run.movingFraction * 100).toFixed(0)} % while bytes moved, ${run.fixedMs.toFixed(0)} ms before/after)`);
+      log(`  ${spec.name} ${method}${method === 'bare' ? ` ${lanes} lanes` : ''}: ${(run.fractionOfCapacity * 100).toFixed(0)} % of capacity (${(run.ms / 1000).toFixed(1)} s, ${run.inFlight.mean.toFixed(1)} / ${run.inFlight.max} in flight; ${(run.movingFraction * 100).toFixed(0)} % while bytes moved, ${run.fixedMs.toFixed(0)} ms before/after${run.firstAckMs !== undefined ? `; first slice acknowledged ${run.firstAckMs.toFixed(0)} ms after the hash` : ''})`);
     }
     links.push(result);
   }
