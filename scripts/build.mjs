@@ -19,7 +19,8 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
 const bin = (name) => join(root, 'node_modules', '.bin', name);
 
-// Bundler users get lit, hash-wasm and idb-keyval from their own node_modules (one copy of Lit per page).
+// Bundler users get lit and idb-keyval from their own node_modules (one copy of Lit per page). The
+// SHA-1 kernel is hash-wasm's, but carried in src/hashing/sha1-wasm.ts: nothing imports hash-wasm.
 const external = (id) => /^(lit|@lit\/|lit-html|lit-element|hash-wasm|idb-keyval)(\/|$)/.test(id);
 
 /** Shared settings: relative base so worker URLs resolve against import.meta.url, not the site root (vite#15406). */

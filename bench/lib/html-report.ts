@@ -22,13 +22,15 @@ function throughputChart(r: BenchResults): string | undefined {
   return barChart({ title: `Upload throughput of each method, ${formatSize((r.upload ?? r.uploadHttps)!.fileBytes)} over loopback (hash excluded)`, unit: 'MiB/s', series: ['0 ms', '+50 ms per request'], bars });
 }
 
+const LINK_LABELS = { raw: 'one raw fetch', sequential: 'sequential slices', product: 'product', bare: 'bare client, same lanes' } as const;
+
 function linkCharts(r: BenchResults): string[] {
   if (!r.link) return [];
   const capacity = barChart({
     title: `Share of the emulated link's capacity, ${formatSize(r.link.fileBytes)} file`,
     unit: '% of capacity',
     series: r.link.links.map((l) => l.name),
-    bars: (['raw', 'sequential', 'product'] as const).map((method) => ({ label: method === 'raw' ? 'one raw fetch' : method === 'sequential' ? 'sequential slices' : 'product', values: r.link!.links.map((l) => (l.runs[method]?.fractionOfCapacity ?? NaN) * 100) })),
+    bars: (['raw', 'sequential', 'product', 'bare'] as const).map((method) => ({ label: LINK_LABELS[method], values: r.link!.links.map((l) => (l.runs[method]?.fractionOfCapacity ?? NaN) * 100) })),
   });
   const overTime = r.link.links.map((l) =>
     xyChart({
@@ -37,7 +39,7 @@ function linkCharts(r: BenchResults): string[] {
       yLabel: 'MiB delivered',
       series: (['product', 'sequential', 'raw'] as const).flatMap((method) => {
         const run = l.runs[method];
-        return run ? [{ name: method === 'raw' ? 'one raw fetch' : method === 'sequential' ? 'sequential slices' : 'product', points: run.timeline.map((s) => [s.t / 1000, s.up / MiB] as [number, number]) }] : [];
+        return run ? [{ name: LINK_LABELS[method], points: run.timeline.map((s) => [s.t / 1000, s.up / MiB] as [number, number]) }] : [];
       }),
     }),
   );

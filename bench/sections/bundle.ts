@@ -1,5 +1,5 @@
 // Section 6: what a page downloads. The gzip size of dist/vod-uploader.bundle.js with every asset it
-// loads (the hashing worker; hash-wasm inlines its WASM in the worker), and of the npm entry
+// loads (the hashing worker, with the SHA-1 WebAssembly inlined), and of the npm entry
 // dist/index.js with its local imports (dependencies such as lit are the app's bundler's business).
 
 import { execFileSync } from 'node:child_process';

@@ -16,6 +16,8 @@ export interface ProductUploadResult {
   hashMs: number;
   /** Hash done → vod-upload-success: the upload alone, hash excluded. */
   uploadMs: number;
+  /** Hash done → the first slice acknowledged (the signature, the first request, one slice's round trip). */
+  firstAckMs?: number;
   /** The page's performance.now() when the file was added: the origin of `gaps.all.long[].t`. */
   addedAt: number;
   gaps: { hash: { maxGapMs: number; gapsOver50: number }; upload: { maxGapMs: number; gapsOver50: number }; all: GapResult };
@@ -103,6 +105,7 @@ export async function runProductUpload(
       totalMs: run.doneAt - run.addedAt,
       hashMs: run.hashedAt - run.addedAt,
       uploadMs: run.doneAt - run.hashedAt,
+      firstAckMs: run.firstSliceAt !== undefined ? run.firstSliceAt - run.hashedAt : undefined,
       addedAt: run.addedAt,
       gaps: { hash: gapsBetween(all, run.addedAt, run.hashedAt), upload: gapsBetween(all, run.hashedAt, run.doneAt + 1), all },
       heap,

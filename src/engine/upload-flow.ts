@@ -99,6 +99,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
     const from = r.checkpoint && r.checkpoint.offset > 0 && r.checkpoint.offset <= size ? r.checkpoint : undefined;
     u.hashedBytes = from?.offset ?? 0;
     u.progress();
+    warmSignature();
     const sha = await deps.hasher.sha1(u.file, {
       signal,
       from,
@@ -116,6 +117,16 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
     u.hashedBytes = size;
     u.uploadedBytes = u.record.ackedBytes;
     u.progress();
+  }
+
+  /**
+   * Asks the signer for the signature while the file is hashed, so the first request can leave as
+   * soon as the hash is done: on a far link the signature fetch (a new connection and a request)
+   * is two round trips the upload would otherwise wait for (bench/README.md, "Link"). The signer
+   * caches it; a failure here is dropped, the first request asks again and reports it.
+   */
+  function warmSignature(): void {
+    deps.signer.get(scope(), signal).catch(() => undefined);
   }
 
   /** Steps 5–7: first request and slices until the server says done, recovering by action. */

@@ -1,9 +1,9 @@
 // The hashing loops shared by the worker and the main-thread fallback: whole-file SHA-1 with
 // checkpoints and progress (the bytes come from file-readers.ts), the sampled fingerprint, one blob's SHA-1.
-// Only Blob, timers and hash-wasm: type-checks under both the DOM and the WebWorker libs.
+// Only Blob, timers and WebAssembly (sha1.ts): type-checks under both the DOM and the WebWorker libs.
 
-import { createSHA1 } from 'hash-wasm';
 import { changedOnDisk, readFile, sharedReaderChoice, type ReaderChoice } from './file-readers.js';
+import { createSha1 } from './sha1.js';
 
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -56,7 +56,7 @@ function abortError(signal: AbortSignal): unknown {
 
 /**
  * SHA-1 (40 lowercase hex) of `file` from `from.offset` (or 0). At most `readAhead + 1` blocks of the
- * file are held at a time. An invalid checkpoint (past the end, or a state hash-wasm refuses) is
+ * file are held at a time. An invalid checkpoint (past the end, or a state the kernel refuses) is
  * ignored and the file is hashed from byte 0: a wrong sha would cost far more than re-hashing.
  */
 export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promise<string> {
@@ -64,14 +64,14 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
   const checkpointEvery = options.checkpointEvery ?? CHECKPOINT_EVERY;
   const size = file.size;
 
-  const sha1 = await createSHA1();
+  const sha1 = await createSha1();
   let offset = 0;
   if (options.from && options.from.offset > 0 && options.from.offset <= size) {
     try {
       sha1.load(options.from.state);
       offset = options.from.offset;
     } catch {
-      sha1.init();
+      // Refused before anything was written: the hash starts from byte 0.
     }
   }
   if (signal?.aborted) throw abortError(signal);
@@ -110,7 +110,7 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
     readAhead: Math.max(0, options.readAhead ?? READ_AHEAD),
   });
   if (offset !== size) throw changedOnDisk(`${offset} of its ${size} bytes read`);
-  const hex = sha1.digest('hex');
+  const hex = sha1.digest();
   progress.final(offset);
   return hex;
 }
@@ -138,7 +138,7 @@ export function sampleRanges(size: number): Array<[start: number, end: number]> 
  * the whole-file SHA-1 is still what the server checks.
  */
 export async function sampleBlob(file: Blob, signal?: AbortSignal): Promise<string> {
-  const sha1 = await createSHA1();
+  const sha1 = await createSha1();
   sha1.update(`${SAMPLE_PREFIX}${file.size}\n`);
   const ranges = sampleRanges(file.size);
   const parts = await Promise.all(ranges.map(([a, b]) => file.slice(a, b).arrayBuffer()));
@@ -148,7 +148,7 @@ export async function sampleBlob(file: Blob, signal?: AbortSignal): Promise<stri
     if (part.byteLength !== end - start) throw changedOnDisk(`a sample of ${end - start} bytes read as ${part.byteLength}`);
     sha1.update(new Uint8Array(part));
   }
-  return sha1.digest('hex');
+  return sha1.digest();
 }
 
 /** Reports at most every `intervalMs`; `final` always reports. */

@@ -1,6 +1,6 @@
 // The fallback Hasher where no worker can run (a CSP, no Worker; and Node tests): the same loops as
 // the worker, in smaller blocks, yielding to the event loop after each block so the page stays
-// responsive. The loops and hash-wasm load on the first job, as a chunk of their own: pages whose
+// responsive. The loops and the SHA-1 kernel load on the first job, as a chunk of their own: pages whose
 // worker runs never download them.
 
 import { raceAbort } from '../engine/abort-race.js';

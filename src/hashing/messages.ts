@@ -7,7 +7,7 @@ export type HashRequest =
       type: 'sha1';
       id: number;
       file: Blob;
-      /** Resume from a saved hash-wasm state after `offset` bytes. */
+      /** Resume from a saved SHA-1 state (sha1.ts) after `offset` bytes. */
       from?: { offset: number; state: Uint8Array };
       /** Overrides of hash-core's constants, for measurements and tests. */
       tuning?: HashTuning;

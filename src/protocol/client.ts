@@ -13,6 +13,7 @@ import type {
   SliceResult,
   UploadResult,
 } from '../engine/types.js';
+import { formatLimit } from './message-text.js';
 import { classifyResponse } from './response.js';
 
 // The classification is the client's public behaviour too: callers and tests may import it from here.
@@ -126,7 +127,7 @@ export function createProtocolClient(options: ProtocolClientOptions = {}): Proto
         throw new UploadError({
           kind: ErrorKind.Timeout,
           code: 'timeout',
-          message: `The upload server did not answer within ${formatSeconds(limitMs)}.`,
+          message: `The upload server did not answer within ${formatLimit(limitMs)}.`,
           action: ErrorAction.Retry,
           cause: error,
         });
@@ -238,9 +239,4 @@ function readBody(response: Response, signal: AbortSignal): Promise<string> {
   return raceAbort(signal, () => response.text(), {
     onAbort: () => void response.body?.cancel().catch(() => undefined),
   });
-}
-
-
-function formatSeconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
 }

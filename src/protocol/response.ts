@@ -3,6 +3,7 @@
 // from client.ts so the table can be tested row by row without any network.
 
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
+import { excerpt } from './message-text.js';
 
 interface CodeRule {
   action: ErrorAction;
@@ -66,12 +67,6 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function looksLikeHtml(body: string): boolean {
   return /^\s*(<!doctype|<html|<head|<body|<\?xml|<[a-z])/i.test(body);
-}
-
-/** A short, single-line excerpt of a body for messages. */
-function excerpt(body: string): string {
-  const line = body.replace(/\s+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
 /** A protocol code as a number, accepting numeric strings ("-96"). */

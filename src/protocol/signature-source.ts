@@ -5,6 +5,7 @@
 import { raceAbort } from '../engine/abort-race.js';
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type { SignatureContext, SignatureFunction } from '../engine/types.js';
+import { excerpt, formatLimit } from './message-text.js';
 
 export interface SourceOptions {
   fetch?: typeof fetch;
@@ -15,15 +16,6 @@ export interface SourceOptions {
 /** Every failure of a source is retryable by default: backends come back, tokens get refreshed. */
 export function signatureError(message: string, cause?: unknown, action: ErrorAction = ErrorAction.Retry): UploadError {
   return new UploadError({ kind: ErrorKind.Signature, code: 'signature', message, action, cause });
-}
-
-function seconds(ms: number): string {
-  return ms >= 1000 ? `${Math.round(ms / 1000)} s` : `${ms} ms`;
-}
-
-function excerpt(text: string): string {
-  const line = text.replace(/\s+/g, ' ').trim();
-  return line.length > 120 ? `${line.slice(0, 117)}...` : line;
 }
 
 /** `{"signature": "..."}`, also accepted inside a `data` envelope (`{"code":0,"data":{...}}`). */
@@ -89,7 +81,7 @@ async function fromUrl(url: string, ctx: SignatureContext, options: SourceOption
     const timedOut = (cause as { name?: string } | null)?.name === 'TimeoutError';
     throw signatureError(
       timedOut
-        ? `The signature endpoint did not answer within ${seconds(options.timeoutMs)}.`
+        ? `The signature endpoint did not answer within ${formatLimit(options.timeoutMs)}.`
         : 'Could not reach the signature endpoint (network error or blocked by CORS).',
       cause,
     );
@@ -106,7 +98,7 @@ async function fromFunction(fn: SignatureFunction, ctx: SignatureContext, timeou
   // The function's ctx.signal is aborted when it times out, so the embedder's own fetch stops too.
   const gaveUp = new AbortController();
   const timer = setTimeout(
-    () => gaveUp.abort(signatureError(`The signature function did not answer within ${seconds(timeoutMs)}.`)),
+    () => gaveUp.abort(signatureError(`The signature function did not answer within ${formatLimit(timeoutMs)}.`)),
     timeoutMs,
   );
   const signal = ctx.signal ? AbortSignal.any([ctx.signal, gaveUp.signal]) : gaveUp.signal;

@@ -2,7 +2,8 @@
 // empty file, per-slice sha, lost 'done', files one after another, events.
 import { describe, expect, it } from 'vitest';
 import { makeFile, sha1Of } from './fakes/fakes.js';
-import { TARGET, makeHarness, type Harness } from './fakes/harness.js';
+import { TARGET, makeHarness, waitFor, type Harness } from './fakes/harness.js';
+import { ErrorAction, ErrorKind, UploadError } from '../../src/engine/errors.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
 
 async function upload(h: Harness, file: File): Promise<UploadSnapshot> {
@@ -39,6 +40,28 @@ describe('one upload', () => {
     expect(done.status).toBe('done');
     expect(h.protocol.slices()).toHaveLength(200);
     expect(h.protocol.maxSlicesInFlight).toBe(3);
+  });
+
+  it('asks for the signature while the file is hashed, not after', async () => {
+    const h = makeHarness();
+    h.hasher.holdHashing();
+    const { added } = h.queue.add([makeFile(5000)]);
+    await waitFor(() => h.hasher.sha1Calls.length === 1, 'hashing to start');
+    // Still hashing: a far link's signature fetch (two round trips) overlaps the hash.
+    await waitFor(() => h.signer.gets === 1, 'the signature asked for during the hash');
+    expect(h.protocol.creates()).toHaveLength(0);
+    h.hasher.releaseHashing();
+    const done = await h.until(added[0]!.id, 'done', 'error');
+    expect(done.status).toBe('done');
+  });
+
+  it('reports a signer failure from the first request, even when the early ask failed too', async () => {
+    const h = makeHarness();
+    h.signer.failGet = new UploadError({ kind: ErrorKind.Signature, code: 'signature-http', message: 'backend down', action: ErrorAction.Fatal });
+    const { added } = h.queue.add([makeFile(5000)]);
+    const failed = await h.until(added[0]!.id, 'done', 'error');
+    expect(failed.error).toMatchObject({ code: 'signature-http', message: 'backend down' });
+    expect(h.signer.gets).toBe(2); // the early ask (dropped) and the first request's
   });
 
   it('obeys an odd server slice size (786432)', async () => {
