@@ -172,7 +172,7 @@ export const uploaderStyles = css`
     flex-wrap: wrap;
     gap: 0.5rem;
   }
-  [part='button'] {
+  [part~='button'] {
     font: inherit;
     font-size: 0.875em;
     color: var(--_text);
@@ -183,10 +183,10 @@ export const uploaderStyles = css`
     min-height: 2rem;
     cursor: pointer;
   }
-  [part='button']:hover {
+  [part~='button']:hover {
     border-color: var(--_accent);
   }
-  [part='button']:focus-visible,
+  [part~='button']:focus-visible,
   a:focus-visible {
     outline: 3px solid var(--_accent);
     outline-offset: 2px;
@@ -202,6 +202,28 @@ export const uploaderStyles = css`
   }
   .notice span {
     color: var(--_text);
+  }
+  .notice {
+    flex-wrap: wrap;
+  }
+  [part='notice-details'] {
+    flex-basis: 100%;
+    color: var(--_text);
+    font-size: 0.875em;
+  }
+  [part='notice-details'] ul {
+    max-height: 12rem;
+    overflow: auto;
+  }
+  [part='toolbar'],
+  [part='reading'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
+  }
+  [part='toolbar'][hidden] {
+    display: none;
   }
   .restorable {
     display: grid;
