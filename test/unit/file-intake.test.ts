@@ -7,6 +7,7 @@ import type { UploadController } from '../../src/element/controller.js';
 import { FileIntake, type IntakeSettings } from '../../src/element/file-intake.js';
 import { stringsFor } from '../../src/element/i18n.js';
 import { inFolder, sameFileKey } from '../../src/engine/fingerprint.js';
+import { dirEntry } from './fakes/file-entries.js';
 import type { VodUploadRejectBatchDetail, VodUploadRejectDetail } from '../../src/element/events.js';
 
 const TARGET = { appid: '1', bucket: 'b', dir: 'd' };
@@ -37,6 +38,7 @@ function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, se
       return { added: items.map((i) => ({ id: `new-${i.file.name}`, name: i.file.name }) as UploadSnapshot), duplicates: [] };
     },
   } as unknown as UploadController;
+  const changes: Array<number | undefined> = [];
   const notices: string[] = [];
   const details: Array<readonly string[] | undefined> = [];
   const rejects: string[] = [];
@@ -60,9 +62,9 @@ function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, se
       notices.push(text);
       if (lines) details.push(lines);
     },
-    changed: () => {},
+    changed: () => changes.push(intake.reading),
   });
-  return { intake, replaced, added, addedItems, notices, details, rejects, rejectDetails, batches };
+  return { intake, changes, replaced, added, addedItems, notices, details, rejects, rejectDetails, batches };
 }
 
 describe('FileIntake', () => {
@@ -171,4 +173,37 @@ describe('FileIntake', () => {
     expect(t.batches[0]!.message).toBe(t.notices[0]);
     expect(t.batches[0]!.rejections.map((r) => r.message)).toEqual(t.details[0]);
   });
+
+  it('a dropped folder: "reading" counts the files found while the walk runs, then they are added with their folders', async () => {
+    const t = setup([]);
+    const tree = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`clip-${i}.mp4`, 10]));
+    const drop = droppedFolder('trip', { ...tree, '.DS_Store': 1, 'day 2': { 'a.mp4': 10 } });
+    const added = await t.intake.addDrop(drop);
+    expect(added).toHaveLength(251);
+    expect(t.addedItems.at(-1)).toMatchObject({ folder: 'trip/day 2' });
+    // Shown from the start (0), growing with each batch, gone (undefined) at the end.
+    expect(t.changes[0]).toBe(0);
+    expect(t.changes).toContain(100);
+    expect(t.changes.at(-1)).toBeUndefined();
+    expect(t.intake.reading).toBeUndefined();
+  });
+
+  it('a folder walk stopped: nothing from it is added, a notice says so', async () => {
+    const t = setup([]);
+    const tree = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`clip-${i}.mp4`, 10]));
+    const adding = t.intake.addDrop(droppedFolder('big', tree));
+    expect(t.intake.reading).toBe(0);
+    t.intake.stopReading();
+    expect(await adding).toEqual([]);
+    expect(t.added).toEqual([]);
+    expect(t.notices).toEqual(['Reading the folder was stopped; nothing from it was added.']);
+    expect(t.intake.reading).toBeUndefined();
+  });
 });
+
+/** A DataTransfer as a drop of one folder hands it over: one file item whose entry is a directory. */
+function droppedFolder(name: string, tree: Parameters<typeof dirEntry>[1]): DataTransfer {
+  const entry = dirEntry(name, tree, `/${name}`, { readEntries: new Map() });
+  const item = { kind: 'file', type: '', webkitGetAsEntry: () => entry, getAsFile: () => null };
+  return { items: [item], files: [] } as unknown as DataTransfer;
+}

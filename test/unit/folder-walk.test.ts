@@ -4,50 +4,7 @@
 import { describe, expect, it } from 'vitest';
 import { folderOf, walkFolders } from '../../src/element/folder-walk.js';
 import { isLitter } from '../../src/element/litter.js';
-
-const BATCH = 100;
-
-interface Tree {
-  [name: string]: Tree | number;
-}
-
-/** Counts what the walk asked for. */
-interface Calls {
-  readEntries: Map<string, number>;
-}
-
-function fileEntry(name: string, size: number, fullPath: string): FileSystemFileEntry {
-  return {
-    isFile: true,
-    isDirectory: false,
-    name,
-    fullPath,
-    file: (ok: (f: File) => void) => setTimeout(() => ok(new File([new Uint8Array(size)], name, { type: 'video/mp4' })), 0),
-  } as unknown as FileSystemFileEntry;
-}
-
-function dirEntry(name: string, tree: Tree, fullPath: string, calls: Calls): FileSystemDirectoryEntry {
-  const children = Object.entries(tree).map(([child, value]) =>
-    typeof value === 'number' ? fileEntry(child, value, `${fullPath}/${child}`) : dirEntry(child, value, `${fullPath}/${child}`, calls),
-  );
-  return {
-    isFile: false,
-    isDirectory: true,
-    name,
-    fullPath,
-    createReader: () => {
-      let at = 0;
-      return {
-        readEntries: (ok: (batch: FileSystemEntry[]) => void) => {
-          calls.readEntries.set(fullPath, (calls.readEntries.get(fullPath) ?? 0) + 1);
-          const batch = children.slice(at, at + BATCH);
-          at += batch.length;
-          setTimeout(() => ok(batch), 0);
-        },
-      };
-    },
-  } as unknown as FileSystemDirectoryEntry;
-}
+import { dirEntry, type Calls, type Tree } from './fakes/file-entries.js';
 
 /** 10,000 clips: 10 shoots × 4 cameras × 250 clips, plus litter files and folders everywhere. */
 function library(): { tree: Tree; expected: string[] } {
