@@ -22,12 +22,15 @@ const allSource = readdirSync(elementDir, { recursive: true })
   .join('\n');
 
 let api: ElementApi;
+/** <vod-uploader-drop>'s declaration. */
+let drop: ClassDeclaration;
 /** The element's declaration as the manifest has it, private members included. */
 let element: ClassDeclaration;
 beforeAll(async () => {
   const manifest = await analyzeManifest(root);
   api = elementApi(manifest);
   element = elementDeclaration(manifest);
+  drop = elementDeclaration(manifest, 'vod-uploader-drop');
 }, 60_000);
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
@@ -111,5 +114,12 @@ describe('custom-elements.json', () => {
     const expected = read.filter((name) => !written.has(name));
     expect(expected.length).toBeGreaterThan(0);
     expect(sorted(api.cssProperties.map((p) => p.name))).toEqual(sorted(expected));
+  });
+
+  it('lists <vod-uploader-drop> with its `for` attribute, its default slot and its part', () => {
+    expect(drop.attributes?.map((a) => [a.name, a.fieldName])).toEqual([['for', 'htmlFor']]);
+    expect(drop.slots?.map((s) => s.name)).toEqual(['']);
+    expect(drop.cssParts?.map((p) => p.name)).toEqual(['base']);
+    expect(drop.description ?? drop.summary).toBeTruthy();
   });
 });
