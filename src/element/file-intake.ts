@@ -10,7 +10,7 @@ import type { UploadController } from './controller.js';
 import { takeDroppedItems, type PickedFile } from './drop.js';
 import { fireVodEvent, type VodUploadRejectDetail } from './events.js';
 import { folderOf, type WalkOptions } from './folder-walk.js';
-import { format, type VodUploaderStrings } from './i18n.js';
+import { format, formatNumber, formatPlural, type VodUploaderStrings } from './i18n.js';
 import { isLitter } from './litter.js';
 import { rejectionMessage, summarizeRejections, validateFiles, type Rejection, type ValidationRules } from './validation.js';
 
@@ -103,17 +103,25 @@ export class FileIntake {
   /** Runs a folder walk with its progress in `reading`; undefined when it was stopped or failed (told in a notice). */
   private async walk(collect: (options: WalkOptions) => Promise<PickedFile[]>): Promise<PickedFile[] | undefined> {
     const id = Symbol('walk');
+    const unreadable: string[] = [];
     const stop = (this.#stopWalks ??= new AbortController());
     this.#walks.set(id, 0);
     this.config.changed();
     try {
-      return await collect({
+      const found = await collect({
         signal: stop.signal,
-        onProgress: (found) => {
-          this.#walks.set(id, found);
+        onProgress: (n) => {
+          this.#walks.set(id, n);
           this.config.changed();
         },
+        onUnreadable: (path) => unreadable.push(path),
       });
+      if (unreadable.length > 0) {
+        const s = this.config.strings();
+        const lang = this.config.lang();
+        this.config.notify(formatPlural(s.readingUnreadable, unreadable.length, lang, { count: formatNumber(unreadable.length, lang) }), unreadable);
+      }
+      return found;
     } catch (error) {
       const s = this.config.strings();
       if (stop.signal.aborted) this.config.notify(s.readingStopped);

@@ -13,6 +13,11 @@ export interface WalkOptions {
   onProgress?: (found: number) => void;
   /** How the walk gives the page back between batches (tests count the calls). */
   yieldNow?: () => Promise<void>;
+  /**
+   * A file or folder the browser would not read (removed meanwhile, no permission): the walk goes on
+   * without it, so one bad entry does not lose the other 9,999. `path` is relative, as `folder`.
+   */
+  onUnreadable?: (path: string) => void;
 }
 
 type Scheduler = { yield?: () => Promise<void> };
@@ -43,7 +48,7 @@ function readFile(entry: FileSystemFileEntry): Promise<File> {
  * is iterative, so a deep tree costs no stack; folders are read in the order they were found.
  */
 export async function walkFolders(roots: readonly FileSystemDirectoryEntry[], options: WalkOptions = {}): Promise<PickedFile[]> {
-  const { signal, onProgress, yieldNow = yieldToPage } = options;
+  const { signal, onProgress, yieldNow = yieldToPage, onUnreadable } = options;
   const out: PickedFile[] = [];
   const pending = roots.filter((dir) => !isLitterFolder(dir.name)).map((dir) => ({ dir, path: dir.name }));
   for (let next = pending.shift(); next; next = pending.shift()) {
@@ -51,17 +56,25 @@ export async function walkFolders(roots: readonly FileSystemDirectoryEntry[], op
     const reader = dir.createReader();
     for (;;) {
       signal?.throwIfAborted();
-      const batch = await readBatch(reader);
+      const batch = await readBatch(reader).catch(() => {
+        onUnreadable?.(path);
+        return [];
+      });
       if (batch.length === 0) break;
-      const files: Array<Promise<PickedFile>> = [];
+      const files: Array<Promise<PickedFile | undefined>> = [];
       for (const entry of batch) {
         if (entry.isDirectory) {
           if (!isLitterFolder(entry.name)) pending.push({ dir: entry as FileSystemDirectoryEntry, path: `${path}/${entry.name}` });
         } else if (entry.isFile && !isLitter(entry.name)) {
-          files.push(readFile(entry as FileSystemFileEntry).then((file) => ({ file, folder: path })));
+          files.push(
+            readFile(entry as FileSystemFileEntry).then(
+              (file) => ({ file, folder: path }),
+              () => void onUnreadable?.(`${path}/${entry.name}`),
+            ),
+          );
         }
       }
-      out.push(...(await Promise.all(files)));
+      for (const picked of await Promise.all(files)) if (picked) out.push(picked);
       onProgress?.(out.length);
       await yieldNow();
     }

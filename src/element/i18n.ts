@@ -81,6 +81,8 @@ export interface VodUploaderStrings {
   readingCancel: string;
   readingStopped: string;
   readingFailed: string;
+  /** Files or folders of a dropped folder the browser would not read: {count}; their paths go behind a disclosure. */
+  readingUnreadable: PluralText;
   /** The button of the folder picker (attribute `folder-picker`). */
   folderPicker: string;
   /** <vod-uploader-drop>'s own text when nothing is slotted into it. */

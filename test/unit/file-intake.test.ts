@@ -199,6 +199,14 @@ describe('FileIntake', () => {
     expect(t.notices).toEqual(['Reading the folder was stopped; nothing from it was added.']);
     expect(t.intake.reading).toBeUndefined();
   });
+
+  it('a file of a dropped folder the browser will not read is left out and named in one notice; the rest is added', async () => {
+    const t = setup([]);
+    await t.intake.addDrop(droppedFolder('trip', { 'a.mp4': 10, 'gone.mp4': 'unreadable', day: { 'b.mp4': 10, 'lost.mp4': 'unreadable' } }));
+    expect(t.added.map((f) => f.name)).toEqual(['a.mp4', 'b.mp4']);
+    expect(t.notices).toEqual(['2 files or folders in the dropped folder could not be read; the rest was added.']);
+    expect(t.details).toEqual([['trip/gone.mp4', 'trip/day/lost.mp4']]);
+  });
 });
 
 /** A DataTransfer as a drop of one folder hands it over: one file item whose entry is a directory. */

@@ -23,7 +23,7 @@ const allSource = readdirSync(elementDir, { recursive: true })
 
 let api: ElementApi;
 /** <vod-uploader-drop>'s declaration. */
-let drop: ClassDeclaration;
+let drop: ReturnType<typeof elementDeclaration>;
 /** The element's declaration as the manifest has it, private members included. */
 let element: ClassDeclaration;
 beforeAll(async () => {

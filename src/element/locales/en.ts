@@ -75,6 +75,10 @@ export const en: VodUploaderStrings = {
   readingCancel: 'Stop reading',
   readingStopped: 'Reading the folder was stopped; nothing from it was added.',
   readingFailed: 'The folder could not be read: {message}',
+  readingUnreadable: {
+    one: '{count} file or folder in the dropped folder could not be read; the rest was added.',
+    other: '{count} files or folders in the dropped folder could not be read; the rest was added.',
+  },
   folderPicker: 'Choose a folder',
   dropTarget: 'Drop videos here, or press Enter to choose',
   announceStart: '{name}: upload started',

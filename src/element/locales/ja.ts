@@ -66,6 +66,7 @@ const ja: VodUploaderStrings = {
   readingCancel: '読み込みを中止',
   readingStopped: 'フォルダーの読み込みを中止しました。何も追加されていません。',
   readingFailed: 'フォルダーを読み込めませんでした：{message}',
+  readingUnreadable: 'ドロップしたフォルダー内の {count} 個のファイルまたはフォルダーを読み込めませんでした。残りは追加しました。',
   folderPicker: 'フォルダーを選択',
   dropTarget: 'ここに動画をドロップ、または Enter キーで選択',
   announceStart: '{name}：アップロードを開始しました',

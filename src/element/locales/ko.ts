@@ -67,6 +67,7 @@ const ko: VodUploaderStrings = {
   readingCancel: '읽기 중지',
   readingStopped: '폴더 읽기를 중지했습니다. 아무것도 추가되지 않았습니다.',
   readingFailed: '폴더를 읽을 수 없습니다: {message}',
+  readingUnreadable: '놓은 폴더에서 파일 또는 폴더 {count}개를 읽을 수 없었습니다. 나머지는 추가했습니다.',
   folderPicker: '폴더 선택',
   dropTarget: '여기에 동영상을 놓거나 Enter 키를 눌러 선택하세요',
   announceStart: '{name}: 업로드 시작',

@@ -66,6 +66,7 @@ const zhCN: VodUploaderStrings = {
   readingCancel: '停止读取',
   readingStopped: '已停止读取文件夹，其中的文件均未添加。',
   readingFailed: '无法读取文件夹：{message}',
+  readingUnreadable: '拖放的文件夹中有 {count} 个文件或子文件夹无法读取；其余的已添加。',
   folderPicker: '选择文件夹',
   dropTarget: '将视频拖放到此处，或按 Enter 选择',
   announceStart: '{name}：开始上传',

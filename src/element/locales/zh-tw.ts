@@ -67,6 +67,7 @@ const zhTW: VodUploaderStrings = {
   readingCancel: '停止讀取',
   readingStopped: '已停止讀取資料夾，其中的檔案均未加入。',
   readingFailed: '無法讀取資料夾：{message}',
+  readingUnreadable: '拖放的資料夾中有 {count} 個檔案或子資料夾無法讀取；其餘的已加入。',
   folderPicker: '選擇資料夾',
   dropTarget: '將影片拖放到這裡，或按 Enter 選擇',
   announceStart: '{name}：開始上傳',

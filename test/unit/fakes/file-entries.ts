@@ -3,8 +3,9 @@
 
 const BATCH = 100;
 
+/** A folder: a name → a file's size, a subfolder, or 'unreadable' (a file the browser will not read). */
 export interface Tree {
-  [name: string]: Tree | number;
+  [name: string]: Tree | number | 'unreadable';
 }
 
 /** Counts what the walk asked for. */
@@ -12,19 +13,20 @@ export interface Calls {
   readEntries: Map<string, number>;
 }
 
-function fileEntry(name: string, size: number, fullPath: string): FileSystemFileEntry {
+function fileEntry(name: string, size: number | 'unreadable', fullPath: string): FileSystemFileEntry {
   return {
     isFile: true,
     isDirectory: false,
     name,
     fullPath,
-    file: (ok: (f: File) => void) => setTimeout(() => ok(new File([new Uint8Array(size)], name, { type: 'video/mp4' })), 0),
+    file: (ok: (f: File) => void, fail: (e: Error) => void) =>
+      setTimeout(() => (size === 'unreadable' ? fail(new DOMException('gone', 'NotFoundError')) : ok(new File([new Uint8Array(size)], name, { type: 'video/mp4' }))), 0),
   } as unknown as FileSystemFileEntry;
 }
 
 export function dirEntry(name: string, tree: Tree, fullPath: string, calls: Calls): FileSystemDirectoryEntry {
   const children = Object.entries(tree).map(([child, value]) =>
-    typeof value === 'number' ? fileEntry(child, value, `${fullPath}/${child}`) : dirEntry(child, value, `${fullPath}/${child}`, calls),
+    typeof value !== 'object' ? fileEntry(child, value, `${fullPath}/${child}`) : dirEntry(child, value, `${fullPath}/${child}`, calls),
   );
   return {
     isFile: false,
