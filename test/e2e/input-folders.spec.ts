@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, uniqueName } from './helpers/server.js';
+import { expectNoAxeViolations } from './helpers/axe.js';
 import { choose, openElementPage, recordedEvents, sha1 } from './helpers/element-page.js';
 
 /** Files made in the page and dropped on `selector` as a user's drag would: dragenter, dragover, drop. */
@@ -231,4 +232,17 @@ test('slots: the drop zone content, the empty state and extra actions render; th
   await chooser.setFiles({ name, mimeType: 'video/mp4', buffer: randomBytes(800) });
   await expect(host.locator('[part=file]', { hasText: name })).toHaveAttribute('data-status', 'done');
   await expect(page.getByText('No clips yet')).toBeHidden();
+});
+
+test('axe-core finds nothing in the new parts: the folder picker, a summary notice opened, <vod-uploader-drop>', async ({ page, server }) => {
+  const host = await openElementPage(page, server, { 'attr-folder-picker': '' });
+  await page.evaluate(() => document.body.insertAdjacentHTML('afterbegin', '<vod-uploader-drop id="zone" for="uploader"></vod-uploader-drop>'));
+  await dropFiles(page, 'vod-uploader', [
+    { name: 'a.png', type: 'image/png', size: 5 },
+    { name: 'b.png', type: 'image/png', size: 5 },
+  ]);
+  await host.locator('.notice summary').click();
+  await expect(host.locator('[part=notice-details] li')).toHaveCount(2);
+  await expectNoAxeViolations(page, 'summary notice open, folder picker shown');
+  await expectNoAxeViolations(page, 'drop zone elsewhere', 'vod-uploader-drop');
 });
