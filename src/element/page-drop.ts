@@ -27,6 +27,11 @@ export class PageDropController implements ReactiveController {
     host.addController(this);
   }
 
+  /** Re-inserted (a move, or a removal undone): listens again without waiting for a render. */
+  hostConnected(): void {
+    if (this.config.enabled()) this.#listen();
+  }
+
   hostUpdated(): void {
     if (this.config.enabled() && this.host.isConnected) this.#listen();
     else this.#unlisten();

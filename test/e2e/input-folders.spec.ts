@@ -210,9 +210,22 @@ test('page-drop: a drop anywhere on the page that nobody handles goes to the upl
   await page.waitForTimeout(300); // nothing must arrive: give a wrongly taken drop time to show
   await expect(host.locator('[part=file]')).toHaveCount(1);
 
-  // Removed from the page: its document listeners are gone.
-  await host.evaluate((el) => el.remove());
+  // Removed from the page: its document listeners are gone; put back, they are there again.
+  await page.evaluate(() => {
+    const el = document.querySelector('vod-uploader')!;
+    (window as unknown as { parked: Element }).parked = el;
+    el.remove();
+  });
   expect(await dropFiles(page, 'h1', [{ name: uniqueName('page-gone'), type: 'video/mp4', size: 1000 }])).toBe(false);
+  await page.evaluate(() => document.querySelector('form')!.prepend((window as unknown as { parked: Element }).parked));
+  const back = uniqueName('page-back');
+  expect(await dropFiles(page, 'h1', [{ name: back, type: 'video/mp4', size: 1000 }])).toBe(true);
+  await expect(host.locator('[part=file]', { hasText: back })).toHaveAttribute('data-status', 'done');
+
+  // The attribute removed: the page is no drop target any more.
+  await host.evaluate((el) => el.removeAttribute('page-drop'));
+  await expect(host).not.toHaveAttribute('page-drop');
+  expect(await dropFiles(page, 'h1', [{ name: uniqueName('page-unset'), type: 'video/mp4', size: 1000 }])).toBe(false);
 });
 
 test('slots: the drop zone content, the empty state and extra actions render; the empty state leaves with the first file', async ({ page, server }) => {
