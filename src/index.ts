@@ -2,6 +2,7 @@
 // element; `vod-uploader.js` registers <vod-uploader> (or call customElements.define yourself).
 
 export { VodUploaderElement } from './element/vod-uploader-element.js';
+export { VodUploaderDropElement } from './drop/vod-uploader-drop.js';
 export type * from './element/events.js';
 export type { VodUploaderStrings, VodUploaderLocale } from './element/i18n.js';
 export { matchesAccept, validateFiles } from './element/validation.js';

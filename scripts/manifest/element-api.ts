@@ -51,13 +51,16 @@ const isPublic = (member: ClassMember) => (member.privacy ?? 'public') === 'publ
 const text = (value: string | undefined) => (value ?? '').trim();
 const named = (item: { name: string; description?: string }): Named => ({ name: item.name, description: text(item.description) });
 
-/** The element's declaration; throws unless the manifest has exactly one custom element. */
-export function elementDeclaration(manifest: Package): ElementDeclaration {
+/**
+ * The declaration of <vod-uploader>; throws unless the manifest has exactly one. The manifest lists
+ * <vod-uploader-drop> too; the editor data and framework types describe <vod-uploader> only.
+ */
+export function elementDeclaration(manifest: Package, tagName = 'vod-uploader'): ElementDeclaration {
   const elements = manifest.modules.flatMap((mod) =>
-    (mod.declarations ?? []).filter((d): d is ElementDeclaration => 'customElement' in d && d.customElement === true && Boolean(d.tagName)),
+    (mod.declarations ?? []).filter((d): d is ElementDeclaration => 'customElement' in d && d.customElement === true && d.tagName === tagName),
   );
-  if (elements.length !== 1) throw new Error(`custom-elements.json: expected one custom element, found ${elements.length}`);
-  return elements[0];
+  if (elements.length !== 1) throw new Error(`custom-elements.json: expected one <${tagName}>, found ${elements.length}`);
+  return elements[0]!;
 }
 
 function fieldProperty(field: AnalyzedField): ApiProperty {

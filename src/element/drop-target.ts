@@ -1,14 +1,18 @@
 // Makes the whole host element a drop target and a paste target: keeps the drag highlight state
-// (judged against `accept`), and hands the collected files to the element.
+// (judged against `accept`), and hands the drop (to be read inside the event: FileIntake.addDrop) or
+// the pasted files on. <vod-uploader> and <vod-uploader-drop> both use it.
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
-import { collectDroppedFiles, collectPastedFiles, dragVerdict, type PickedFile } from './drop.js';
+import { collectPastedFiles, dragVerdict, type PickedFile } from './drop.js';
 
 export type DragState = 'none' | 'accept' | 'reject';
 
 export interface DropTargetConfig {
   accept: () => string;
   disabled: () => boolean;
+  /** Called inside the drop event: the DataTransfer's items are gone once it returns. */
+  onDrop: (data: DataTransfer) => void;
+  /** Pasted files. */
   onFiles: (picked: PickedFile[]) => void;
 }
 
@@ -64,9 +68,7 @@ export class DropTargetController implements ReactiveController {
     this.set('none');
     if (this.config.disabled() || !event.dataTransfer) return;
     event.preventDefault();
-    void collectDroppedFiles(event.dataTransfer).then((picked) => {
-      if (picked.length > 0) this.config.onFiles(picked);
-    });
+    this.config.onDrop(event.dataTransfer);
   };
 
   private readonly onPaste = (event: ClipboardEvent): void => {

@@ -1,12 +1,18 @@
-// Reads files out of drops and pastes: walks dropped folders (webkitGetAsEntry) and keeps a
+// Reads files out of drops and pastes: walks dropped folders (webkitGetAsEntry, folder-walk.ts) and keeps a
 // FileSystemFileHandle where the browser offers one, so an upload can resume after a reload
 // without the file chooser. Also judges a drag in progress against `accept` for the highlight.
 
+import { walkFolders, type WalkOptions } from './folder-walk.js';
 import { parseAccept } from './validation.js';
 
 export interface PickedFile {
   file: File;
   handle?: FileSystemFileHandle;
+  /**
+   * The folder under the element's `folder` the file goes to, `a/b` (from a folder drop or the
+   * folder picker: the dropped folder's own name first); absent or '' for the element's folder itself.
+   */
+  folder?: string;
 }
 
 /** Chromium's DataTransferItem.getAsFileSystemHandle (not yet in TypeScript's DOM lib). */
@@ -32,50 +38,47 @@ export function dragVerdict(items: DataTransferItemList | undefined, accept: str
   return ok ? 'accept' : 'reject';
 }
 
+/** What a drop holds, taken out of the DataTransfer while the drop event runs. */
+export interface DroppedItems {
+  /** Whether a folder is among them: reading it can take a while (show it, let it be cancelled). */
+  hasFolders: boolean;
+  /** The files, folders walked (folder-walk.ts). */
+  collect: (options?: WalkOptions) => Promise<PickedFile[]>;
+}
+
 /**
- * Collects the files of a drop. Must be called synchronously inside the drop event: the items are
+ * Takes the items of a drop. Must be called synchronously inside the drop event: the items are
  * emptied once the handler returns, so entries and handle promises are taken first, awaited after.
  */
-export function collectDroppedFiles(data: DataTransfer): Promise<PickedFile[]> {
-  const jobs: Array<Promise<PickedFile[]>> = [];
+export function takeDroppedItems(data: DataTransfer): DroppedItems {
   const items = Array.from(data.items ?? []).filter((item) => item.kind === 'file');
-  if (items.length === 0) return Promise.resolve(Array.from(data.files, (file) => ({ file })));
+  if (items.length === 0) {
+    const files = Array.from(data.files, (file) => ({ file }));
+    return { hasFolders: false, collect: () => Promise.resolve(files) };
+  }
+  const folders: FileSystemDirectoryEntry[] = [];
+  const singles: Array<Promise<PickedFile>> = [];
   for (const item of items as ItemWithHandle[]) {
     const entry = typeof item.webkitGetAsEntry === 'function' ? item.webkitGetAsEntry() : null;
     const handlePromise = typeof item.getAsFileSystemHandle === 'function' ? item.getAsFileSystemHandle().catch(() => null) : undefined;
     const file = item.getAsFile();
     if (entry?.isDirectory) {
-      jobs.push(walkDirectory(entry as FileSystemDirectoryEntry));
+      folders.push(entry as FileSystemDirectoryEntry);
     } else if (file) {
-      jobs.push(
-        (handlePromise ?? Promise.resolve(null)).then((handle): PickedFile[] =>
-          handle && handle.kind === 'file' ? [{ file, handle: handle as FileSystemFileHandle }] : [{ file }],
+      singles.push(
+        (handlePromise ?? Promise.resolve(null)).then((handle): PickedFile =>
+          handle && handle.kind === 'file' ? { file, handle: handle as FileSystemFileHandle } : { file },
         ),
       );
     }
   }
-  return Promise.all(jobs).then((lists) => lists.flat());
+  return {
+    hasFolders: folders.length > 0,
+    collect: async (options) => [...(await Promise.all(singles)), ...(folders.length > 0 ? await walkFolders(folders, options) : [])],
+  };
 }
 
 /** Files from a paste: clipboard files carry no handle and no folders. */
 export function collectPastedFiles(data: DataTransfer | null): PickedFile[] {
   return data ? Array.from(data.files, (file) => ({ file })) : [];
-}
-
-async function walkDirectory(dir: FileSystemDirectoryEntry): Promise<PickedFile[]> {
-  const out: PickedFile[] = [];
-  const reader = dir.createReader();
-  // readEntries returns at most ~100 entries per call: read until it answers with none.
-  for (;;) {
-    const batch = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
-    if (batch.length === 0) break;
-    for (const entry of batch) {
-      if (entry.isDirectory) out.push(...(await walkDirectory(entry as FileSystemDirectoryEntry)));
-      else if (entry.isFile) {
-        const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
-        out.push({ file });
-      }
-    }
-  }
-  return out;
 }

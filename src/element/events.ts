@@ -14,6 +14,13 @@ export interface VodUploadRejectDetail {
   file: File;
   reason: RejectReason;
   message: string;
+  /** For a file from a folder: its folder under the element's (`trip/day 1`). */
+  folder?: string;
+}
+/** Every refusal of one pick (a drop, a choice, an addFiles call), and the notice's sentence. */
+export interface VodUploadRejectBatchDetail {
+  rejections: VodUploadRejectDetail[];
+  message: string;
 }
 export interface VodUploadRetryDetail extends VodUploadDetail {
   attempt: number;
@@ -42,6 +49,7 @@ export interface VodUploadWarningDetail {
 export interface VodUploaderEventDetails {
   'vod-upload-add': VodUploadDetail;
   'vod-upload-reject': VodUploadRejectDetail;
+  'vod-upload-reject-batch': VodUploadRejectBatchDetail;
   'vod-upload-start': VodUploadDetail;
   'vod-upload-progress': VodUploadDetail;
   'vod-upload-pause': VodUploadDetail;
@@ -58,6 +66,7 @@ export type VodUploaderEventName = keyof VodUploaderEventDetails;
 
 export type VodUploadAddEvent = CustomEvent<VodUploadDetail>;
 export type VodUploadRejectEvent = CustomEvent<VodUploadRejectDetail>;
+export type VodUploadRejectBatchEvent = CustomEvent<VodUploadRejectBatchDetail>;
 export type VodUploadStartEvent = CustomEvent<VodUploadDetail>;
 export type VodUploadProgressEvent = CustomEvent<VodUploadDetail>;
 export type VodUploadPauseEvent = CustomEvent<VodUploadDetail>;
@@ -74,6 +83,7 @@ declare global {
   interface HTMLElementEventMap {
     'vod-upload-add': VodUploadAddEvent;
     'vod-upload-reject': VodUploadRejectEvent;
+    'vod-upload-reject-batch': VodUploadRejectBatchEvent;
     'vod-upload-start': VodUploadStartEvent;
     'vod-upload-progress': VodUploadProgressEvent;
     'vod-upload-pause': VodUploadPauseEvent;

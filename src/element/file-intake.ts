@@ -1,13 +1,18 @@
-// Files on their way into the list, from the chooser, a drop, a paste or addFiles(): checked against
-// the attributes, each refusal told three ways (notice, live region, `vod-upload-reject`), and an
-// errored row of a file chosen again replaced. Also resumes a restorable upload from its stored handle.
+// Files on their way into the list, from the chooser, the folder picker, a drop (folders walked,
+// cancellable, while "Reading folder… N files" shows), a paste or addFiles(): litter dropped silently,
+// the rest checked against the attributes, the refusals of one pick told as one notice (one sentence
+// for one file, a summary with each file behind a disclosure for more), in the live region, in one
+// `vod-upload-reject` per file and one `vod-upload-reject-batch`; an errored row of a file chosen again
+// replaced. Also resumes a restorable upload from its stored handle.
 
 import type { RestorableUpload, UploadSnapshot } from '../engine/types.js';
 import type { UploadController } from './controller.js';
-import type { PickedFile } from './drop.js';
-import { fireVodEvent, type RejectReason } from './events.js';
-import type { VodUploaderStrings } from './i18n.js';
-import { rejectionMessage, validateFiles, type ValidationRules } from './validation.js';
+import { takeDroppedItems, type PickedFile } from './drop.js';
+import { fireVodEvent, type VodUploadRejectDetail } from './events.js';
+import { folderOf, type WalkOptions } from './folder-walk.js';
+import { format, formatNumber, formatPlural, type VodUploaderStrings } from './i18n.js';
+import { isLitter } from './litter.js';
+import { rejectionMessage, summarizeRejections, validateFiles, type Rejection, type ValidationRules } from './validation.js';
 
 /** The attributes a pick is checked against. */
 export interface IntakeSettings {
@@ -15,6 +20,8 @@ export interface IntakeSettings {
   maxSize: number;
   maxFiles: number;
   multiple: boolean;
+  /** Files from a folder go to the element's folder itself, not to their subfolders. */
+  noFolderPaths: boolean;
 }
 
 export interface FileIntakeConfig {
@@ -26,8 +33,10 @@ export interface FileIntakeConfig {
   nameProblem: ValidationRules['nameProblem'];
   /** The queue's "same file" rule for a file added now (engine/fingerprint.ts `sameFileKey`). */
   sameFile: ValidationRules['sameFile'];
-  /** Shows a dismissable notice. */
-  notify: (text: string) => void;
+  /** Shows a dismissable notice, with lines behind a disclosure when `details` are given. */
+  notify: (text: string, details?: readonly string[]) => void;
+  /** The intake's own view state changed (`reading`): render again. */
+  changed: () => void;
 }
 
 export class FileIntake {
@@ -36,20 +45,93 @@ export class FileIntake {
     private readonly config: FileIntakeConfig,
   ) {}
 
+  /** Files found so far by the folder walks under way; undefined when none runs. */
+  get reading(): number | undefined {
+    if (this.#walks.size === 0) return undefined;
+    let found = 0;
+    for (const n of this.#walks.values()) found += n;
+    return found;
+  }
+
+  #walks = new Map<symbol, number>();
+  #stopWalks?: AbortController;
+
   /** Validates and adds; resolves to the snapshots of the files that joined the list. */
-  async add(picked: PickedFile[]): Promise<UploadSnapshot[]> {
+  async add(picked: readonly PickedFile[]): Promise<UploadSnapshot[]> {
     const { controller } = this.config;
     if (this.config.disabled() || picked.length === 0) return [];
-    const files = picked.map((p) => p.file);
-    const rules = this.rules(files);
-    const { accepted, rejected } = validateFiles(files, rules);
-    for (const rejection of rejected) this.reject(rejection.file, rejection.reason, rules);
-    if (accepted.length === 0) return [];
-    const acceptedKeys = new Set(accepted.map(rules.sameFile));
+    const flat = this.config.settings.noFolderPaths;
+    const items = picked
+      .filter((p) => !isLitter(p.file.name, p.folder))
+      .map(({ folder, ...rest }): PickedFile => (folder && !flat ? { ...rest, folder } : rest));
+    if (items.length === 0) return [];
+    const rules = this.rules(items);
+    const { accepted, rejected } = validateFiles(items, rules);
+    const acceptedFiles = new Set(accepted);
+    const joining = items.filter((p) => acceptedFiles.has(p.file));
+    if (joining.length === 0) {
+      this.refuse(rejected, rules);
+      return [];
+    }
+    const acceptedKeys = new Set(joining.map((p) => rules.sameFile(p.file, p.folder)));
     controller.replace(rules.replaced.filter(({ key }) => acceptedKeys.has(key)).map(({ id }) => id));
-    const { added, duplicates } = await controller.add(picked.filter((p) => accepted.includes(p.file)));
-    for (const file of duplicates) this.reject(file, 'duplicate', rules);
+    const { added, duplicates } = await controller.add(joining);
+    const duplicated = new Set(duplicates);
+    for (const p of joining) if (duplicated.has(p.file)) rejected.push({ file: p.file, reason: 'duplicate', ...(p.folder ? { folder: p.folder } : {}) });
+    this.refuse(rejected, rules);
     return added;
+  }
+
+  /** The files of a file input's `change`: the folder picker's keep their folders (`webkitRelativePath`). */
+  addChosen(files: Iterable<File>): Promise<UploadSnapshot[]> {
+    return this.add(Array.from(files, (file) => ({ file, folder: folderOf(file.webkitRelativePath ?? '') })));
+  }
+
+  /** A drop's files, folders walked; call it inside the drop event (the items empty when it returns). */
+  async addDrop(data: DataTransfer): Promise<UploadSnapshot[]> {
+    if (this.config.disabled()) return [];
+    const dropped = takeDroppedItems(data);
+    const picked = dropped.hasFolders ? await this.walk(dropped.collect) : await dropped.collect();
+    return picked ? this.add(picked) : [];
+  }
+
+  /** Stops every folder walk under way; nothing it found is added. */
+  stopReading(): void {
+    this.#stopWalks?.abort();
+  }
+
+  /** Runs a folder walk with its progress in `reading`; undefined when it was stopped or failed (told in a notice). */
+  private async walk(collect: (options: WalkOptions) => Promise<PickedFile[]>): Promise<PickedFile[] | undefined> {
+    const id = Symbol('walk');
+    const unreadable: string[] = [];
+    const stop = (this.#stopWalks ??= new AbortController());
+    this.#walks.set(id, 0);
+    this.config.changed();
+    try {
+      const found = await collect({
+        signal: stop.signal,
+        onProgress: (n) => {
+          this.#walks.set(id, n);
+          this.config.changed();
+        },
+        onUnreadable: (path) => unreadable.push(path),
+      });
+      if (unreadable.length > 0) {
+        const s = this.config.strings();
+        const lang = this.config.lang();
+        this.config.notify(formatPlural(s.readingUnreadable, unreadable.length, lang, { count: formatNumber(unreadable.length, lang) }), unreadable);
+      }
+      return found;
+    } catch (error) {
+      const s = this.config.strings();
+      if (stop.signal.aborted) this.config.notify(s.readingStopped);
+      else this.config.notify(format(s.readingFailed, { message: error instanceof Error ? error.message : String(error) }));
+      return undefined;
+    } finally {
+      this.#walks.delete(id);
+      if (this.#walks.size === 0) this.#stopWalks = undefined;
+      this.config.changed();
+    }
   }
 
   /** Goes on with a stored upload from its file handle; call it inside the click. */
@@ -72,9 +154,9 @@ export class FileIntake {
    * The rules for a pick. A file chosen again while its row shows an error is not a duplicate: it
    * replaces that row (`replaced`), e.g. after "hashing unavailable" or a file changed on disk.
    */
-  private rules(picked: readonly File[]): ValidationRules & { replaced: Array<{ id: string; key: string }> } {
+  private rules(picked: readonly PickedFile[]): ValidationRules & { replaced: Array<{ id: string; key: string }> } {
     const { controller, settings, sameFile } = this.config;
-    const chosen = new Set(picked.map(sameFile));
+    const chosen = new Set(picked.map((p) => sameFile(p.file, p.folder)));
     const replaced: Array<{ id: string; key: string }> = [];
     const known = new Set<string>();
     const keys = controller.fileKeys(); // cancelled rows hold no file any more: not in it
@@ -102,10 +184,21 @@ export class FileIntake {
     };
   }
 
-  private reject(file: File, reason: RejectReason, rules: ValidationRules): void {
-    const message = rejectionMessage({ file, reason }, rules, this.config.strings(), this.config.lang());
-    this.config.notify(message);
+  /**
+   * Tells the refusals of one pick: one notice and one announcement (the file's own sentence, or a
+   * summary with each file's sentence as its details), one `vod-upload-reject` per file, and one
+   * `vod-upload-reject-batch` with them all.
+   */
+  private refuse(rejections: readonly Rejection[], rules: ValidationRules): void {
+    if (rejections.length === 0) return;
+    const strings = this.config.strings();
+    const lang = this.config.lang();
+    const details = rejections.map((r): VodUploadRejectDetail => ({ ...r, message: rejectionMessage(r, rules, strings, lang) }));
+    const single = details.length === 1 ? details[0] : undefined;
+    const message = single ? single.message : summarizeRejections(rejections, rules, strings, lang);
+    this.config.notify(message, single ? undefined : details.map((d) => d.message));
     this.config.controller.announcement = message;
-    fireVodEvent(this.host, 'vod-upload-reject', { file, reason, message });
+    for (const detail of details) fireVodEvent(this.host, 'vod-upload-reject', detail);
+    fireVodEvent(this.host, 'vod-upload-reject-batch', { rejections: details, message });
   }
 }

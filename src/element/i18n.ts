@@ -63,6 +63,30 @@ export interface VodUploaderStrings {
   rejectDuplicate: string;
   rejectEmpty: string;
   rejectInvalidName: string;
+  /** Many refusals of one pick in one notice: {count} files, {reasons} the summary parts below joined. */
+  rejectSummary: PluralText;
+  /** Summary parts; {count} is formatted, {max} the limit (a size, or a number of files). */
+  summaryWrongType: string;
+  summaryTooLarge: string;
+  summaryEmpty: string;
+  summaryDuplicate: string;
+  summaryTooMany: string;
+  summaryInvalidName: string;
+  /** The disclosure that holds each refused file's sentence. */
+  rejectDetails: string;
+  /** After the first refusals listed: {count} not shown. */
+  rejectDetailsMore: string;
+  /** While a dropped or picked folder is read: {count} files found so far. */
+  readingFolder: PluralText;
+  readingCancel: string;
+  readingStopped: string;
+  readingFailed: string;
+  /** Files or folders of a dropped folder the browser would not read: {count}; their paths go behind a disclosure. */
+  readingUnreadable: PluralText;
+  /** The button of the folder picker (attribute `folder-picker`). */
+  folderPicker: string;
+  /** <vod-uploader-drop>'s own text when nothing is slotted into it. */
+  dropTarget: string;
   /** A name over the server's 255 UTF-8 bytes: {bytes} is its length, {max} the limit. */
   announceStart: string;
   /** {percent} arrives formatted with its sign. */

@@ -1,6 +1,8 @@
-// The element's panels apart from the upload rows: the drop zone with its file input, the
-// dismissable notices, and the "unfinished uploads" section shown after a reload (a resume button
-// where a file handle was stored, else the request to choose the same file again).
+// The element's panels apart from the upload rows: the drop zone with its file input (its content a
+// slot), the toolbar (the folder picker and the `actions` slot), "Reading folder… N files" with its
+// stop button, the dismissable notices (details behind a disclosure), and the "unfinished uploads"
+// section shown after a reload (a resume button where a file handle was stored, else the request to
+// choose the same file again).
 
 import { html, nothing, type TemplateResult } from 'lit';
 import type { RestorableUpload } from '../engine/types.js';
@@ -17,6 +19,11 @@ export interface DropzoneContext {
   accept: string;
   multiple: boolean;
   maxSize: number;
+  /** Shows "Choose a folder" (attribute `folder-picker`). */
+  folderPicker: boolean;
+  /** Whether anything is slotted into `actions` (the toolbar is hidden when it holds nothing). */
+  hasActions: boolean;
+  onActionsChange: (hasActions: boolean) => void;
   onChange: (event: Event) => void;
 }
 
@@ -25,28 +32,70 @@ export function renderDropzone(ctx: DropzoneContext): TemplateResult {
   const s = ctx.strings;
   const title = ctx.drag === 'reject' ? s.dragReject : ctx.drag === 'accept' ? s.dragAccept : s.dropzoneTitle;
   return html`<label part="dropzone" for="input">
-    <span class="title">${title}</span>
-    <span class="hint">${ctx.disabled ? s.disabled : s.dropzoneHint}</span>
-    ${ctx.maxSize > 0 ? html`<span class="hint">${format(s.dropzoneLimit, { size: formatBytes(ctx.maxSize, ctx.lang) })}</span>` : nothing}
-    <input id="input" part="input" type="file" accept=${ctx.accept} ?multiple=${ctx.multiple} ?disabled=${ctx.disabled} @change=${ctx.onChange} />
-  </label>`;
+      <slot name="dropzone">
+        <span class="title">${title}</span>
+        <span class="hint">${ctx.disabled ? s.disabled : s.dropzoneHint}</span>
+        ${ctx.maxSize > 0 ? html`<span class="hint">${format(s.dropzoneLimit, { size: formatBytes(ctx.maxSize, ctx.lang) })}</span>` : nothing}
+      </slot>
+      <input id="input" part="input" type="file" accept=${ctx.accept} ?multiple=${ctx.multiple} ?disabled=${ctx.disabled} @change=${ctx.onChange} />
+    </label>
+    <div part="toolbar" ?hidden=${!ctx.folderPicker && !ctx.hasActions}>
+      ${ctx.folderPicker ? renderFolderPicker(ctx) : nothing}
+      <slot name="actions" @slotchange=${(e: Event) => ctx.onActionsChange((e.target as HTMLSlotElement).assignedNodes().length > 0)}></slot>
+    </div>`;
+}
+
+/**
+ * A button that opens the folder chooser (`webkitdirectory`: every browser has it, under that name).
+ * The input stays in the tree, hidden and out of the tab order, for automation's setInputFiles.
+ */
+function renderFolderPicker(ctx: DropzoneContext): TemplateResult {
+  const open = (event: Event): void => ((event.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement | null)?.click();
+  return html`<button part="button folder-picker" type="button" ?disabled=${ctx.disabled} @click=${open}>${ctx.strings.folderPicker}</button
+    ><input part="folder-input" class="visually-hidden" type="file" webkitdirectory multiple tabindex="-1" aria-hidden="true" ?disabled=${ctx.disabled} @change=${ctx.onChange} />`;
+}
+
+/** "Reading folder… N files" while a dropped or picked folder is walked, with the button that stops it. */
+export function renderReading(found: number | undefined, strings: VodUploaderStrings, lang: string, stop: () => void): TemplateResult | typeof nothing {
+  if (found === undefined) return nothing;
+  return html`<div part="reading" class="reading">
+    <span>${formatPlural(strings.readingFolder, found, lang, { count: formatNumber(found, lang) })}</span>
+    <button part="button" type="button" @click=${stop}>${strings.readingCancel}</button>
+  </div>`;
 }
 
 export interface Notice {
   id: number;
   text: string;
+  /** Lines behind a disclosure (each refused file of a summary). */
+  details?: readonly string[];
 }
 
-export function renderNotices(notices: readonly Notice[], dismissLabel: string, dismiss: (id: number) => void): TemplateResult | typeof nothing {
+/** Lines a notice's disclosure shows at most: the rest is counted ("…and 9,900 more"), and in the events. */
+const DETAILS_SHOWN = 100;
+
+export function renderNotices(notices: readonly Notice[], strings: VodUploaderStrings, lang: string, dismiss: (id: number) => void): TemplateResult | typeof nothing {
   if (notices.length === 0) return nothing;
   return html`<ul class="notices">
     ${notices.map(
       (n) => html`<li class="notice">
         <span>${n.text}</span>
-        <button part="button" type="button" @click=${() => dismiss(n.id)}>${dismissLabel}</button>
+        <button part="button" type="button" @click=${() => dismiss(n.id)}>${strings.dismiss}</button>
+        ${n.details ? renderDetails(n.details, strings, lang) : nothing}
       </li>`,
     )}
   </ul>`;
+}
+
+function renderDetails(lines: readonly string[], strings: VodUploaderStrings, lang: string): TemplateResult {
+  const more = lines.length - DETAILS_SHOWN;
+  return html`<details part="notice-details">
+    <summary>${strings.rejectDetails}</summary>
+    <ul>
+      ${lines.slice(0, DETAILS_SHOWN).map((line) => html`<li>${line}</li>`)}
+      ${more > 0 ? html`<li>${format(strings.rejectDetailsMore, { count: formatNumber(more, lang) })}</li>` : nothing}
+    </ul>
+  </details>`;
 }
 
 export interface RestorableContext {

@@ -203,6 +203,28 @@ export const uploaderStyles = css`
   .notice span {
     color: var(--_text);
   }
+  .notice {
+    flex-wrap: wrap;
+  }
+  [part='notice-details'] {
+    flex-basis: 100%;
+    color: var(--_text);
+    font-size: 0.875em;
+  }
+  [part='notice-details'] ul {
+    max-height: 12rem;
+    overflow: auto;
+  }
+  [part='toolbar'],
+  [part='reading'] {
+    display: flex;
+    flex-wrap: wrap;
+    align-items: center;
+    gap: 0.5rem;
+  }
+  [part='toolbar'][hidden] {
+    display: none;
+  }
   .restorable {
     display: grid;
     gap: 0.5rem;

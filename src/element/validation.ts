@@ -13,17 +13,25 @@ export interface ValidationRules {
   maxFiles: number;
   /** How many files the list holds already (counted against maxFiles). */
   existingCount: number;
-  /** "The same file" (the queue's rule, engine/fingerprint.ts `sameFileKey`) as a key. */
-  sameFile: (file: File) => string;
+  /** "The same file" (the queue's rule, engine/fingerprint.ts `sameFileKey`) as a key; `folder` as in PickedFile. */
+  sameFile: (file: File, folder?: string) => string;
   /** `sameFile` keys of the files already in the list. */
   known: ReadonlySet<string>;
   /** The protocol's file-name check: returns a reason text when the server cannot store the name. */
   nameProblem: (name: string) => string | undefined;
 }
 
+/** A file and the subfolder it goes to (a folder drop's tree, as PickedFile's `folder`). */
+export interface FolderedFile {
+  file: File;
+  folder?: string;
+}
+
 export interface Rejection {
   file: File;
   reason: RejectReason;
+  /** Set for a file from a folder drop: its folder under the element's. */
+  folder?: string;
 }
 
 export interface ValidationResult {
@@ -59,29 +67,31 @@ export function matchesAccept(file: { name?: string; type: string }, accept: str
 }
 
 /** Applies the rules in order of what a user most needs to hear; the first failing rule wins. */
-export function validateFiles(files: Iterable<File>, rules: ValidationRules): ValidationResult {
+export function validateFiles(files: Iterable<File | FolderedFile>, rules: ValidationRules): ValidationResult {
   const accepted: File[] = [];
   const rejected: Rejection[] = [];
   const seen = new Set(rules.known);
-  for (const file of files) {
-    const reason = firstProblem(file, rules, seen, rules.existingCount + accepted.length);
+  for (const item of files) {
+    const { file, folder } = item instanceof Blob ? { file: item, folder: undefined } : item;
+    const reason = firstProblem(file, folder, rules, seen, rules.existingCount + accepted.length);
     if (reason) {
-      rejected.push({ file, reason });
+      rejected.push(folder ? { file, reason, folder } : { file, reason });
     } else {
       accepted.push(file);
-      seen.add(rules.sameFile(file));
+      seen.add(rules.sameFile(file, folder));
     }
   }
   return { accepted, rejected };
 }
 
-function firstProblem(file: File, rules: ValidationRules, seen: Set<string>, count: number): RejectReason | undefined {
-  if (rules.nameProblem(file.name) !== undefined) return 'invalid-name';
+function firstProblem(file: File, folder: string | undefined, rules: ValidationRules, seen: Set<string>, count: number): RejectReason | undefined {
+  // A folder from a drop becomes part of the path: each of its names must be one the server can store.
+  if ([file.name, ...(folder ? folder.split('/') : [])].some((name) => rules.nameProblem(name) !== undefined)) return 'invalid-name';
   if (!matchesAccept(file, rules.accept)) return 'wrong-type';
   // The protocol accepts 0-byte files, but an empty "video" is surely a wrong pick.
   if (file.size === 0) return 'empty';
   if (rules.maxSize > 0 && file.size > rules.maxSize) return 'too-large';
-  if (seen.has(rules.sameFile(file))) return 'duplicate';
+  if (seen.has(rules.sameFile(file, folder))) return 'duplicate';
   if (rules.maxFiles > 0 && count >= rules.maxFiles) return 'too-many';
   return undefined;
 }
@@ -93,7 +103,7 @@ export function rejectionMessage(
   strings: VodUploaderStrings,
   lang: string,
 ): string {
-  const { file } = rejection;
+  const { file, folder } = rejection;
   let size = formatBytes(file.size, lang);
   let max: string | number = rejection.reason === 'too-large' ? formatBytes(rules.maxSize, lang) : rules.maxFiles;
   // Just over the limit, both round to the same "195 KB": say the exact byte counts instead.
@@ -101,7 +111,7 @@ export function rejectionMessage(
     size = `${formatNumber(file.size, lang)} B`;
     max = `${formatNumber(rules.maxSize, lang)} B`;
   }
-  const params = { name: file.name, size, max, accept: rules.accept };
+  const params = { name: folder ? `${folder}/${file.name}` : file.name, size, max, accept: rules.accept };
   if (rejection.reason === 'too-many') {
     return formatPlural(strings.rejectTooMany, rules.maxFiles, lang, { ...params, max: formatNumber(rules.maxFiles, lang) });
   }
@@ -113,4 +123,35 @@ export function rejectionMessage(
     'invalid-name': strings.rejectInvalidName,
   };
   return format(templates[rejection.reason], params);
+}
+
+/** The order reasons are listed in a summary: what a user most often has to act on first. */
+const SUMMARY_ORDER: readonly RejectReason[] = ['wrong-type', 'too-large', 'empty', 'duplicate', 'too-many', 'invalid-name'];
+
+/**
+ * One sentence for many refusals of one pick: "37 files were not added: 30 not of an accepted
+ * type and 7 over 20 GB." (the per-file sentences go behind a disclosure, and in the events).
+ */
+export function summarizeRejections(
+  rejections: readonly Rejection[],
+  rules: Pick<ValidationRules, 'maxSize' | 'maxFiles'>,
+  strings: VodUploaderStrings,
+  lang: string,
+): string {
+  const counts = new Map<RejectReason, number>();
+  for (const { reason } of rejections) counts.set(reason, (counts.get(reason) ?? 0) + 1);
+  const templates: Record<RejectReason, string> = {
+    'wrong-type': strings.summaryWrongType,
+    'too-large': strings.summaryTooLarge,
+    empty: strings.summaryEmpty,
+    duplicate: strings.summaryDuplicate,
+    'too-many': strings.summaryTooMany,
+    'invalid-name': strings.summaryInvalidName,
+  };
+  const max = { 'too-large': formatBytes(rules.maxSize, lang), 'too-many': formatNumber(rules.maxFiles, lang) };
+  const parts = SUMMARY_ORDER.filter((r) => counts.has(r)).map((reason) =>
+    format(templates[reason], { count: formatNumber(counts.get(reason) ?? 0, lang), max: reason === 'too-large' || reason === 'too-many' ? max[reason] : '' }),
+  );
+  const reasons = new Intl.ListFormat(lang, { type: 'conjunction' }).format(parts);
+  return formatPlural(strings.rejectSummary, rejections.length, lang, { count: formatNumber(rejections.length, lang), reasons });
 }

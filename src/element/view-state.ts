@@ -14,8 +14,8 @@ export class NoticeList {
   get items(): readonly Notice[] {
     return this.#list;
   }
-  add(text: string): void {
-    this.#list = [...this.#list, { id: ++this.#counter, text }];
+  add(text: string, details?: readonly string[]): void {
+    this.#list = [...this.#list, details ? { id: ++this.#counter, text, details } : { id: ++this.#counter, text }];
     this.host.requestUpdate();
   }
   dismiss(id: number): void {

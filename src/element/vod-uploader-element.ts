@@ -3,8 +3,8 @@
 // FormField the form association, queueOptionsFrom turns attributes into the engine's options, and
 // the UploadController does the uploading.
 
-import { html, LitElement, type PropertyValues } from 'lit';
-import { sameFileKey } from '../engine/fingerprint.js';
+import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { inFolder, sameFileKey } from '../engine/fingerprint.js';
 import { DEFAULT_CONCURRENCY } from '../engine/options.js';
 import type { Metadata, SignatureFunction, UploadSnapshot } from '../engine/types.js';
 import { DEFAULT_ENDPOINT } from '../protocol/client.js';
@@ -16,12 +16,14 @@ import { queueKeyOf, queueOptionsFrom, UPLOAD_SETTING_KEYS } from './engine-opti
 import { FileIntake } from './file-intake.js';
 import { FormField } from './form-state.js';
 import { fireVodEvent, type VodUploadDiscardDetail } from './events.js';
+import { hostStates, reflectHostStates } from './host-state.js';
 import { format, loadStrings, normalizeLang, stringsFor, warmNumberFormats, type VodUploaderStrings } from './i18n.js';
 import { whenIdle } from './idle.js';
 import { uploadRegistry } from './page-uploads.js';
+import { PageDropController } from './page-drop.js';
 import { PosterController } from './poster-controller.js';
 import { ListWindow } from './queue-window.js';
-import { renderDropzone, renderNotices, renderRestorable } from './render-panels.js';
+import { renderDropzone, renderNotices, renderReading, renderRestorable } from './render-panels.js';
 import { renderList, renderSummary, type BulkAction } from './render-queue.js';
 import { describeError, type RowAction } from './render-row.js';
 import { uploaderStyles } from './styles.js';
@@ -44,7 +46,8 @@ function nameProblem(name: string): string | undefined {
  * @summary A video uploader for Tencent-style `files/v1` endpoints.
  *
  * @fires vod-upload-add - A file joined the list. detail: `{upload}`
- * @fires vod-upload-reject - A file failed validation. detail: `{file, reason, message}`
+ * @fires vod-upload-reject - A file failed validation. detail: `{file, reason, message, folder?}`
+ * @fires vod-upload-reject-batch - Once per pick that refused any file: all of them. detail: `{rejections, message}`
  * @fires vod-upload-start - Hashing or sending began. detail: `{upload}`
  * @fires vod-upload-progress - Progress, at most 5 per second per file. detail: `{upload}`
  * @fires vod-upload-pause - An upload was paused. detail: `{upload}`
@@ -57,9 +60,18 @@ function nameProblem(name: string): string | undefined {
  * @fires vod-upload-warning - Something not fatal, e.g. storage unavailable (no resume). detail: `{error}`
  * @fires vod-upload-discard - Stored sessions were forgotten (or refused). detail: `{discarded, refused}`
  *
+ * @slot dropzone - The drop zone's content (the title and hints); it stays the label of the file input.
+ * @slot empty - Shown while the list has no file.
+ * @slot actions - Extra controls in the toolbar under the drop zone (after "Choose a folder").
+ *
  * @csspart base - The wrapper of everything.
  * @csspart dropzone - The drop zone label that opens the file chooser.
  * @csspart input - The native file input (visually hidden, still focusable).
+ * @csspart toolbar - The row under the drop zone: the folder picker and the `actions` slot.
+ * @csspart folder-picker - The "Choose a folder" button (attribute `folder-picker`).
+ * @csspart folder-input - The folder picker's native input (hidden).
+ * @csspart reading - "Reading folder… N files" with its stop button.
+ * @csspart notice-details - The disclosure with each refused file of a summary notice.
  * @csspart file - One row per upload.
  * @csspart poster - The row's poster frame (a canvas).
  * @csspart progress - A progress bar (role=progressbar).
@@ -126,6 +138,12 @@ export class VodUploaderElement extends LitElement {
     lang: { type: String, reflect: true },
     bizAttr: { type: String, attribute: 'biz-attr' },
     magicContext: { type: String, attribute: 'magic-context' },
+    /** Files from a dropped or picked folder go to `folder` itself, not to their subfolders under it. */
+    noFolderPaths: { type: Boolean, attribute: 'no-folder-paths' },
+    /** Shows a "Choose a folder" button (the folder chooser). */
+    folderPicker: { type: Boolean, attribute: 'folder-picker' },
+    /** Files dropped anywhere on the page that nothing else handles are added here. */
+    pageDrop: { type: Boolean, attribute: 'page-drop' },
     /** Send each slice's SHA-1 too. */
     sliceSha: { type: Boolean, attribute: 'slice-sha' },
     /** `(file) => Metadata | Promise<Metadata>`: per-file title, description, cover, biz_attr, magicContext. */
@@ -154,6 +172,9 @@ export class VodUploaderElement extends LitElement {
   declare bizAttr: string;
   declare magicContext: string;
   declare sliceSha: boolean;
+  declare noFolderPaths: boolean;
+  declare folderPicker: boolean;
+  declare pageDrop: boolean;
   declare metadata: ((file: File) => Metadata | Promise<Metadata> | undefined) | undefined;
   declare i18n: Partial<VodUploaderStrings> | undefined;
 
@@ -161,11 +182,14 @@ export class VodUploaderElement extends LitElement {
   private readonly controller: UploadController;
   private readonly intake: FileIntake;
   private readonly dropTarget: DropTargetController;
+  private readonly pageDropTarget: PageDropController;
   private readonly posters: PosterController;
   private readonly notices = new NoticeList(this);
   private readonly confirmGate = new ConfirmGate(this);
   private readonly listWindow = new ListWindow(this, () => this.renderRoot.querySelector('[part=list]'));
   private restorableExpanded = false;
+  /** Something is slotted into `actions`: the toolbar shows. */
+  private hasActions = false;
 
   constructor() {
     super();
@@ -188,6 +212,9 @@ export class VodUploaderElement extends LitElement {
     this.bizAttr = '';
     this.magicContext = '';
     this.sliceSha = false;
+    this.noFolderPaths = false;
+    this.folderPicker = false;
+    this.pageDrop = false;
     this.field = new FormField(this.attachInternals());
     this.controller = new UploadController(this, {
       registry: uploadRegistry,
@@ -221,13 +248,20 @@ export class VodUploaderElement extends LitElement {
       strings: () => this.strings,
       lang: () => this.effectiveLang,
       nameProblem,
-      sameFile: (file) => sameFileKey({ appid: this.appid, bucket: this.bucket, dir: this.folder }, file.name, file.size),
-      notify: (text) => this.notices.add(text),
+      sameFile: (file, folder) => sameFileKey(inFolder({ appid: this.appid, bucket: this.bucket, dir: this.folder }, folder), file.name, file.size),
+      notify: (text, details) => this.notices.add(text, details),
+      changed: () => this.requestUpdate(),
     });
     this.dropTarget = new DropTargetController(this, {
       accept: () => this.accept,
       disabled: () => this.isDisabled,
+      onDrop: (data) => void this.addDrop(data),
       onFiles: (picked) => void this.intake.add(picked),
+    });
+    this.pageDropTarget = new PageDropController(this, {
+      enabled: () => this.pageDrop,
+      disabled: () => this.isDisabled,
+      onDrop: (data) => void this.addDrop(data),
     });
   }
 
@@ -244,6 +278,17 @@ export class VodUploaderElement extends LitElement {
   async addFiles(files: Iterable<File | PickedFile> | ArrayLike<File | PickedFile>): Promise<UploadSnapshot[]> {
     const items = Array.from(files as ArrayLike<File | PickedFile>, (item) => (item instanceof Blob ? { file: item } : item));
     return this.intake.add(items);
+  }
+  /**
+   * Adds the files of a drop (folders walked, their tree kept under `folder`), as a drop on the
+   * element does: for a drop target of the page's own. Call it inside the `drop` event.
+   */
+  addDrop(data: DataTransfer): Promise<UploadSnapshot[]> {
+    return this.intake.addDrop(data);
+  }
+  /** Opens the file chooser, as a click on the drop zone does (needs a user gesture). */
+  showPicker(): void {
+    this.input?.click();
   }
   start(id?: string): void {
     this.controller.start(id);
@@ -346,7 +391,7 @@ export class VodUploaderElement extends LitElement {
     const files = Array.from(input.files ?? []);
     // Cleared so that choosing the same file again (after cancel) fires `change` again.
     input.value = '';
-    void this.intake.add(files.map((file) => ({ file })));
+    void this.intake.addChosen(files);
   }
 
   private onBulkAction(action: BulkAction): void {
@@ -386,6 +431,11 @@ export class VodUploaderElement extends LitElement {
     if (changed.has('name') || changed.has('required')) this.syncForm();
   }
 
+  protected override updated(): void {
+    const dragover = this.dropTarget.state !== 'none' || this.pageDropTarget.active;
+    reflectHostStates(this, hostStates(this.controller.uploads, dragover, this.intake.reading !== undefined));
+  }
+
   protected override render(): unknown {
     const s = this.strings;
     const lang = this.effectiveLang;
@@ -393,8 +443,12 @@ export class VodUploaderElement extends LitElement {
     const now = Date.now();
     const drag = this.dropTarget.state;
     return html`<div part="base" class="drag-${drag} ${disabled ? 'disabled' : ''}" lang=${lang}>
-      ${renderDropzone({ strings: s, lang, disabled, drag, accept: this.accept, multiple: this.multiple, maxSize: this.maxSize, onChange: (e) => this.onInputChange(e) })}
-      ${renderNotices(this.notices.items, s.dismiss, (id) => this.notices.dismiss(id))}
+      ${renderDropzone({ strings: s, lang, disabled, drag, accept: this.accept, multiple: this.multiple, maxSize: this.maxSize, folderPicker: this.folderPicker, hasActions: this.hasActions, onActionsChange: (has) => {
+        this.hasActions = has;
+        this.requestUpdate();
+      }, onChange: (e) => this.onInputChange(e) })}
+      ${renderReading(this.intake.reading, s, lang, () => this.intake.stopReading())}
+      ${renderNotices(this.notices.items, s, lang, (id) => this.notices.dismiss(id))}
       ${renderRestorable(this.controller.restorable, {
         strings: s,
         lang,
@@ -428,6 +482,7 @@ export class VodUploaderElement extends LitElement {
         now,
         act: (a, id) => this.onRowAction(a, id),
       }, (id) => this.posters.duration(id))}
+      ${this.controller.uploads.length === 0 ? html`<slot name="empty"></slot>` : nothing}
       <div class="visually-hidden" role="status" aria-live="polite">${this.controller.announcement}</div>
     </div>`;
   }

@@ -16,6 +16,11 @@ export function targetPath(target: UploadTarget, name: string): string {
   return dir ? `${dir}/${name}` : name;
 }
 
+/** The target with `folder` (relative, `a/b`, from a folder drop) under its own folder. */
+export function inFolder(target: UploadTarget, folder: string | undefined): UploadTarget {
+  return folder ? { ...target, dir: targetPath(target, trimSlashes(folder)) } : target;
+}
+
 /**
  * "The same file" in one list: the same destination and size (the fingerprint without its content
  * sample). Two files that could share a fingerprint, and so a cross-tab lock, are never both in a

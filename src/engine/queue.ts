@@ -5,7 +5,7 @@
 // with fakes.
 
 import { ErrorAction, ErrorKind, UploadError } from './errors.js';
-import { targetPath } from './fingerprint.js';
+import { inFolder, targetPath } from './fingerprint.js';
 import {
   resolveDeps, resolveOptions,
   type EngineDeps, type EngineDepsResolved, type QueueOptions, type ResolvedOptions,
@@ -39,7 +39,8 @@ export interface DiscardResult {
   refused: Array<{ key: string; name: string; where: 'here' | 'elsewhere' }>;
 }
 
-type AddItem = File | { file: File; handle?: FileSystemFileHandle };
+/** `folder`: a subfolder of the target's folder for this file (a folder drop keeps its tree). */
+type AddItem = File | { file: File; handle?: FileSystemFileHandle; folder?: string };
 
 let idCounter = 0;
 function newId(): string {
@@ -121,8 +122,8 @@ export class UploadQueue extends EventTarget {
     const added: UploadSnapshot[] = [];
     const duplicates: File[] = [];
     for (const item of items) {
-      const { file, handle } = item instanceof Blob ? { file: item, handle: undefined } : item;
-      const upload = this.create(file, handle, this.options.target);
+      const { file, handle, folder } = item instanceof Blob ? { file: item, handle: undefined, folder: undefined } : item;
+      const upload = this.create(file, handle, inFolder(this.options.target, folder));
       if (this.findDuplicate(upload)) {
         duplicates.push(file);
         continue;

@@ -1,19 +1,10 @@
 // <vod-uploader> accessibility and languages: axe-core finds nothing in each state (idle, uploading,
 // error, done), the live region speaks at start, quarters and the end, and zh-CN strings are used.
 import { randomBytes } from 'node:crypto';
-import AxeBuilder from '@axe-core/playwright';
-import type { Page } from '@playwright/test';
 import type { VodUploaderElement } from '../../src/index.js';
 import { expect, test, uniqueName } from './helpers/server.js';
+import { expectNoAxeViolations } from './helpers/axe.js';
 import { choose, openElementPage } from './helpers/element-page.js';
-
-async function expectNoAxeViolations(page: Page, state: string): Promise<void> {
-  const result = await new AxeBuilder({ page }).include('vod-uploader').analyze();
-  const summary = result.violations.map(
-    (v) => `${v.id}: ${v.nodes.map((n) => `${n.target.join(' ')} ${n.failureSummary ?? ''} ${n.html}`).join(' | ')}`,
-  );
-  expect(summary, `axe violations in the ${state} state`).toEqual([]);
-}
 
 test('axe-core reports no violations when idle, uploading, done and in error', async ({ page, server }) => {
   test.setTimeout(120_000);

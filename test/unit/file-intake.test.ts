@@ -6,10 +6,12 @@ import type { UploadSnapshot } from '../../src/engine/types.js';
 import type { UploadController } from '../../src/element/controller.js';
 import { FileIntake, type IntakeSettings } from '../../src/element/file-intake.js';
 import { stringsFor } from '../../src/element/i18n.js';
-import { sameFileKey } from '../../src/engine/fingerprint.js';
+import { inFolder, sameFileKey } from '../../src/engine/fingerprint.js';
+import { dirEntry } from './fakes/file-entries.js';
+import type { VodUploadRejectBatchDetail, VodUploadRejectDetail } from '../../src/element/events.js';
 
 const TARGET = { appid: '1', bucket: 'b', dir: 'd' };
-const sameFile = (f: File): string => sameFileKey(TARGET, f.name, f.size);
+const sameFile = (f: File, folder?: string): string => sameFileKey(inFolder(TARGET, folder), f.name, f.size);
 
 function file(name: string, size = 10, lastModified = 1_700_000_000_000): File {
   return new File([new Uint8Array(size)], name, { type: 'video/mp4', lastModified });
@@ -21,6 +23,7 @@ function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, se
   const files = new Map(rows.map((r, i) => [`u${i}`, r.file]));
   const replaced: string[] = [];
   const added: File[] = [];
+  const addedItems: Array<{ file: File; folder?: string }> = [];
   const controller = {
     uploads,
     files,
@@ -29,26 +32,39 @@ function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, se
     handles: new Map(),
     announcement: '',
     replace: (ids: readonly string[]) => void replaced.push(...ids),
-    add: async (items: Array<{ file: File }>) => {
+    add: async (items: Array<{ file: File; folder?: string }>) => {
       added.push(...items.map((i) => i.file));
+      addedItems.push(...items);
       return { added: items.map((i) => ({ id: `new-${i.file.name}`, name: i.file.name }) as UploadSnapshot), duplicates: [] };
     },
   } as unknown as UploadController;
+  const changes: Array<number | undefined> = [];
   const notices: string[] = [];
+  const details: Array<readonly string[] | undefined> = [];
   const rejects: string[] = [];
   const host = new EventTarget() as HTMLElement;
-  host.addEventListener('vod-upload-reject', (e) => rejects.push((e as CustomEvent<{ reason: string }>).detail.reason));
+  const rejectDetails: VodUploadRejectDetail[] = [];
+  const batches: VodUploadRejectBatchDetail[] = [];
+  host.addEventListener('vod-upload-reject', (e) => {
+    rejects.push((e as CustomEvent<VodUploadRejectDetail>).detail.reason);
+    rejectDetails.push((e as CustomEvent<VodUploadRejectDetail>).detail);
+  });
+  host.addEventListener('vod-upload-reject-batch', (e) => batches.push((e as CustomEvent<VodUploadRejectBatchDetail>).detail));
   const intake = new FileIntake(host, {
     controller,
-    settings: { accept: 'video/*', maxSize: 0, maxFiles: 0, multiple: true, ...settings },
+    settings: { accept: 'video/*', maxSize: 0, maxFiles: 0, multiple: true, noFolderPaths: false, ...settings },
     disabled: () => false,
     strings: () => stringsFor('en'),
     lang: () => 'en',
     nameProblem: () => undefined,
     sameFile,
-    notify: (text) => notices.push(text),
+    notify: (text, lines) => {
+      notices.push(text);
+      if (lines) details.push(lines);
+    },
+    changed: () => changes.push(intake.reading),
   });
-  return { intake, replaced, added, notices, rejects };
+  return { intake, changes, replaced, added, addedItems, notices, details, rejects, rejectDetails, batches };
 }
 
 describe('FileIntake', () => {
@@ -71,7 +87,9 @@ describe('FileIntake', () => {
     expect(t.replaced).toEqual([]);
     expect(t.added).toEqual([]);
     expect(t.rejects).toEqual(['duplicate', 'duplicate']);
-    expect(t.notices).toEqual(['“a.mp4” is already in the list.', '“b.mp4” is already in the list.']);
+    // Refusals of one pick are one notice: the summary, each file's sentence behind it.
+    expect(t.notices).toEqual(['2 files were not added: 2 already in the list.']);
+    expect(t.details).toEqual([['“a.mp4” is already in the list.', '“b.mp4” is already in the list.']]);
   });
 
   it('the replaced row does not count against max-files, nor against a single-file element', async () => {
@@ -90,4 +108,110 @@ describe('FileIntake', () => {
     expect(t.rejects).toEqual(['too-many']);
     expect(t.notices).toEqual(['“b.mp4” was not added: at most 1 file.']);
   });
+
+  it('a folder: litter is dropped silently, each file keeps its folder, the same name in two folders is two files', async () => {
+    const t = setup([]);
+    await t.intake.add([
+      { file: file('.DS_Store'), folder: 'trip' },
+      { file: file('._a.mp4'), folder: 'trip/day 1' },
+      { file: file('clip.mp4'), folder: 'trip/$RECYCLE.BIN' },
+      { file: file('a.mp4'), folder: 'trip/day 1' },
+      { file: file('a.mp4'), folder: 'trip/day 2' },
+      { file: file('top.mp4') },
+    ]);
+    expect(t.addedItems).toEqual([
+      { file: expect.objectContaining({ name: 'a.mp4' }), folder: 'trip/day 1' },
+      { file: expect.objectContaining({ name: 'a.mp4' }), folder: 'trip/day 2' },
+      { file: expect.objectContaining({ name: 'top.mp4' }) },
+    ]);
+    expect(t.notices).toEqual([]);
+    expect(t.rejects).toEqual([]);
+    expect(t.batches).toEqual([]);
+  });
+
+  it('no-folder-paths: a folder\'s files go to the folder itself, so the same name twice is a duplicate', async () => {
+    const t = setup([], { noFolderPaths: true });
+    await t.intake.add([
+      { file: file('a.mp4'), folder: 'trip/day 1' },
+      { file: file('a.mp4'), folder: 'trip/day 2' },
+    ]);
+    expect(t.addedItems).toEqual([{ file: expect.objectContaining({ name: 'a.mp4' }) }]);
+    expect(t.rejects).toEqual(['duplicate']);
+    expect(t.notices).toEqual(['“a.mp4” is already in the list.']);
+  });
+
+  it('the folder picker keeps each file\'s folder from webkitRelativePath', async () => {
+    const t = setup([]);
+    const inFolderFile = file('a.mp4');
+    Object.defineProperty(inFolderFile, 'webkitRelativePath', { value: 'trip/day 1/a.mp4' });
+    await t.intake.addChosen([inFolderFile, file('b.mp4')]);
+    expect(t.addedItems.map((i) => i.folder)).toEqual(['trip/day 1', undefined]);
+  });
+
+  it('many refusals of one pick: one summary notice with each file behind it, one event per file and one for the batch', async () => {
+    const t = setup([], { maxSize: 20 * 1024 ** 3 });
+    const big = (name: string): File => {
+      const f = file(name);
+      Object.defineProperty(f, 'size', { value: 21 * 1024 ** 3 });
+      return f;
+    };
+    const picked = [
+      ...Array.from({ length: 30 }, (_, i) => ({ file: new File(['x'], `photo-${i}.jpg`, { type: 'image/jpeg' }), folder: 'trip' })),
+      ...Array.from({ length: 7 }, (_, i) => ({ file: big(`huge-${i}.mp4`), folder: 'trip/raw' })),
+      { file: file('fine.mp4'), folder: 'trip' },
+    ];
+    await t.intake.add(picked);
+    expect(t.added.map((f) => f.name)).toEqual(['fine.mp4']);
+    expect(t.notices).toEqual(['37 files were not added: 30 not of an accepted type and 7 over 20 GB.']);
+    expect(t.details).toHaveLength(1);
+    expect(t.details[0]).toHaveLength(37);
+    expect(t.details[0]![0]).toBe('“trip/photo-0.jpg” is not an accepted type (video/*).');
+    expect(t.details[0]![36]).toBe('“trip/raw/huge-6.mp4” is 21 GB; the limit is 20 GB.');
+    expect(t.rejects).toHaveLength(37);
+    expect(t.rejectDetails[36]).toMatchObject({ reason: 'too-large', folder: 'trip/raw', message: t.details[0]![36] });
+    expect(t.batches).toHaveLength(1);
+    expect(t.batches[0]!.message).toBe(t.notices[0]);
+    expect(t.batches[0]!.rejections.map((r) => r.message)).toEqual(t.details[0]);
+  });
+
+  it('a dropped folder: "reading" counts the files found while the walk runs, then they are added with their folders', async () => {
+    const t = setup([]);
+    const tree = Object.fromEntries(Array.from({ length: 250 }, (_, i) => [`clip-${i}.mp4`, 10]));
+    const drop = droppedFolder('trip', { ...tree, '.DS_Store': 1, 'day 2': { 'a.mp4': 10 } });
+    const added = await t.intake.addDrop(drop);
+    expect(added).toHaveLength(251);
+    expect(t.addedItems.at(-1)).toMatchObject({ folder: 'trip/day 2' });
+    // Shown from the start (0), growing with each batch, gone (undefined) at the end.
+    expect(t.changes[0]).toBe(0);
+    expect(t.changes).toContain(100);
+    expect(t.changes.at(-1)).toBeUndefined();
+    expect(t.intake.reading).toBeUndefined();
+  });
+
+  it('a folder walk stopped: nothing from it is added, a notice says so', async () => {
+    const t = setup([]);
+    const tree = Object.fromEntries(Array.from({ length: 500 }, (_, i) => [`clip-${i}.mp4`, 10]));
+    const adding = t.intake.addDrop(droppedFolder('big', tree));
+    expect(t.intake.reading).toBe(0);
+    t.intake.stopReading();
+    expect(await adding).toEqual([]);
+    expect(t.added).toEqual([]);
+    expect(t.notices).toEqual(['Reading the folder was stopped; nothing from it was added.']);
+    expect(t.intake.reading).toBeUndefined();
+  });
+
+  it('a file of a dropped folder the browser will not read is left out and named in one notice; the rest is added', async () => {
+    const t = setup([]);
+    await t.intake.addDrop(droppedFolder('trip', { 'a.mp4': 10, 'gone.mp4': 'unreadable', day: { 'b.mp4': 10, 'lost.mp4': 'unreadable' } }));
+    expect(t.added.map((f) => f.name)).toEqual(['a.mp4', 'b.mp4']);
+    expect(t.notices).toEqual(['2 files or folders in the dropped folder could not be read; the rest was added.']);
+    expect(t.details).toEqual([['trip/gone.mp4', 'trip/day/lost.mp4']]);
+  });
 });
+
+/** A DataTransfer as a drop of one folder hands it over: one file item whose entry is a directory. */
+function droppedFolder(name: string, tree: Parameters<typeof dirEntry>[1]): DataTransfer {
+  const entry = dirEntry(name, tree, `/${name}`, { readEntries: new Map() });
+  const item = { kind: 'file', type: '', webkitGetAsEntry: () => entry, getAsFile: () => null };
+  return { items: [item], files: [] } as unknown as DataTransfer;
+}

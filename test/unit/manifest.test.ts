@@ -22,12 +22,15 @@ const allSource = readdirSync(elementDir, { recursive: true })
   .join('\n');
 
 let api: ElementApi;
+/** <vod-uploader-drop>'s declaration. */
+let drop: ReturnType<typeof elementDeclaration>;
 /** The element's declaration as the manifest has it, private members included. */
 let element: ClassDeclaration;
 beforeAll(async () => {
   const manifest = await analyzeManifest(root);
   api = elementApi(manifest);
   element = elementDeclaration(manifest);
+  drop = elementDeclaration(manifest, 'vod-uploader-drop');
 }, 60_000);
 
 const sorted = (values: Iterable<string>) => [...new Set(values)].sort();
@@ -93,8 +96,8 @@ describe('custom-elements.json', () => {
   });
 
   it('lists every CSS part the templates render, and no other', () => {
-    // `part="button bulk-button"`: an element may carry several parts.
-    const rendered = [...allSource.matchAll(/\bpart=["']([\w -]+)["']/g)].flatMap((m) => m[1]!.split(/\s+/));
+    // A part attribute may name several parts (`part="button folder-picker"`).
+    const rendered = [...allSource.matchAll(/\bpart=["']([\w -]+)["']/g)].flatMap((m) => m[1]!.split(/\s+/).filter(Boolean));
     expect(rendered.length).toBeGreaterThan(0);
     expect(sorted(api.cssParts.map((p) => p.name))).toEqual(sorted(rendered));
   });
@@ -111,5 +114,12 @@ describe('custom-elements.json', () => {
     const expected = read.filter((name) => !written.has(name));
     expect(expected.length).toBeGreaterThan(0);
     expect(sorted(api.cssProperties.map((p) => p.name))).toEqual(sorted(expected));
+  });
+
+  it('lists <vod-uploader-drop> with its `for` attribute, its default slot and its part', () => {
+    expect(drop.attributes?.map((a) => [a.name, a.fieldName])).toEqual([['for', 'htmlFor']]);
+    expect(drop.slots?.map((s) => s.name)).toEqual(['']);
+    expect(drop.cssParts?.map((p) => p.name)).toEqual(['base']);
+    expect(drop.description ?? drop.summary).toBeTruthy();
   });
 });

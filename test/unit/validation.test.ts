@@ -2,11 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { dragVerdict } from '../../src/element/drop.js';
 import { formatBytes, loadStrings, stringsFor } from '../../src/element/i18n.js';
-import { sameFileKey } from '../../src/engine/fingerprint.js';
+import { inFolder, sameFileKey } from '../../src/engine/fingerprint.js';
 import {
   matchesAccept,
   rejectionMessage,
+  summarizeRejections,
   validateFiles,
+  type Rejection,
   type ValidationRules,
 } from '../../src/element/validation.js';
 
@@ -142,5 +144,41 @@ describe('language and sizes', () => {
     expect(formatBytes(1536, 'en')).toBe('1.5 KB');
     expect(formatBytes(20 * 1024 ** 3, 'en')).toBe('20 GB');
     expect(formatBytes(150 * 1024 ** 2, 'en')).toBe('150 MB');
+  });
+});
+
+describe('summarizeRejections', () => {
+  const many = (reason: Rejection['reason'], n: number): Rejection[] => Array.from({ length: n }, (_, i) => ({ file: file(`${reason}-${i}.mp4`, 1), reason }));
+
+  it('counts each reason, in the order a user acts on them, with the limits spelled out', () => {
+    const s = stringsFor('en');
+    const rejections = [...many('too-many', 2), ...many('too-large', 7), ...many('wrong-type', 30), ...many('duplicate', 1)];
+    expect(summarizeRejections(rejections, { maxSize: 20 * 1024 ** 3, maxFiles: 100 }, s, 'en')).toBe(
+      '40 files were not added: 30 not of an accepted type, 7 over 20 GB, 1 already in the list, and 2 over the limit of 100 files.',
+    );
+    expect(summarizeRejections(many('empty', 10_000), { maxSize: 0, maxFiles: 0 }, s, 'en')).toBe('10,000 files were not added: 10,000 empty.');
+  });
+
+  it('speaks the element language', async () => {
+    await loadStrings('ja');
+    expect(summarizeRejections([...many('wrong-type', 2), ...many('invalid-name', 1)], { maxSize: 0, maxFiles: 0 }, stringsFor('ja'), 'ja')).toBe(
+      '3 個のファイルを追加しませんでした：2 個は対応していない形式、1 個はサーバーに保存できない名前。',
+    );
+  });
+});
+
+describe('validateFiles with folders', () => {
+  it("checks each folder name with the server's name rule and counts files of two folders apart", () => {
+    const folderSame = (f: File, folder?: string): string => sameFileKey(inFolder(TARGET, folder), f.name, f.size);
+    const result = validateFiles(
+      [
+        { file: file('a.mp4', 5), folder: 'trip/day 1' },
+        { file: file('a.mp4', 5), folder: 'trip/day 2' },
+        { file: file('a.mp4', 5), folder: 'trip/bad\u0001' },
+      ],
+      rules({ sameFile: folderSame }),
+    );
+    expect(result.accepted).toHaveLength(2);
+    expect(result.rejected).toMatchObject([{ reason: 'invalid-name', folder: 'trip/bad\u0001' }]);
   });
 });

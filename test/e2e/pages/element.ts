@@ -39,7 +39,7 @@ for (const [key, value] of params) {
 }
 
 window.vodEvents = [];
-const names = ['add', 'reject', 'start', 'progress', 'pause', 'resume', 'retry', 'success', 'error', 'cancel', 'restorable', 'warning'];
+const names = ['add', 'reject', 'reject-batch', 'start', 'progress', 'pause', 'resume', 'retry', 'success', 'error', 'cancel', 'restorable', 'warning'];
 for (const name of names) {
   document.addEventListener(`vod-upload-${name}`, (event) => {
     const detail = (event as CustomEvent).detail as Record<string, unknown>;
