@@ -17,6 +17,14 @@ export interface DropzoneContext {
   onChange: (event: Event) => void;
 }
 
+/**
+ * The inner file input's `input` event is composed and would reach the page as the host's own; the
+ * host fires `input` when its value (the finished paths) changes, so choosing a file must not.
+ */
+function stopAtShadowRoot(event: Event): void {
+  event.stopPropagation();
+}
+
 /** The label drives the native input: click, Enter/Space on the focused input, screen readers, automation. */
 export function renderDropzone(ctx: DropzoneContext): TemplateResult {
   const s = ctx.strings;
@@ -25,7 +33,7 @@ export function renderDropzone(ctx: DropzoneContext): TemplateResult {
     <span class="title">${title}</span>
     <span class="hint">${ctx.disabled ? s.disabled : s.dropzoneHint}</span>
     ${ctx.maxSize > 0 ? html`<span class="hint">${format(s.dropzoneLimit, { size: formatBytes(ctx.maxSize, ctx.lang) })}</span>` : nothing}
-    <input id="input" part="input" type="file" accept=${ctx.accept} ?multiple=${ctx.multiple} ?disabled=${ctx.disabled} @change=${ctx.onChange} />
+    <input id="input" part="input" type="file" accept=${ctx.accept} ?multiple=${ctx.multiple} ?disabled=${ctx.disabled} @change=${ctx.onChange} @input=${stopAtShadowRoot} />
   </label>`;
 }
 
