@@ -58,8 +58,10 @@ export const VALUE_EVENTS = ['input', 'change'] as const;
 export class FormField {
   /** Set by formDisabledCallback: a disabled <fieldset> or form around the element. */
   disabledByForm = false;
-  /** The value as last announced (`formValueOf`). */
+  /** The value now (`formValueOf` of the uploads last synced). */
   value = '';
+  #announced = '';
+  #holding = false;
 
   constructor(
     readonly internals: ElementInternals,
@@ -68,9 +70,24 @@ export class FormField {
 
   sync(state: Omit<FormStateInput, 'internals'>): void {
     updateFormState({ internals: this.internals, ...state });
-    const value = formValueOf(state.uploads);
-    if (value === this.value) return;
-    this.value = value;
+    this.value = formValueOf(state.uploads);
+    if (!this.#holding) this.#announce();
+  }
+
+  /** Runs `change` (a reset removes the finished rows one by one) and announces the value once, after it. */
+  hold(change: () => void): void {
+    this.#holding = true;
+    try {
+      change();
+    } finally {
+      this.#holding = false;
+    }
+    this.#announce();
+  }
+
+  #announce(): void {
+    if (this.value === this.#announced) return;
+    this.#announced = this.value;
     // As <input type=file> does: `input` bubbles and is composed, `change` bubbles only.
     for (const type of VALUE_EVENTS) this.host.dispatchEvent(new Event(type, { bubbles: true, composed: type === 'input' }));
   }

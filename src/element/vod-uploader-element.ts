@@ -282,7 +282,7 @@ export class VodUploaderElement extends LitElement {
 
   /** A form reset clears the value and the finished rows; running uploads go on (README, Forms). */
   formResetCallback(): void {
-    this.controller.resetFinished();
+    this.field.hold(() => this.controller.resetFinished());
     this.notices.clear();
   }
   formDisabledCallback(disabled: boolean): void {
