@@ -23,20 +23,52 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 // SHA-1 kernel is hash-wasm's, but carried in src/hashing/sha1-wasm.ts: nothing imports hash-wasm.
 const external = (id) => /^(lit|@lit\/|lit-html|lit-element|hash-wasm|idb-keyval)(\/|$)/.test(id);
 
+/**
+ * The worker is one self-contained module without imports or exports, which bundlers that re-bundle
+ * the package (Turbopack) take for CommonJS and warn about in a `"type": "module"` package: an empty
+ * `export {}` says what it is.
+ */
+const workerIsModule = {
+  name: 'vod-worker-is-module',
+  renderChunk(code) {
+    return /^\s*(import|export)\b/m.test(code) ? null : { code: `${code}\nexport {};\n`, map: null };
+  },
+};
+
 /** Shared settings: relative base so worker URLs resolve against import.meta.url, not the site root (vite#15406). */
 const common = {
   root,
   configFile: false,
   base: './',
   logLevel: 'warn',
-  worker: { format: 'es' },
+  worker: { format: 'es', plugins: () => [workerIsModule] },
 };
 
 rmSync(dist, { recursive: true, force: true });
 
+/**
+ * Vite writes the worker as `new Worker(new URL(new URL("assets/w.js", import.meta.url).href, "" +
+ * import.meta.url))`, which only Vite understands: webpack and Turbopack (Next.js) look for the literal
+ * `new Worker(new URL("./w.js", import.meta.url))` and fail on the nested form ("Can't resolve
+ * <dynamic>"). Write that literal form, which every bundler and every browser reads the same way.
+ */
+const NESTED_WORKER_URL = /new Worker\(new URL\(\s*(?:\/\* @vite-ignore \*\/\s*)?new URL\((["'`])([^"'`]+)\1,\s*import\.meta\.url\)\.href,\s*(["'`])\3\s*\+\s*import\.meta\.url\s*\)/g;
+const plainWorkerUrls = {
+  name: 'vod-plain-worker-urls',
+  renderChunk(code) {
+    if (!NESTED_WORKER_URL.test(code)) return null;
+    NESTED_WORKER_URL.lastIndex = 0;
+    // As many line breaks as the nested form had, so the source map's lines stay right (map: null keeps it).
+    const plain = (match, _q, url) =>
+      `new Worker(new URL(${JSON.stringify(url.startsWith('.') ? url : `./${url}`)}, import.meta.url)${'\n'.repeat(match.split('\n').length - 1)}`;
+    return { code: code.replace(NESTED_WORKER_URL, plain), map: null };
+  },
+};
+
 // 1. The modules for bundlers.
 await build({
   ...common,
+  plugins: [plainWorkerUrls],
   build: {
     outDir: dist,
     emptyOutDir: false,
@@ -79,6 +111,7 @@ const compactCssTemplates = {
 // 2. One file for <script type="module" src=".../vod-uploader.bundle.js"> from any folder.
 await build({
   ...common,
+  // Not plainWorkerUrls: the bundle is for plain pages (browsers read either form), and its map is minified.
   plugins: [compactCssTemplates],
   build: {
     outDir: dist,
@@ -125,6 +158,7 @@ if (workerRefs.length === 0 || workerRefs.some((u) => u.startsWith('/') || /^[a-
 }
 for (const file of jsFiles) {
   const text = readFileSync(join(dist, file), 'utf8');
+  if (!file.includes('bundle') && /new Worker\(\s*new URL\(\s*(\/\*[^*]*\*\/\s*)?new URL/.test(text)) throw new Error(`build: dist/${file} has a nested worker URL that webpack and Turbopack cannot resolve`);
   if (/\beval\(|new Function\(/.test(text)) throw new Error(`build: dist/${file} uses eval/new Function (breaks a strict CSP)`);
   if (file === 'signer.js' && /customElements|LitElement/.test(text)) throw new Error('build: signer.js pulls in browser code');
 }

@@ -4,9 +4,9 @@
 // page functions and chooses a file runs the same in all three.
 
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { firefox, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import { Builder, By, type WebDriver } from 'selenium-webdriver';
+import { freePort } from '../../scripts/free-port.js';
 import type { BrowserHarness } from './browser.js';
 
 export const ENGINES = ['chromium', 'firefox', 'webkit'] as const;
@@ -91,17 +91,6 @@ async function launchFirefox(origin: string): Promise<Engine> {
     },
     close: () => browser.close(),
   };
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
 
 async function waitForDriver(url: string, child: ChildProcess): Promise<void> {

@@ -18,7 +18,8 @@ function doc(description: string, indent = '  '): string {
   return `${indent}/**\n${lines.map((l) => `${indent} * ${l}`.trimEnd()).join('\n')}\n${indent} */\n`;
 }
 
-const quote = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name}'`);
+/** A name as an interface key: bare where it is an identifier (`input`), else quoted (`'vod-upload-add'`). */
+export const quote = (name: string) => (/^[A-Za-z_$][\w$]*$/.test(name) ? name : `'${name}'`);
 
 /** What an attribute accepts in markup, from the manifest's attribute type. */
 function attributeValueType(type: string): string {

@@ -27,6 +27,14 @@ export interface DropzoneContext {
   onChange: (event: Event) => void;
 }
 
+/**
+ * The inner file input's `input` event is composed and would reach the page as the host's own; the
+ * host fires `input` when its value (the finished paths) changes, so choosing a file must not.
+ */
+function stopAtShadowRoot(event: Event): void {
+  event.stopPropagation();
+}
+
 /** The label drives the native input: click, Enter/Space on the focused input, screen readers, automation. */
 export function renderDropzone(ctx: DropzoneContext): TemplateResult {
   const s = ctx.strings;
@@ -37,7 +45,7 @@ export function renderDropzone(ctx: DropzoneContext): TemplateResult {
         <span class="hint">${ctx.disabled ? s.disabled : s.dropzoneHint}</span>
         ${ctx.maxSize > 0 ? html`<span class="hint">${format(s.dropzoneLimit, { size: formatBytes(ctx.maxSize, ctx.lang) })}</span>` : nothing}
       </slot>
-      <input id="input" part="input" type="file" accept=${ctx.accept} ?multiple=${ctx.multiple} ?disabled=${ctx.disabled} @change=${ctx.onChange} />
+      <input id="input" part="input" type="file" accept=${ctx.accept} ?multiple=${ctx.multiple} ?disabled=${ctx.disabled} @change=${ctx.onChange} @input=${stopAtShadowRoot} />
     </label>
     <div part="toolbar" ?hidden=${!ctx.folderPicker && !ctx.hasActions}>
       ${ctx.folderPicker ? renderFolderPicker(ctx) : nothing}
@@ -52,7 +60,7 @@ export function renderDropzone(ctx: DropzoneContext): TemplateResult {
 function renderFolderPicker(ctx: DropzoneContext): TemplateResult {
   const open = (event: Event): void => ((event.currentTarget as HTMLElement).nextElementSibling as HTMLInputElement | null)?.click();
   return html`<button part="button folder-picker" type="button" ?disabled=${ctx.disabled} @click=${open}>${ctx.strings.folderPicker}</button
-    ><input part="folder-input" class="visually-hidden" type="file" webkitdirectory multiple tabindex="-1" aria-hidden="true" ?disabled=${ctx.disabled} @change=${ctx.onChange} />`;
+    ><input part="folder-input" class="visually-hidden" type="file" webkitdirectory multiple tabindex="-1" aria-hidden="true" ?disabled=${ctx.disabled} @change=${ctx.onChange} @input=${stopAtShadowRoot} />`;
 }
 
 /** "Reading folder… N files" while a dropped or picked folder is walked, with the button that stops it. */

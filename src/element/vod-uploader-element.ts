@@ -3,7 +3,7 @@
 // FormField the form association, queueOptionsFrom turns attributes into the engine's options, and
 // the UploadController does the uploading.
 
-import { html, LitElement, nothing, type PropertyValues } from 'lit';
+import { html, isServer, LitElement, nothing, type PropertyValues } from 'lit';
 import { inFolder, sameFileKey } from '../engine/fingerprint.js';
 import { DEFAULT_CONCURRENCY } from '../engine/options.js';
 import type { Metadata, SignatureFunction, UploadSnapshot } from '../engine/types.js';
@@ -59,6 +59,8 @@ function nameProblem(name: string): string | undefined {
  * @fires vod-upload-restorable - After a reload: uploads that can go on. detail: `{uploads}`
  * @fires vod-upload-warning - Something not fatal, e.g. storage unavailable (no resume). detail: `{error}`
  * @fires vod-upload-discard - Stored sessions were forgotten (or refused). detail: `{discarded, refused}`
+ * @fires {Event} input - The value (the finished uploads' resource paths) changed; fired before `change`, as native controls do.
+ * @fires {Event} change - The value changed (after `input`): an upload finished, a reset, finished rows shown.
  *
  * @slot dropzone - The drop zone's content (the title and hints); it stays the label of the file input.
  * @slot empty - Shown while the list has no file.
@@ -215,7 +217,7 @@ export class VodUploaderElement extends LitElement {
     this.noFolderPaths = false;
     this.folderPicker = false;
     this.pageDrop = false;
-    this.field = new FormField(this.attachInternals());
+    this.field = new FormField(this.attachInternals(), this);
     this.controller = new UploadController(this, {
       registry: uploadRegistry,
       queueKey: () => queueKeyOf(this),
@@ -334,6 +336,19 @@ export class VodUploaderElement extends LitElement {
     this.notices.clear();
   }
 
+  /**
+   * The finished uploads' resource paths, one per line ('' when none): what the form submits, as
+   * text. `input` and `change` fire when it changes. Only '' can be set (as on `<input type=file>`):
+   * it does what a form reset does (clears the finished rows, never a running upload); any other
+   * value is ignored, so a framework writing back the value it read changes nothing.
+   */
+  get value(): string {
+    return this.field.value;
+  }
+  set value(value: string) {
+    if (value === '' && this.field.value !== '') this.formResetCallback();
+  }
+
   /** The form this control belongs to, as for native controls. */
   get form(): HTMLFormElement | null {
     return this.field.internals.form;
@@ -353,7 +368,7 @@ export class VodUploaderElement extends LitElement {
 
   /** A form reset clears the value and the finished rows; running uploads go on (README, Forms). */
   formResetCallback(): void {
-    this.controller.resetFinished();
+    this.field.hold(() => this.controller.resetFinished());
     this.notices.clear();
   }
   formDisabledCallback(disabled: boolean): void {
@@ -366,7 +381,9 @@ export class VodUploaderElement extends LitElement {
   }
   /** The language in effect, as a tag Intl accepts (`zh_CN` → `zh-CN`, garbage → `en`). */
   private get effectiveLang(): string {
-    // The property first: LitElement renders before it reflects the attribute.
+    // The property first: LitElement renders before it reflects the attribute. On the server (SSR)
+    // there is no tree to look up: the element's own `lang`, else English.
+    if (isServer) return normalizeLang(this.lang || 'en');
     return normalizeLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');
   }
   private get isDisabled(): boolean {

@@ -102,3 +102,43 @@ test('dir is HTML\'s text direction: dir="rtl" does not pick the upload folder, 
   expect(server.stats.completedFiles.map((f) => f.path)).toContain(`/chosen/here/${second}`);
   expect(await host.evaluate((el: VodUploaderElement) => el.dir)).toBe('rtl');
 });
+
+test('value is the finished resource paths: input then change when it changes (not on choosing), value = "" resets', async ({ page, server }) => {
+  const host = await openElementPage(page, server, { folder: 'form-value' });
+  await host.evaluate((el: VodUploaderElement) => {
+    const seen: Array<{ type: string; value: string; composed: boolean; fromHost: boolean }> = [];
+    (window as unknown as { valueEvents: typeof seen }).valueEvents = seen;
+    for (const type of ['input', 'change']) {
+      document.addEventListener(type, (e) => seen.push({ type, value: el.value, composed: e.composed, fromHost: e.target === el }));
+    }
+  });
+  const events = () => page.evaluate(() => (window as unknown as { valueEvents: unknown[] }).valueEvents.splice(0));
+  const first = uniqueName('value-a');
+  await choose(page, [{ name: first, buffer: randomBytes(3 * server.sliceSize) }]);
+  await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
+  const one = `/form-value/${first}`;
+  // Choosing the file fired nothing at the page (the inner input's composed `input` stays inside).
+  expect(await events()).toEqual([
+    { type: 'input', value: one, composed: true, fromHost: true },
+    { type: 'change', value: one, composed: false, fromHost: true },
+  ]);
+
+  const second = uniqueName('value-b');
+  await choose(page, [{ name: second, buffer: randomBytes(1000) }]);
+  await expect(host.locator('[part=file][data-status=done]')).toHaveCount(2);
+  const both = `${one}\n/form-value/${second}`;
+  expect(await events()).toEqual([
+    { type: 'input', value: both, composed: true, fromHost: true },
+    { type: 'change', value: both, composed: false, fromHost: true },
+  ]);
+
+  // Writing back any other value changes nothing; '' does what a form reset does.
+  await host.evaluate((el: VodUploaderElement) => (el.value = '/somewhere/else.mp4'));
+  expect(await host.evaluate((el: VodUploaderElement) => el.value)).toBe(both);
+  await host.evaluate((el: VodUploaderElement) => (el.value = ''));
+  await expect(host.locator('[part=file]')).toHaveCount(0);
+  expect(await events()).toEqual([
+    { type: 'input', value: '', composed: true, fromHost: true },
+    { type: 'change', value: '', composed: false, fromHost: true },
+  ]);
+});

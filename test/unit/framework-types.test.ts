@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
 import { vscodeCssCustomData, vscodeHtmlCustomData, webTypes } from '../../scripts/manifest/editor-data.js';
 import type { ElementApi } from '../../scripts/manifest/element-api.js';
+import { quote } from '../../scripts/manifest/framework-types.js';
 import { writeManifestOutputs } from '../../scripts/manifest/write.js';
 import {
   check,
@@ -63,8 +64,8 @@ describe('framework types', () => {
     const shared = files['vod-uploader-api.d.ts'];
     expect(api.events.length).toBeGreaterThan(0);
     for (const event of api.events) {
-      expect(shared).toContain(`'${event.name}': ${event.type};`);
-      expect(shared).toContain(`'on${event.name}'?: (event: VodUploaderEvents['${event.name}']) => void;`);
+      expect(shared).toContain(`${quote(event.name)}: ${event.type};`);
+      expect(shared).toContain(`${quote(`on${event.name}`)}?: (event: VodUploaderEvents['${event.name}']) => void;`);
     }
     for (const property of api.properties) {
       const line = `  ${property.name}?: ${api.className}['${property.name}'];`;

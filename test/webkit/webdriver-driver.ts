@@ -1,21 +1,10 @@
 // The journeys' driver over classic WebDriver (selenium-webdriver), for WebKitGTK's MiniBrowser driven
 // by WebKitWebDriver: Playwright cannot drive a stock WebKit, and this build speaks no BiDi.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:net';
 import { Builder, By, type WebDriver } from 'selenium-webdriver';
 import { MINIBROWSER, WEBKIT_WEBDRIVER } from '../../scripts/browsers.js';
+import { freePort } from '../../scripts/free-port.js';
 import { waitFor, type UserDriver } from '../journeys/driver.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 /** One WebKitWebDriver process for the run; a new browser session per journey. */
 export class WebKitDriverService {
