@@ -7,7 +7,7 @@
 import { test, expect } from '@playwright/test';
 import { elementPageUrl } from './helpers/element-page.js';
 import { KiB, suiteResources } from './helpers/faults.js';
-import { launchThrottlingChromium } from './helpers/hidden-chromium.js';
+import { chainedTimersMs, injectRetries, launchThrottlingChromium, recordRetryDelays } from './helpers/hidden-chromium.js';
 
 /** How late a retry may reach the server after its backoff: the failure's answer, an event, a request. */
 const TOLERANCE_MS = 300;
@@ -30,54 +30,24 @@ test.describe('hidden tab', () => {
       const page = await chromium.context.newPage();
       await page.goto(baseURL + elementPageUrl(server, { folder: 'hidden', 'attr-concurrency': '1' }));
       await page.evaluate(() => customElements.whenDefined('vod-uploader'));
-      await page.evaluate(() => {
-        const w = window as unknown as { retryDelays: number[] };
-        w.retryDelays = [];
-        document.addEventListener('vod-upload-retry', (e) => w.retryDelays.push((e as CustomEvent<{ delayMs: number }>).detail.delayMs));
-      });
+      await recordRetryDelays(page);
       await chromium.hide(page);
       await page.locator('vod-uploader [part=input]').setInputFiles(file.path);
       await new Promise((resolve) => setTimeout(resolve, (GRACE_SECONDS + 2) * 1000));
 
-      // The page really is throttled: three chained 10 ms timers take seconds, not 30 ms (each wakes on
-      // a whole second; a fifth in a chain would wait for the next once-a-minute wake-up).
-      const chained = await page.evaluate(
-        () =>
-          new Promise<number>((resolve) => {
-            const t0 = performance.now();
-            let n = 0;
-            const step = (): unknown => (++n < 4 ? setTimeout(step, 10) : resolve(performance.now() - t0));
-            step();
-          }),
-      );
+      // The page really is throttled (else this test proves nothing).
+      const chained = await chainedTimersMs(page);
       expect(chained, 'the hidden page’s timers are throttled').toBeGreaterThan(1500);
 
       const path = `/hidden/${file.path.split(/[\\/]/).pop()}`;
-      const slices = () => server.requests.filter((r) => r.path === path);
-      const failed = (r: { status?: number }): boolean => (r.status ?? 0) >= 500;
-      for (let i = 0; i < RETRIES; i++) {
-        // Fail the next request (rarely two: the retry may come before the fault is switched off),
-        // then answer normally again until a slice succeeds, so the next backoff starts afresh.
-        const before = slices().length;
-        server.setFaults({ delayMs, errorRate: 1 });
-        await expect.poll(() => slices().slice(before).some(failed), { intervals: [5] }).toBe(true);
-        server.setFaults({ delayMs });
-        const recovered = () => slices().slice(before).some((r, k, rest) => r.status === 200 && rest.slice(0, k).some(failed));
-        await expect
-          .poll(recovered, { intervals: [20], message: `a slice succeeded after failure ${i + 1}` })
-          .toBe(true)
-          .catch(async (error: unknown) => {
-            // What the page and the server saw, to tell a stalled retry from a stalled upload.
-            const seen = await page.evaluate(() => JSON.stringify(document.querySelector('vod-uploader')?.uploads.map((u) => [u.status, u.uploadedBytes])));
-            console.log(`stuck after failure ${i + 1}: page ${seen}, server ${JSON.stringify(slices().slice(before - 1))}`);
-            throw error;
-          });
-      }
-      // Every failure was followed by one vod-upload-retry (concurrency 1) and one request: the retry.
-      const delays = await page.evaluate(() => (window as unknown as { retryDelays: number[] }).retryDelays);
-      const all = slices();
-      const late = all.flatMap((r, j) => (failed(r) ? [all[j + 1]!.start - r.end!] : [])).map((gap, k) => gap - delays[k]!);
-      expect(late.length).toBe(delays.length);
+      const waitFor = async (what: string, condition: () => boolean): Promise<void> => {
+        await expect.poll(condition, { intervals: [5, 20], message: what }).toBe(true).catch(async (error: unknown) => {
+          // What the page saw, to tell a stalled retry from a stalled upload.
+          console.log(`stuck waiting for ${what}: ${await page.evaluate(() => JSON.stringify(document.querySelector('vod-uploader')?.uploads.map((u) => [u.status, u.uploadedBytes])))}`);
+          throw error;
+        });
+      };
+      const late = await injectRetries(page, server, path, RETRIES, { delayMs }, waitFor);
       const measured = `retry lateness ms: ${late.join(', ')} (3 chained 10 ms timers: ${Math.round(chained)} ms)`;
       test.info().annotations.push({ type: 'measured', description: measured });
       console.log(measured);

@@ -18,6 +18,8 @@ import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 import { chromiumArgs } from '../../../playwright.config.js';
 import { findChromium } from '../../../scripts/browsers.js';
+import type { Faults } from '../../../demo/server/protocol-server.js';
+import type { FaultServer, UploadRequestRecord } from './fault-server.js';
 
 export interface ThrottlingChromium {
   browser: Browser;
@@ -61,6 +63,8 @@ export async function launchThrottlingChromium(graceSeconds = 10): Promise<Throt
   child.stderr?.resume();
   const browser = await chromium.connectOverCDP(endpoint, { noDefaults: true, isLocal: true });
   const context = browser.contexts()[0]!;
+  // Run by tsx (the bench), functions handed to page.evaluate carry esbuild's keepNames calls.
+  await context.addInitScript('globalThis.__name ??= (fn) => fn;');
   const browserSession = await browser.newBrowserCDPSession();
   const covers = new Map<Page, string>();
   const targetOf = async (page: Page): Promise<string> => {
@@ -88,8 +92,69 @@ export async function launchThrottlingChromium(graceSeconds = 10): Promise<Throt
       await browser.close().catch(() => undefined);
       child.kill();
       await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
-      // Chromium's helper processes may still be writing the profile for a moment.
-      rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      // Chromium's helper processes may still be writing the profile for a moment: best effort (tmp).
+      try {
+        rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
+      } catch {
+        /* left in the temp folder */
+      }
     },
   };
+}
+
+/** Three chained 10 ms timers' total time in `page`: ~30 ms when visible, ~3 s when hidden (1 s wake-ups). */
+export function chainedTimersMs(page: Page): Promise<number> {
+  // Three, not five: from the fifth in a chain on, a throttled page waits for its once-a-minute wake-up.
+  return page.evaluate(
+    () =>
+      new Promise<number>((resolve) => {
+        const t0 = performance.now();
+        let n = 0;
+        const step = (): unknown => (++n < 4 ? setTimeout(step, 10) : resolve(performance.now() - t0));
+        step();
+      }),
+  );
+}
+
+/** Records every vod-upload-retry's delayMs in the page (read by injectRetries). */
+export function recordRetryDelays(page: Page): Promise<void> {
+  return page.evaluate(() => {
+    const w = window as unknown as { retryDelays: number[] };
+    w.retryDelays = [];
+    document.addEventListener('vod-upload-retry', (e) => w.retryDelays.push((e as CustomEvent<{ delayMs: number }>).detail.delayMs));
+  });
+}
+
+/**
+ * Fails `count` single slice requests of `path` (a 5xx from the real server) while the upload runs at
+ * concurrency 1, and returns how late each retry reached the server: the server's time from the
+ * failed answer to the next request, less the backoff the page's vod-upload-retry announced.
+ * `waitFor` polls a condition (expect.poll in tests, a plain loop in the bench) and `faults` are the
+ * server's faults to keep between failures.
+ */
+export async function injectRetries(
+  page: Page,
+  server: FaultServer,
+  path: string,
+  count: number,
+  faults: Faults,
+  waitFor: (what: string, condition: () => boolean) => Promise<void>,
+): Promise<number[]> {
+  const slices = (): UploadRequestRecord[] => server.requests.filter((r) => r.path === path);
+  const failed = (r: UploadRequestRecord): boolean => (r.status ?? 0) >= 500;
+  for (let i = 0; i < count; i++) {
+    // Fail the next request (rarely two: the retry may come before the fault is switched off),
+    // then answer normally again until a slice succeeds, so the next backoff starts afresh.
+    const before = slices().length;
+    server.setFaults({ ...faults, errorRate: 1 });
+    await waitFor(`a 5xx answered (failure ${i + 1})`, () => slices().slice(before).some(failed));
+    server.setFaults(faults);
+    await waitFor(`a slice accepted after failure ${i + 1}`, () => slices().slice(before).some((r, k, rest) => r.status === 200 && rest.slice(0, k).some(failed)));
+  }
+  // Every failure was followed by one vod-upload-retry (concurrency 1) and one request: the retry.
+  const delays = await page.evaluate(() => (window as unknown as { retryDelays: number[] }).retryDelays);
+  const all = slices();
+  const gaps = all.flatMap((r, j) => (failed(r) && all[j + 1] ? [all[j + 1]!.start - r.end!] : []));
+  if (gaps.length !== delays.length) throw new Error(`${gaps.length} failures answered, ${delays.length} retries announced`);
+  return gaps.map((gap, k) => gap - delays[k]!);
 }
