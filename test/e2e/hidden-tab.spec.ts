@@ -43,7 +43,10 @@ test.describe('hidden tab', () => {
       const waitFor = async (what: string, condition: () => boolean): Promise<void> => {
         await expect.poll(condition, { intervals: [5, 20], message: what }).toBe(true).catch(async (error: unknown) => {
           // What the page saw, to tell a stalled retry from a stalled upload.
-          console.log(`stuck waiting for ${what}: ${await page.evaluate(() => JSON.stringify(document.querySelector('vod-uploader')?.uploads.map((u) => [u.status, u.uploadedBytes])))}`);
+          const seen = await page.evaluate(() =>
+            JSON.stringify(document.querySelector('vod-uploader')?.uploads.map((u) => ({ ...u, retryIn: u.retryAt && u.retryAt - Date.now() }))),
+          );
+          console.log(`stuck waiting for ${what}: ${seen}; last requests ${JSON.stringify(server.requests.slice(-3))}`);
           throw error;
         });
       };
