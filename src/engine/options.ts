@@ -23,7 +23,7 @@ export interface EngineDeps {
   online: OnlineSource;
   /** Clock in ms since epoch (default Date.now). */
   now?: () => number;
-  /** Waits `ms`; rejects when `signal` aborts (default: setTimeout; in browsers a worker's timer: clock.ts). */
+  /** Waits `ms`; rejects when `signal` aborts (default: setTimeout; the element's: the timer worker, src/timers/worker-timers.ts). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** [0, 1) for backoff jitter (default Math.random). */
   random?: () => number;
