@@ -142,14 +142,17 @@ export async function injectRetries(
 ): Promise<number[]> {
   const slices = (): UploadRequestRecord[] => server.requests.filter((r) => r.path === path);
   const failed = (r: UploadRequestRecord): boolean => (r.status ?? 0) >= 500;
+  // An accepted slice resets the backoff; an accepted session request (after a 5xx the upload asks for
+  // its session again: a form of ~650 bytes, no file data) does not, so it must not count as progress.
+  const acceptedSlice = (r: UploadRequestRecord): boolean => r.status === 200 && r.bodyBytes >= 4 * 1024;
   for (let i = 0; i < count; i++) {
     // Fail the next request (rarely two: the retry may come before the fault is switched off),
-    // then answer normally again until a slice succeeds, so the next backoff starts afresh.
+    // then answer normally again until a slice is accepted, so the next backoff starts afresh.
     const before = slices().length;
     server.setFaults({ ...faults, errorRate: 1 });
     await waitFor(`a 5xx answered (failure ${i + 1})`, () => slices().slice(before).some(failed));
     server.setFaults(faults);
-    await waitFor(`a slice accepted after failure ${i + 1}`, () => slices().slice(before).some((r, k, rest) => r.status === 200 && rest.slice(0, k).some(failed)));
+    await waitFor(`a slice accepted after failure ${i + 1}`, () => slices().slice(before).some((r, k, rest) => acceptedSlice(r) && rest.slice(0, k).some(failed)));
   }
   // Every failure was followed by one vod-upload-retry (concurrency 1) and one request: the retry.
   const delays = await page.evaluate(() => (window as unknown as { retryDelays: number[] }).retryDelays);
