@@ -9,8 +9,12 @@ import { elementPageUrl } from './helpers/element-page.js';
 import { KiB, suiteResources } from './helpers/faults.js';
 import { chainedTimersMs, injectRetries, launchThrottlingChromium, recordRetryDelays } from './helpers/hidden-chromium.js';
 
-/** How late a retry may reach the server after its backoff: the failure's answer, an event, a request. */
-const TOLERANCE_MS = 300;
+/**
+ * How late a retry may reach the server after its backoff: the failure's answer, an event, a request.
+ * Measured on the shared 2 cores: 7-226 ms on the timer worker, 530-978 ms on page timers (1 s
+ * wake-ups: lateness spread over 0-1000 ms, so the largest of 5 exceeds this in ~99 % of runs).
+ */
+const TOLERANCE_MS = 400;
 const RETRIES = 5;
 const GRACE_SECONDS = 10;
 
