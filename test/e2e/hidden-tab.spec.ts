@@ -11,7 +11,7 @@ import { chainedTimersMs, injectRetries, launchThrottlingChromium, recordRetryDe
 
 /**
  * How late a retry may reach the server after its backoff: the failure's answer, an event, a request.
- * Measured on the shared 2 cores: 7-226 ms on the timer worker, 530-978 ms on page timers (1 s
+ * Measured on the shared 2 cores: 7-338 ms on the timer worker (most under 60), 530-978 ms on page timers (1 s
  * wake-ups: lateness spread over 0-1000 ms, so the largest of 5 exceeds this in ~99 % of runs).
  */
 const TOLERANCE_MS = 400;

@@ -45,7 +45,9 @@ export async function launchThrottlingChromium(graceSeconds = 10): Promise<Throt
       `--enable-features=IntensiveWakeUpThrottling:grace_period_seconds/${graceSeconds}`,
       'about:blank',
     ],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
+    // Its own process group: Debian's /usr/bin/chromium is a shell script, so killing the child alone
+    // would leave the browser running.
+    { stdio: ['ignore', 'ignore', 'pipe'], detached: true },
   );
   const endpoint = await new Promise<string>((resolve, reject) => {
     let text = '';
@@ -89,9 +91,16 @@ export async function launchThrottlingChromium(graceSeconds = 10): Promise<Throt
       await page.waitForFunction(() => document.visibilityState === 'visible');
     },
     async close() {
+      // Disconnecting (browser.close() of a connectOverCDP browser) does not end the browser: ask it.
+      await browserSession.send('Browser.close').catch(() => undefined);
       await browser.close().catch(() => undefined);
-      child.kill();
-      await new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+      const exited = new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve) : resolve(undefined)));
+      await Promise.race([exited, new Promise((resolve) => setTimeout(resolve, 5000))]);
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL'); // whatever of the group is left
+      } catch {
+        /* the group is gone already */
+      }
       // Chromium's helper processes may still be writing the profile for a moment: best effort (tmp).
       try {
         rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
