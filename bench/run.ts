@@ -16,6 +16,7 @@ import { renderHtmlReport } from './lib/html-report.js';
 import { judgeTargets, renderReport, type BenchResults } from './lib/report.js';
 import { runBundleSection } from './sections/bundle.js';
 import { runHashSection } from './sections/hash.js';
+import { runHiddenSection } from './sections/hidden.js';
 import { runLinkSection } from './sections/link.js';
 import { runMemorySection } from './sections/memory.js';
 import { runHashReload, runResumeSection } from './sections/resume.js';
@@ -56,7 +57,7 @@ async function main(options: BenchOptions): Promise<BenchResults> {
   await section('bundle', async () => {
     results.bundle = runBundleSection({ build: options.build }, log);
   });
-  const needsBrowser = ['hash', 'upload', 'https', 'link', 'memory', 'resume'].some(wants);
+  const needsBrowser = ['hash', 'upload', 'https', 'link', 'memory', 'resume', 'hidden'].some(wants);
   if (needsBrowser) {
     const path = await benchFile(options.size, log);
     const sha = await nodeSha1(path);
@@ -93,6 +94,10 @@ async function main(options: BenchOptions): Promise<BenchResults> {
         const linkFile = { path, size: options.linkSize, sha: await nodeSha1(path) };
         results.link = await runLinkSection(h, linkFile, options, log);
         if (!results.link.shaOk) results.errors.push('link: an upload was not accepted');
+      });
+      await section('hidden', async () => {
+        results.hidden = await runHiddenSection(h, log);
+        if (!results.hidden.shaOk) results.errors.push('hidden: a file arrived with the wrong sha');
       });
       await section('memory', async () => {
         results.memory = await runMemorySection(h, options.memorySizes, known, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);

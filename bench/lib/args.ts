@@ -160,7 +160,7 @@ export const USAGE = `npm run bench -- [options]
   --slice-size 1MiB      slice size the local server asks for (default: the server's)
   --memory-sizes a,b,c   sizes for the memory section (default 256MiB,1GiB,4GiB; quick: --size)
   --reps N               repetitions per measurement (default 3 for hash, 2 for upload; quick 1)
-  --only hash,upload,https,link,memory,resume,bundle
+  --only hash,upload,https,link,memory,resume,hidden,bundle
   --link-size 64MiB      file size of the link section (default 64MiB; quick 4MiB)
   --concurrency 1,3,5,6  the element's concurrency values in the upload section (default 1, 3, 6 and
                          the element's default; quick: the default only)

@@ -1,6 +1,7 @@
 // The bench's output: the Markdown tables printed to the terminal and put in bench/README.md, and
 // the targets, each judged PASS / FAIL (or n/a when its section did not run).
 
+import { renderHidden, type HiddenSectionResult } from '../sections/hidden.js';
 import type { BundleFile, BundleSectionResult } from '../sections/bundle.js';
 import { BIG_FILE_BYTES, chromiumHash, FILE_READER_KINDS, type EngineHashResult, type HashSectionResult } from '../sections/hash.js';
 import type { MemorySectionResult } from '../sections/memory.js';
@@ -26,6 +27,7 @@ export interface BenchResults {
   link?: LinkSectionResult;
   memory?: MemorySectionResult;
   resume?: ResumeSectionResult;
+  hidden?: HiddenSectionResult;
   bundle?: BundleSectionResult;
   targets?: Target[];
   errors: string[];
@@ -167,6 +169,7 @@ export function renderReport(r: BenchResults): string {
     if (r.upload) out.push(renderSchemeComparison(r.upload, r.uploadHttps));
   }
   if (r.link) out.push(renderLinkTable(r.link));
+  if (r.hidden) out.push(renderHidden(r.hidden));
   const runs = productRuns(r.upload);
   const ch = chromiumHash(r.hash);
   if (ch?.gaps || runs.length) {

@@ -8,6 +8,8 @@ import { createSigner } from '../protocol/signature.js';
 import { IdbSessionStore } from '../store/idb-store.js';
 import { browserOnlineSource } from '../store/online.js';
 import { WebLocks } from '../store/web-locks.js';
+import { pageTimers } from '../timers/worker-timers.js';
+import { sleepOn } from '../engine/clock.js';
 import type { EngineDeps } from '../engine/options.js';
 import type { ProtocolClient, SignatureFunction, Signer } from '../engine/types.js';
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
@@ -69,11 +71,13 @@ export interface BrowserDependencies extends EngineDeps {
 }
 
 /**
- * Everything the upload queue needs in a browser: worker hasher, IndexedDB, Web Locks, fetch. The
- * worker ends by itself 10 s after its last job (hasher.ts); the online listeners go with the queue.
+ * Everything the upload queue needs in a browser: worker hasher, IndexedDB, Web Locks, fetch, and
+ * the timer worker for retry backoff and the session write interval (hidden tabs: worker-timers.ts).
+ * Both workers end by themselves 10 s after their last job or timer (hasher.ts, worker-timers.ts);
+ * the online listeners go with the queue.
  */
 export function createBrowserDependencies(read: () => ConnectionSettings): BrowserDependencies {
-  const store = new IdbSessionStore();
+  const store = new IdbSessionStore({ schedule: pageTimers.schedule });
   return {
     protocol: followingProtocolClient(read),
     signer: followingSigner(read),
@@ -81,6 +85,7 @@ export function createBrowserDependencies(read: () => ConnectionSettings): Brows
     store,
     locks: new WebLocks(),
     online: browserOnlineSource(),
+    sleep: sleepOn(pageTimers.schedule),
     close: () => store.close(),
   };
 }

@@ -1,7 +1,7 @@
 // What the queue is built from: its dependencies (adapters or test fakes) and its options, with the
 // defaults and clamping in one place.
 
-import { raceAbort } from './abort-race.js';
+import { plainTimer, sleepOn } from './clock.js';
 import type { SliceBudget } from './slice-budget.js';
 import type {
   Hasher,
@@ -23,7 +23,7 @@ export interface EngineDeps {
   online: OnlineSource;
   /** Clock in ms since epoch (default Date.now). */
   now?: () => number;
-  /** Waits `ms`; rejects when `signal` aborts (default: setTimeout). */
+  /** Waits `ms`; rejects when `signal` aborts (default: setTimeout; the element's: the timer worker, src/timers/worker-timers.ts). */
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   /** [0, 1) for backoff jitter (default Math.random). */
   random?: () => number;
@@ -88,14 +88,6 @@ export function resolveOptions(o: QueueOptions): ResolvedOptions {
   };
 }
 
-/** Default sleep: a timer that an abort cancels. */
-export function timerSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  return raceAbort(signal, () => new Promise<void>((resolve) => (timer = setTimeout(resolve, ms))), {
-    onAbort: () => clearTimeout(timer),
-  });
-}
-
 /** EngineDeps with the clock, sleep, randomness and slice budget filled in. */
 export type EngineDepsResolved = EngineDeps & Required<Pick<EngineDeps, 'now' | 'sleep' | 'random' | 'sliceBudget'>>;
 
@@ -104,7 +96,7 @@ export function resolveDeps(deps: EngineDeps, pageBudget: SliceBudget): EngineDe
   return {
     ...deps,
     now: deps.now ?? (() => Date.now()),
-    sleep: deps.sleep ?? timerSleep,
+    sleep: deps.sleep ?? sleepOn(plainTimer),
     random: deps.random ?? Math.random,
     sliceBudget: deps.sliceBudget ?? pageBudget,
   };

@@ -9,6 +9,7 @@ import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type { SessionStore, StoredSession } from '../engine/types.js';
 import { MemorySessionStore } from './memory-store.js';
 import { WriteCoalescer } from './write-coalescer.js';
+import type { ScheduleTimer } from '../engine/clock.js';
 
 /** Bump when StoredSession changes incompatibly: older records are then deleted, not misread. */
 export const SESSION_SCHEMA_VERSION = 1;
@@ -37,6 +38,8 @@ export interface IdbSessionStoreOptions {
   flushOnPageHide?: boolean;
   /** An IndexedDB operation taking longer than this counts as a failure (default 5 s). */
   timeoutMs?: number;
+  /** The timer of the write interval (default setTimeout; the element's is a worker's: clock.ts). */
+  schedule?: ScheduleTimer;
 }
 
 function isCurrentRecord(value: unknown): value is SessionRecord {
@@ -92,6 +95,7 @@ export class IdbSessionStore implements SessionStore {
     this.#writes = new WriteCoalescer({
       write: (_key, session) => this.#write(session),
       minIntervalMs: options.minWriteIntervalMs ?? MIN_WRITE_INTERVAL_MS,
+      schedule: options.schedule,
     });
     if ((options.flushOnPageHide ?? true) && typeof window !== 'undefined') {
       // IndexedDB transactions begun in pagehide complete in current browsers; a later event may be too late.

@@ -6,28 +6,36 @@
 // after it was given (or is superseded by a newer value of the same key within that time). So after a
 // crash or reload at most the last ~minIntervalMs of updates are lost, which for an upload only means
 // re-sending the slices acknowledged in that window. `flush()` writes everything pending now.
+// The interval runs on an injected timer (clock.ts): in browsers a worker's, which hidden tabs do not
+// delay, so the guarantee holds in a background tab too.
+
+import { plainTimer, type ScheduleTimer } from '../engine/clock.js';
 
 export interface WriteCoalescerOptions<T> {
   write(key: string, value: T): Promise<void>;
   minIntervalMs: number;
+  /** Default: the page's setTimeout. */
+  schedule?: ScheduleTimer;
 }
 
 interface KeyState<T> {
   pending?: { value: T; waiters: Array<() => void> };
   inFlight?: Promise<void>;
   lastWriteStart: number;
-  timer?: ReturnType<typeof setTimeout>;
+  cancelTimer?: () => void;
   wake?: () => void;
 }
 
 export class WriteCoalescer<T> {
   readonly #write: (key: string, value: T) => Promise<void>;
   readonly #minIntervalMs: number;
+  readonly #schedule: ScheduleTimer;
   readonly #keys = new Map<string, KeyState<T>>();
 
   constructor(options: WriteCoalescerOptions<T>) {
     this.#write = options.write;
     this.#minIntervalMs = options.minIntervalMs;
+    this.#schedule = options.schedule ?? plainTimer;
   }
 
   /** Resolves once this value, or a newer one for the same key, has been written (or dropped by `drop`). */
@@ -74,9 +82,9 @@ export class WriteCoalescer<T> {
         if (wait > 0) {
           await new Promise<void>((resolve) => {
             state.wake = resolve;
-            state.timer = setTimeout(resolve, wait);
+            state.cancelTimer = this.#schedule(resolve, wait);
           });
-          clearTimeout(state.timer);
+          state.cancelTimer?.();
           state.wake = undefined;
           continue; // re-check: flush() or drop() may have changed things
         }

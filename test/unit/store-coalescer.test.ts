@@ -103,4 +103,22 @@ describe('WriteCoalescer', () => {
     await c.put('k', 2);
     expect(writes).toEqual([2]);
   });
+
+  it('waits out the interval on the injected timer (the timer worker in browsers), not on setTimeout', async () => {
+    const r = recorder(0);
+    const armed: Array<{ ms: number; fire: () => void }> = [];
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 250, schedule: (fire, ms) => (armed.push({ ms, fire }), () => undefined) });
+    void c.put('k', 1);
+    await vi.advanceTimersByTimeAsync(1);
+    const second = c.put('k', 2);
+    await vi.advanceTimersByTimeAsync(10_000); // page timers alone never write the second value
+    expect(r.writes).toEqual([['k', 1]]);
+    expect(armed).toHaveLength(1);
+    expect(armed[0]!.ms).toBeGreaterThan(0);
+    expect(armed[0]!.ms).toBeLessThanOrEqual(250);
+    armed[0]!.fire();
+    await vi.advanceTimersByTimeAsync(1);
+    await second;
+    expect(r.writes).toEqual([['k', 1], ['k', 2]]);
+  });
 });
