@@ -3,6 +3,7 @@
 
 import type { BundleFile, BundleSectionResult } from '../sections/bundle.js';
 import { BIG_FILE_BYTES, chromiumHash, FILE_READER_KINDS, type EngineHashResult, type HashSectionResult } from '../sections/hash.js';
+import type { ManySectionResult } from '../sections/many-files.js';
 import type { MemorySectionResult } from '../sections/memory.js';
 import type { ProductUploadResult } from '../sections/product-run.js';
 import type { LinkSectionResult } from '../sections/link.js';
@@ -12,6 +13,7 @@ import { CHECKPOINT_EVERY } from '../../src/hashing/hash-core.js';
 import { formatSize } from './args.js';
 import { f0, f1, f2, kb, mib, table } from './format.js';
 import { linkTargets, renderLinkTable } from './report-link.js';
+import { manyTargets, renderManyTable } from './report-many.js';
 import { memoryTargets, renderMemoryTables } from './report-memory.js';
 import { renderSchemeComparison, renderUploadTable, uploadTargets } from './report-upload.js';
 import type { Environment } from './env.js';
@@ -26,6 +28,7 @@ export interface BenchResults {
   link?: LinkSectionResult;
   memory?: MemorySectionResult;
   resume?: ResumeSectionResult;
+  many?: ManySectionResult;
   bundle?: BundleSectionResult;
   targets?: Target[];
   errors: string[];
@@ -98,6 +101,7 @@ export function judgeTargets(r: BenchResults): Target[] {
   }
 
   memoryTargets(r.memory, add);
+  manyTargets(r.many, add);
 
   const s = r.resume;
   if (s) {
@@ -183,6 +187,7 @@ export function renderReport(r: BenchResults): string {
     out.push(table(['phase', 'longest gap ms', 'gaps > 50 ms', 'longest frame gap ms'], rows));
   }
   if (r.memory) out.push(renderMemoryTables(r.memory));
+  if (r.many) out.push(renderManyTable(r.many));
   if (r.resume) {
     const s = r.resume;
     out.push(`\n### Resume: reload during the upload of a ${formatSize(s.fileBytes)} file, choose it again\n`);
