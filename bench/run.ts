@@ -105,7 +105,7 @@ async function main(options: BenchOptions): Promise<BenchResults> {
         if (file.size >= 2 * CHECKPOINT_EVERY) results.resume.checkpoint = await runHashReload(h, file, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
       });
       await section('many', async () => {
-        results.many = await runManyFilesSection(h, { quick: options.quick, discard: options.discard, sliceSize: options.sliceSize, parallels: options.manyParallels }, log);
+        results.many = await runManyFilesSection(h, { quick: options.quick, discard: options.discard, sliceSize: options.sliceSize, profile: options.profile, parallels: options.manyParallels, only: options.manyFiles }, log);
       });
     } finally {
       await harness?.close();

@@ -38,6 +38,8 @@ export interface BenchOptions {
   linkSize: number;
   /** Extra parallel-files values the many section runs on 1,000 × 64 KiB at 50 ms (choosing the default). */
   manyParallels?: number[];
+  /** Only these configurations of the many section (100, 1000, 10000, 100x8MiB). */
+  manyFiles?: string[];
 }
 
 /** "256MiB", "1GiB", "4GiB", "32MiB", "1.5GiB", "1048576" → bytes. */
@@ -72,6 +74,7 @@ export function parseArgs(argv: string[]): BenchOptions {
   let linkSize: number | undefined;
   let engines: EngineName[] | undefined;
   let manyParallels: number[] | undefined;
+  let manyFiles: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
@@ -117,6 +120,9 @@ export function parseArgs(argv: string[]): BenchOptions {
         manyParallels = value().split(',').map(Number);
         if (manyParallels.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--many-parallel takes whole numbers: ${arg}`);
         break;
+      case '--many-files':
+        manyFiles = value().split(',');
+        break;
       case '--link-size':
         linkSize = parseSize(value());
         break;
@@ -151,6 +157,7 @@ export function parseArgs(argv: string[]): BenchOptions {
     concurrencies: concurrencies ?? (quick ? [DEFAULT_CONCURRENCY] : [...new Set([1, 3, DEFAULT_CONCURRENCY, 6])]),
     linkSize: linkSize ?? (quick ? 4 * MiB : 64 * MiB),
     manyParallels,
+    manyFiles,
     engines: engines ?? (quick ? ['chromium'] : [...ENGINES]),
     bigFile: !quick,
     memorySizes: memorySizes ?? (quick ? [size] : [256 * MiB, GiB, 4 * GiB]),
@@ -173,8 +180,9 @@ export const USAGE = `npm run bench -- [options]
   --concurrency 1,3,5,6  the element's concurrency values in the upload section (default 1, 3, 6 and
                          the element's default; quick: the default only)
   --engines chromium,firefox,webkit   engines of the hash section (default all three; quick: chromium)
-  --many-parallel 2,6,8  also run the product at these parallel-files on 1,000 × 64 KiB at 50 ms
+  --many-parallel 2,6,8  also run the product at these parallel-files on the 64 KiB files at 50 ms
                          (the many section; how the default was chosen)
+  --many-files 100,1000  only these runs of the many section (100, 1000, 10000, 100x8MiB; default all)
   --profile              save main-thread CPU profiles of the product's uploads to bench/out/
   --no-build             do not run npm run build when dist/ is missing
 `;

@@ -9,6 +9,7 @@ import { DEFAULT_PARALLEL_FILES, MAX_SLICES_IN_FLIGHT } from '../../src/engine/o
 import { formatSize, KiB, MiB } from '../lib/args.js';
 import { gapsBetween, HeapSampler, startGaps, stopGaps, type BrowserHarness } from '../lib/browser.js';
 import { manyFiles } from '../lib/files.js';
+import { MainThreadProfiler } from '../lib/profile.js';
 import { browserUrls, withServer, type BenchServer } from '../lib/server.js';
 import { fileInput } from './product-run.js';
 
@@ -60,6 +61,11 @@ const BARE_PARALLEL = MAX_SLICES_IN_FLIGHT;
 const PICK_CHUNK = 1000;
 const DEBUG_TIMEOUT = Number(process.env.MANY_TIMEOUT_MS ?? 0);
 
+/** A config's name for `--many-files`: `1000` (64 KiB files) or `100x8MiB`. */
+export function manyConfigName(c: Pick<ManyConfig, 'files' | 'fileBytes'>): string {
+  return c.fileBytes === 64 * KiB ? String(c.files) : `${c.files}x${formatSize(c.fileBytes).replace(' ', '')}`;
+}
+
 export function manyConfigs(quick: boolean): ManyConfig[] {
   if (quick) return [{ files: 50, fileBytes: 64 * KiB, delays: [0], variants: ['product', 'bare'] }];
   const all: ManyVariant[] = ['product', 'oneAtATime', 'bare'];
@@ -68,8 +74,8 @@ export function manyConfigs(quick: boolean): ManyConfig[] {
     // One at a time on 1,000 files only where it is judged (50 ms): at 0 ms it takes minutes to say little.
     { files: 1000, fileBytes: 64 * KiB, delays: [0], variants: ['product', 'bare'] },
     { files: 1000, fileBytes: 64 * KiB, delays: [50], variants: all },
-    // One at a time (and anything at 50 ms) would take many minutes here and judges nothing.
-    { files: 10_000, fileBytes: 64 * KiB, delays: [0], variants: ['product', 'bare'] },
+    // The product alone: one at a time, the bare client and 50 ms would add many minutes and judge nothing.
+    { files: 10_000, fileBytes: 64 * KiB, delays: [0], variants: ['product'] },
     { files: 100, fileBytes: 8 * MiB, delays: [0, 50], variants: all },
   ];
 }
@@ -105,7 +111,7 @@ async function measured<T>(page: Page, work: () => Promise<T>): Promise<{ value:
   }
 }
 
-async function runProduct(harness: BrowserHarness, server: BenchServer, paths: string[], config: { fileBytes: number; delayMs: number; parallel: number; variant: ManyVariant }): Promise<ManyRunResult> {
+async function runProduct(harness: BrowserHarness, server: BenchServer, paths: string[], config: { fileBytes: number; delayMs: number; parallel: number; variant: ManyVariant; profile?: string }, log: (line: string) => void): Promise<ManyRunResult> {
   const urls = browserUrls(server);
   const query = new URLSearchParams({
     endpoint: urls.endpoint, signatureUrl: urls.signatureUrl, appid: server.appid, bucket: server.bucket,
@@ -117,6 +123,7 @@ async function runProduct(harness: BrowserHarness, server: BenchServer, paths: s
     await page.evaluate(() => window.__benchMany.watchPick());
     const n = paths.length;
     let how = '';
+    const profiler = config.profile ? await MainThreadProfiler.start(page) : undefined;
     const m = await measured(page, async () => {
       how = await pick(fileInput(page), paths);
       await page
@@ -134,6 +141,11 @@ async function runProduct(harness: BrowserHarness, server: BenchServer, paths: s
           throw new Error(`the product did not finish: ${String(error)}\n${JSON.stringify(state).slice(0, 2000)}`);
         });
     });
+    const profile = await profiler?.stop(config.profile!);
+    if (profile) {
+      log(`    main thread profile ${profile.file} (${profile.totalMs} ms), top self time:`);
+      for (const entry of profile.top) log(`      ${String(entry.selfMs).padStart(6)} ms  ${entry.name}`);
+    }
     const run = await page.evaluate(() => window.__benchMany.run);
     const shadowNodes = await page.evaluate(() => window.__benchMany.shadowNodes());
     const from = run.pickedAt ?? run.firstAddAt ?? 0;
@@ -174,25 +186,34 @@ async function runBare(harness: BrowserHarness, server: BenchServer, paths: stri
 
 export async function runManyFilesSection(
   harness: BrowserHarness,
-  options: { quick: boolean; discard: boolean; sliceSize?: number; /** Extra parallel-files values for the 1,000 × 64 KiB runs at 50 ms (choosing the default). */ parallels?: number[] },
+  options: {
+    quick: boolean;
+    discard: boolean;
+    sliceSize?: number;
+    profile?: boolean;
+    /** Extra parallel-files values for the 64 KiB runs at 50 ms (choosing the default). */
+    parallels?: number[];
+    /** Only these configs (manyConfigName), e.g. 100,1000: the whole section takes long on a busy machine. */
+    only?: string[];
+  },
   log: (line: string) => void,
 ): Promise<ManySectionResult> {
   const runs: ManyRunResult[] = [];
-  for (const config of manyConfigs(options.quick)) {
+  for (const config of manyConfigs(options.quick).filter((c) => !options.only || options.only.includes(manyConfigName(c)))) {
     const paths = await manyFiles(config.files, config.fileBytes, log);
     for (const delayMs of config.delays) {
       const plan: Array<{ variant: ManyVariant; parallel: number }> = config.variants.map((variant) => ({
         variant,
         parallel: variant === 'oneAtATime' ? 1 : variant === 'bare' ? BARE_PARALLEL : DEFAULT_PARALLEL_FILES,
       }));
-      if (config.files === 1000 && config.fileBytes === 64 * KiB && delayMs === 50) {
+      if (config.fileBytes === 64 * KiB && delayMs === 50) {
         for (const parallel of options.parallels ?? []) if (parallel !== DEFAULT_PARALLEL_FILES) plan.push({ variant: 'product', parallel });
       }
       for (const { variant, parallel } of plan) {
         const result = await withServer({ discard: options.discard, sliceSize: options.sliceSize, delayMs }, (server) =>
           variant === 'bare'
             ? runBare(harness, server, paths, { fileBytes: config.fileBytes, delayMs })
-            : runProduct(harness, server, paths, { fileBytes: config.fileBytes, delayMs, parallel, variant }),
+            : runProduct(harness, server, paths, { fileBytes: config.fileBytes, delayMs, parallel, variant, profile: options.profile ? `many-${variant}-p${parallel}-${config.files}-d${delayMs}` : undefined }, log),
         );
         runs.push(result);
         log(

@@ -60,15 +60,17 @@ export interface QueueOptions {
 /** Chosen by measurement (README, attributes; bench/README.md, "Choosing the default concurrency"). */
 export const DEFAULT_CONCURRENCY = 5;
 /** Chosen by measurement (bench/README.md, "Many files": choosing parallel-files). */
-export const DEFAULT_PARALLEL_FILES = 4;
+export const DEFAULT_PARALLEL_FILES = 6;
 export const MAX_PARALLEL_FILES = 16;
 /**
  * Files beyond the sending ones that may already be fingerprinted, locked and hashed, so that a
  * sending slot never waits for a hash: a file's hash is complete before its first request, but the
- * hasher does not wait for another file's slices. Two, not more: a hashed file waiting to send holds
- * its cross-tab lock, and hashing far ahead only moves work earlier.
+ * hasher does not wait for another file's slices. With small files the run is a pipeline: a file's
+ * preparation (sample, lock, stored session, hash) takes about as long as its sending, so the window
+ * is of the order of the sending slots; not more, as a hashed file waiting to send holds its
+ * cross-tab lock and hashing far ahead only moves work earlier (bench/README.md, "Many files").
  */
-export const HASH_AHEAD_FILES = 2;
+export const HASH_AHEAD_FILES = 4;
 export const DEFAULT_SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /** Browsers open at most 6 HTTP/1.1 connections per host: more slices in flight only queue up. */
 export const MAX_SLICES_IN_FLIGHT = 6;

@@ -27,22 +27,22 @@ describe('files in parallel', () => {
   it('hashes the next files while one sends, and sends one file at a time with parallelFiles 1', async () => {
     const h = makeHarness({ parallelFiles: 1 });
     h.protocol.hold();
-    const { added } = h.queue.add(['a', 'b', 'c', 'd'].map((n, i) => makeFile(3000, `${n}.mp4`, { seed: i })));
-    await waitFor(() => h.protocol.calls.some((c) => c.name === 'a.mp4'), 'a sends');
-    // b and c are hashed ahead (HASH_AHEAD_FILES) and wait, hash complete, without a request.
-    await waitFor(() => h.queue.get(added[2]!.id)!.hashedBytes === 3000, 'c hashed ahead');
-    expect(HASH_AHEAD_FILES).toBe(2);
-    expect(h.hasher.sha1Calls).toHaveLength(3);
-    for (const u of added.slice(1, 3)) expect(h.queue.get(u.id)).toMatchObject({ status: 'queued', hashedBytes: 3000 });
-    expect(h.queue.get(added[3]!.id)).toMatchObject({ status: 'queued', hashedBytes: 0 });
-    expect(h.protocol.calls.every((c) => c.name === 'a.mp4')).toBe(true);
+    // The sending one, HASH_AHEAD_FILES hashed ahead, and one more that waits for its turn.
+    const names = Array.from({ length: HASH_AHEAD_FILES + 2 }, (_, i) => `f${i}.mp4`);
+    const { added } = h.queue.add(names.map((n, i) => makeFile(3000, n, { seed: i })));
+    const ahead = added.slice(1, -1);
+    const last = added.at(-1)!;
+    await waitFor(() => h.protocol.calls.some((c) => c.name === names[0]), 'the first file sends');
+    await waitFor(() => ahead.every((u) => h.queue.get(u.id)!.hashedBytes === 3000), 'the next ones hashed ahead');
+    expect(h.hasher.sha1Calls).toHaveLength(1 + HASH_AHEAD_FILES);
+    for (const u of ahead) expect(h.queue.get(u.id)).toMatchObject({ status: 'queued', hashedBytes: 3000 });
+    expect(h.queue.get(last.id)).toMatchObject({ status: 'queued', hashedBytes: 0 });
+    expect(h.protocol.calls.every((c) => c.name === names[0])).toBe(true);
     h.protocol.release();
-    await h.until(added[3]!.id, 'done');
+    await h.until(last.id, 'done');
     // Strictly one file after another on the wire.
-    const names = h.protocol.calls.map((c) => c.name);
-    for (const [earlier, later] of [['a', 'b'], ['b', 'c'], ['c', 'd']]) {
-      expect(names.lastIndexOf(`${earlier}.mp4`)).toBeLessThan(names.indexOf(`${later}.mp4`));
-    }
+    const sent = h.protocol.calls.map((c) => c.name);
+    for (let i = 1; i < names.length; i++) expect(sent.lastIndexOf(names[i - 1]!)).toBeLessThan(sent.indexOf(names[i]!));
   });
 
   it('never has more than parallelFiles files sending, and reaches that many', async () => {
