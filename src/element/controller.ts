@@ -145,13 +145,11 @@ export class UploadController implements ReactiveController, QueueViewer {
 
   async add(items: Array<{ file: File; handle?: FileSystemFileHandle }>): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
     // In chunks that yield to the page: thousands of files at once must not freeze it (queue.ts).
-    const result = await (await this.joined()).addAll(items);
+    // Each file is known by its id before its row renders (poster frames, durations).
+    const files = this.files;
+    const result = await (await this.joined()).addAll(items, (snapshot, file) => files.set(snapshot.id, file));
     const duplicates = new Set(result.duplicates);
     const fresh = items.filter((item) => !duplicates.has(item.file));
-    result.added.forEach((snapshot, i) => {
-      const file = fresh[i]?.file;
-      if (file) this.files.set(snapshot.id, file);
-    });
     // A re-chosen file takes the place of its restorable entry (the engine resumes it by fingerprint).
     const chosen = new Set(fresh.map(({ file }) => sameNameAndSize(file.name, file.size)));
     this.restorable = this.restorable.filter((r) => !chosen.has(sameNameAndSize(r.name, r.size)));

@@ -81,23 +81,6 @@ export function createBrowserDependencies(read: () => ConnectionSettings): Brows
     store,
     locks: new WebLocks(),
     online: browserOnlineSource(),
-    scheduleChange: nextFrame,
     close: () => store.close(),
   };
-}
-
-/** A view re-renders at most once a frame anyway; a hidden tab (no frames) still hears within 100 ms. */
-const CHANGE_FALLBACK_MS = 100;
-
-/** The queue's 'change' once per animation frame (or after CHANGE_FALLBACK_MS when no frame comes). */
-function nextFrame(flush: () => void): void {
-  let done = false;
-  const once = (): void => {
-    if (done) return;
-    done = true;
-    clearTimeout(timer);
-    flush();
-  };
-  const timer = setTimeout(once, CHANGE_FALLBACK_MS);
-  if (typeof requestAnimationFrame === 'function') requestAnimationFrame(once);
 }

@@ -31,7 +31,9 @@ export interface EngineDeps {
   sliceBudget?: SliceBudget;
   /**
    * Runs `flush` soon: the queue's 'change' notifications of one burst are coalesced into one
-   * (default: a microtask; the element uses one animation frame, see element/dependencies.ts).
+   * (default: a microtask, so every change of one task is one 'change'; Lit batches its renders the
+   * same way). One animation frame was tried: it reordered the poster extraction of rows added
+   * together (test/e2e/engine-features.spec.ts), and a hidden tab has no frames.
    */
   scheduleChange?: (flush: () => void) => void;
   /** Lets the page run between chunks of a big `addAll` (default: a macrotask). */

@@ -148,8 +148,11 @@ export class UploadQueue extends EventTarget {
     return restorable;
   }
 
-  /** Adds files at once (one 'add' per file, in order); `addAll` is the same for thousands of files. */
-  add(items: Iterable<AddItem>): { added: UploadSnapshot[]; duplicates: File[] } {
+  /**
+   * Adds files at once (one 'add' per file, in order); `addAll` is the same for thousands of files.
+   * `onAdded` hears of each file that joined, before its 'add' event (a view maps ids to files).
+   */
+  add(items: Iterable<AddItem>, onAdded?: (upload: UploadSnapshot, file: File) => void): { added: UploadSnapshot[]; duplicates: File[] } {
     const added: UploadSnapshot[] = [];
     const duplicates: File[] = [];
     for (const item of items) {
@@ -162,6 +165,7 @@ export class UploadQueue extends EventTarget {
       this.append(upload);
       const snap = upload.snapshot();
       added.push(snap);
+      onAdded?.(snap, file);
       this.emit('add', { upload: snap });
     }
     if (added.length > 0) {
@@ -176,13 +180,13 @@ export class UploadQueue extends EventTarget {
    * macrotask) so that choosing 10,000 files never blocks it for long; the first files start while
    * later ones are still being added.
    */
-  async addAll(items: readonly AddItem[]): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
+  async addAll(items: readonly AddItem[], onAdded?: (upload: UploadSnapshot, file: File) => void): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
     const added: UploadSnapshot[] = [];
     const duplicates: File[] = [];
     for (let i = 0; i < items.length; i += ADD_CHUNK_FILES) {
       if (i > 0) await this.deps.yieldToPage();
       if (this.disposed) break;
-      const chunk = this.add(items.slice(i, i + ADD_CHUNK_FILES));
+      const chunk = this.add(items.slice(i, i + ADD_CHUNK_FILES), onAdded);
       added.push(...chunk.added);
       duplicates.push(...chunk.duplicates);
     }
