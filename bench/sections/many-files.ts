@@ -94,7 +94,7 @@ async function pick(input: Locator, paths: string[]): Promise<string> {
 
 function timeoutFor(files: number, bytes: number, delayMs: number): number {
   if (DEBUG_TIMEOUT) return DEBUG_TIMEOUT;
-  return 120_000 + files * (3 * (delayMs + 10)) + (files * bytes) / (5 * MiB) * 1000;
+  return 120_000 + files * (3 * (delayMs + 10) + 100) + (files * bytes) / (5 * MiB) * 1000;
 }
 
 async function measured<T>(page: Page, work: () => Promise<T>): Promise<{ value: T; heap: { peak: number; after: number }; gaps: Awaited<ReturnType<typeof stopGaps>> }> {

@@ -81,6 +81,33 @@ export function createBrowserDependencies(read: () => ConnectionSettings): Brows
     store,
     locks: new WebLocks(),
     online: browserOnlineSource(),
+    scheduleChange: scheduleRender,
     close: () => store.close(),
   };
+}
+
+/**
+ * Up to this many rows a change is shown in the same task (a microtask later); past it, once per
+ * animation frame: re-rendering a long list on every task of files sending in parallel froze the
+ * page (bench "many files"). Small lists keep the immediate order of events and renders the tests
+ * and poster extraction rely on.
+ */
+const FRAME_COALESCING_FROM = 100;
+/** A hidden tab has no frames: its changes still arrive this often. */
+const HIDDEN_FALLBACK_MS = 100;
+
+function scheduleRender(flush: () => void, uploads: number): void {
+  if (uploads < FRAME_COALESCING_FROM || typeof requestAnimationFrame !== 'function') {
+    queueMicrotask(flush);
+    return;
+  }
+  let done = false;
+  const once = (): void => {
+    if (done) return;
+    done = true;
+    clearTimeout(timer);
+    flush();
+  };
+  const timer = setTimeout(once, HIDDEN_FALLBACK_MS);
+  requestAnimationFrame(once);
 }

@@ -30,12 +30,12 @@ export interface EngineDeps {
   /** Slices in flight shared by every file sending (default: the page's one budget). */
   sliceBudget?: SliceBudget;
   /**
-   * Runs `flush` soon: the queue's 'change' notifications of one burst are coalesced into one
-   * (default: a microtask, so every change of one task is one 'change'; Lit batches its renders the
-   * same way). One animation frame was tried: it reordered the poster extraction of rows added
-   * together (test/e2e/engine-features.spec.ts), and a hidden tab has no frames.
+   * Runs `flush` soon: the queue's 'change' notifications of one burst are coalesced into one.
+   * `uploads` is the list's length, for a view whose re-render grows with it (default: a microtask,
+   * so every change of one task is one 'change'; the element waits for a frame past a threshold,
+   * element/dependencies.ts).
    */
-  scheduleChange?: (flush: () => void) => void;
+  scheduleChange?: (flush: () => void, uploads: number) => void;
   /** Lets the page run between chunks of a big `addAll` (default: a macrotask). */
   yieldToPage?: () => Promise<void>;
 }

@@ -483,7 +483,7 @@ export class UploadQueue extends EventTarget {
       if (!this.changePending || this.disposed) return;
       this.changePending = false;
       this.emit('change', { uploads: this.uploads });
-    });
+    }, this.list.length);
   }
 }
 
