@@ -18,6 +18,7 @@ import { runBundleSection } from './sections/bundle.js';
 import { runHashSection } from './sections/hash.js';
 import { runHiddenSection } from './sections/hidden.js';
 import { runLinkSection } from './sections/link.js';
+import { runManyFilesSection } from './sections/many-files.js';
 import { runMemorySection } from './sections/memory.js';
 import { runHashReload, runResumeSection } from './sections/resume.js';
 import { runUploadSection } from './sections/upload.js';
@@ -57,13 +58,14 @@ async function main(options: BenchOptions): Promise<BenchResults> {
   await section('bundle', async () => {
     results.bundle = runBundleSection({ build: options.build }, log);
   });
-  const needsBrowser = ['hash', 'upload', 'https', 'link', 'memory', 'resume', 'hidden'].some(wants);
+  const needsBrowser = ['hash', 'upload', 'https', 'link', 'memory', 'resume', 'hidden', 'many'].some(wants);
+  const needsBigFile = ['hash', 'upload', 'https', 'link', 'memory', 'resume'].some(wants);
   if (needsBrowser) {
-    const path = await benchFile(options.size, log);
-    const sha = await nodeSha1(path);
+    const path = needsBigFile ? await benchFile(options.size, log) : '';
+    const sha = needsBigFile ? await nodeSha1(path) : '';
     const file = { path, size: options.size, sha, prefixSha: (bytes: number) => nodeSha1(path, bytes) };
     const known = new Map([[options.size, { path, sha }]]);
-    log(`file ${formatSize(options.size)} ${path} sha ${sha}`);
+    if (needsBigFile) log(`file ${formatSize(options.size)} ${path} sha ${sha}`);
     let harness: BrowserHarness | undefined;
     try {
       harness = await startBrowserHarness();
@@ -106,6 +108,9 @@ async function main(options: BenchOptions): Promise<BenchResults> {
         results.resume = await runResumeSection(h, file, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
         // Below two checkpoint intervals no checkpoint exists at 50 %: the run could not judge the target.
         if (file.size >= 2 * CHECKPOINT_EVERY) results.resume.checkpoint = await runHashReload(h, file, { ...options, concurrency: DEFAULT_CONCURRENCY }, log);
+      });
+      await section('many', async () => {
+        results.many = await runManyFilesSection(h, { quick: options.quick, discard: options.discard, sliceSize: options.sliceSize, profile: options.profile, parallels: options.manyParallels, only: options.manyFiles }, log);
       });
     } finally {
       await harness?.close();

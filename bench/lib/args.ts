@@ -22,7 +22,7 @@ export interface BenchOptions {
   /** Slice size the local server asks for (undefined: the server's default). */
   sliceSize?: number;
   json?: string;
-  /** Sections to run (all by default): hash, upload, gaps (part of hash/upload), memory, resume, bundle. */
+  /** Sections to run (all by default): hash, upload, gaps (part of hash/upload), memory, resume, many, bundle. */
   only?: Set<string>;
   /** Build dist/ when it is missing (the bundle section needs it). */
   build: boolean;
@@ -36,6 +36,10 @@ export interface BenchOptions {
   concurrencies: number[];
   /** File size of the link section (uploads over the emulated links take seconds per 10 MiB). */
   linkSize: number;
+  /** Extra parallel-files values the many section runs on 1,000 × 64 KiB at 50 ms (choosing the default). */
+  manyParallels?: number[];
+  /** Only these configurations of the many section (100, 1000, 10000, 100x8MiB). */
+  manyFiles?: string[];
 }
 
 /** "256MiB", "1GiB", "4GiB", "32MiB", "1.5GiB", "1048576" → bytes. */
@@ -69,6 +73,8 @@ export function parseArgs(argv: string[]): BenchOptions {
   let concurrencies: number[] | undefined;
   let linkSize: number | undefined;
   let engines: EngineName[] | undefined;
+  let manyParallels: number[] | undefined;
+  let manyFiles: string[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg];
@@ -110,6 +116,13 @@ export function parseArgs(argv: string[]): BenchOptions {
         concurrencies = value().split(',').map(Number);
         if (concurrencies.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--concurrency takes whole numbers: ${arg}`);
         break;
+      case '--many-parallel':
+        manyParallels = value().split(',').map(Number);
+        if (manyParallels.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--many-parallel takes whole numbers: ${arg}`);
+        break;
+      case '--many-files':
+        manyFiles = value().split(',');
+        break;
       case '--link-size':
         linkSize = parseSize(value());
         break;
@@ -143,6 +156,8 @@ export function parseArgs(argv: string[]): BenchOptions {
     profile,
     concurrencies: concurrencies ?? (quick ? [DEFAULT_CONCURRENCY] : [...new Set([1, 3, DEFAULT_CONCURRENCY, 6])]),
     linkSize: linkSize ?? (quick ? 4 * MiB : 64 * MiB),
+    manyParallels,
+    manyFiles,
     engines: engines ?? (quick ? ['chromium'] : [...ENGINES]),
     bigFile: !quick,
     memorySizes: memorySizes ?? (quick ? [size] : [256 * MiB, GiB, 4 * GiB]),
@@ -160,11 +175,14 @@ export const USAGE = `npm run bench -- [options]
   --slice-size 1MiB      slice size the local server asks for (default: the server's)
   --memory-sizes a,b,c   sizes for the memory section (default 256MiB,1GiB,4GiB; quick: --size)
   --reps N               repetitions per measurement (default 3 for hash, 2 for upload; quick 1)
-  --only hash,upload,https,link,memory,resume,hidden,bundle
+  --only hash,upload,https,link,memory,resume,hidden,many,bundle
   --link-size 64MiB      file size of the link section (default 64MiB; quick 4MiB)
   --concurrency 1,3,5,6  the element's concurrency values in the upload section (default 1, 3, 6 and
                          the element's default; quick: the default only)
   --engines chromium,firefox,webkit   engines of the hash section (default all three; quick: chromium)
+  --many-parallel 2,6,8  also run the product at these parallel-files on the 64 KiB files at 50 ms
+                         (the many section; how the default was chosen)
+  --many-files 100,1000  only these runs of the many section (100, 1000, 10000, 100x8MiB; default all)
   --profile              save main-thread CPU profiles of the product's uploads to bench/out/
   --no-build             do not run npm run build when dist/ is missing
 `;

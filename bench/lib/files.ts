@@ -47,3 +47,22 @@ export async function nodeSha1(path: string, bytes?: number): Promise<string> {
   for await (const chunk of createReadStream(path, { highWaterMark: 8 * MiB, end })) hash.update(chunk as Buffer);
   return hash.digest('hex');
 }
+
+/**
+ * `count` files of `size` random bytes (each its own content: no instant uploads) under
+ * bench/files/many-<count>/ (64 KiB) or many-<count>x<size>/, made once and reused; a marker file
+ * says the folder is complete. Returns their paths in name order.
+ */
+export async function manyFiles(count: number, size: number, log: (line: string) => void): Promise<string[]> {
+  const { writeFile, mkdir } = await import('node:fs/promises');
+  const dir = join(FILES_DIR, size === 64 * 1024 ? `many-${count}` : `many-${count}x${size}`);
+  const paths = Array.from({ length: count }, (_, i) => join(dir, `clip-${String(i + 1).padStart(5, '0')}.mp4`));
+  const marker = join(dir, '.complete');
+  if (existsSync(marker)) return paths;
+  const started = performance.now();
+  await mkdir(dir, { recursive: true });
+  for (const path of paths) await writeFile(path, randomBytes(size));
+  await writeFile(marker, `${count} × ${size}\n`);
+  log(`made ${count} files of ${size} bytes in ${dir} in ${((performance.now() - started) / 1000).toFixed(1)} s`);
+  return paths;
+}

@@ -78,8 +78,30 @@ function memoryChart(r: BenchResults): string | undefined {
   });
 }
 
+/** Many files: ms per file of each client, one group of bars per file count, size and delay. */
+function manyChart(r: BenchResults): string | undefined {
+  const runs = r.many?.runs ?? [];
+  if (!runs.length) return undefined;
+  const d = r.many!.defaultParallelFiles;
+  const clients = [
+    { name: `product (parallel-files ${d})`, pick: (x: (typeof runs)[number]) => x.variant === 'product' && x.parallel === d },
+    { name: 'one at a time', pick: (x: (typeof runs)[number]) => x.variant === 'oneAtATime' },
+    { name: 'bare client', pick: (x: (typeof runs)[number]) => x.variant === 'bare' },
+  ];
+  const groups = [...new Set(runs.map((x) => `${x.files} × ${formatSize(x.fileBytes)}, ${x.delayMs} ms`))];
+  return barChart({
+    title: 'Many files: time per file (first added → last done, / files); lower is better',
+    unit: 'ms per file',
+    series: clients.map((c) => c.name),
+    bars: groups.map((label) => ({
+      label,
+      values: clients.map((c) => runs.find((x) => c.pick(x) && `${x.files} × ${formatSize(x.fileBytes)}, ${x.delayMs} ms` === label)?.perFileMs),
+    })),
+  });
+}
+
 export function renderHtmlReport(r: BenchResults, markdown: string): string {
-  const charts = [throughputChart(r), ...linkCharts(r), gapsChart(r), memoryChart(r)].filter((c): c is string => c !== undefined);
+  const charts = [throughputChart(r), ...linkCharts(r), gapsChart(r), memoryChart(r), manyChart(r)].filter((c): c is string => c !== undefined);
   const targets = (r.targets ?? [])
     .map((t) => `<li class="${t.pass === undefined ? 'info' : t.pass ? 'pass' : 'fail'}"><b>${t.pass === undefined ? 'INFO' : t.pass ? 'PASS' : 'FAIL'}</b> ${escapeXml(t.name)}: ${escapeXml(t.detail)}</li>`)
     .join('\n');

@@ -4,6 +4,7 @@
 import { renderHidden, type HiddenSectionResult } from '../sections/hidden.js';
 import type { BundleFile, BundleSectionResult } from '../sections/bundle.js';
 import { BIG_FILE_BYTES, chromiumHash, FILE_READER_KINDS, type EngineHashResult, type HashSectionResult } from '../sections/hash.js';
+import type { ManySectionResult } from '../sections/many-files.js';
 import type { MemorySectionResult } from '../sections/memory.js';
 import type { ProductUploadResult } from '../sections/product-run.js';
 import type { LinkSectionResult } from '../sections/link.js';
@@ -13,6 +14,7 @@ import { CHECKPOINT_EVERY } from '../../src/hashing/hash-core.js';
 import { formatSize } from './args.js';
 import { f0, f1, f2, kb, mib, table } from './format.js';
 import { linkTargets, renderLinkTable } from './report-link.js';
+import { manyTargets, renderManyTable } from './report-many.js';
 import { memoryTargets, renderMemoryTables } from './report-memory.js';
 import { renderSchemeComparison, renderUploadTable, uploadTargets } from './report-upload.js';
 import type { Environment } from './env.js';
@@ -28,6 +30,7 @@ export interface BenchResults {
   memory?: MemorySectionResult;
   resume?: ResumeSectionResult;
   hidden?: HiddenSectionResult;
+  many?: ManySectionResult;
   bundle?: BundleSectionResult;
   targets?: Target[];
   errors: string[];
@@ -100,6 +103,7 @@ export function judgeTargets(r: BenchResults): Target[] {
   }
 
   memoryTargets(r.memory, add);
+  manyTargets(r.many, add);
 
   const s = r.resume;
   if (s) {
@@ -186,6 +190,7 @@ export function renderReport(r: BenchResults): string {
     out.push(table(['phase', 'longest gap ms', 'gaps > 50 ms', 'longest frame gap ms'], rows));
   }
   if (r.memory) out.push(renderMemoryTables(r.memory));
+  if (r.many) out.push(renderManyTable(r.many));
   if (r.resume) {
     const s = r.resume;
     out.push(`\n### Resume: reload during the upload of a ${formatSize(s.fileBytes)} file, choose it again\n`);

@@ -4,6 +4,7 @@
 
 import { fetchStats } from './fetch-stats.js'; // first: wraps fetch before the element loads
 import '../../src/vod-uploader.js';
+import { elementFromQuery } from './element-from-query.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
 import type { FetchStats } from '../lib/measure.js';
 
@@ -42,19 +43,7 @@ const TIMELINE_STEP_MS = 250;
 const TIMELINE_MAX = 1000;
 
 const params = new URLSearchParams(location.search);
-const element = document.createElement('vod-uploader');
-for (const [param, attribute] of [
-  ['endpoint', 'endpoint'],
-  ['signatureUrl', 'signature-url'],
-  ['appid', 'appid'],
-  ['bucket', 'bucket'],
-  ['folder', 'folder'],
-  ['concurrency', 'concurrency'],
-] as const) {
-  const value = params.get(param);
-  if (value !== null) element.setAttribute(attribute, value);
-}
-document.body.append(element);
+const element = elementFromQuery(params);
 
 const run: ProductRun = { sawHashing: false, timeline: [], fetch: fetchStats };
 

@@ -7,14 +7,10 @@
 //   sends into an ArrayBuffer and keeps it (the memory probes must see it grow with the file).
 
 import type { FetchStats } from '../lib/measure.js';
+import { inLanes, sendWithProtocol, type ProtocolTarget } from './bare-protocol.js';
 import { fetchStats } from './fetch-stats.js';
 
-export interface SlicesTarget {
-  endpoint: string;
-  signatureUrl: string;
-  appid: string;
-  bucket: string;
-  dir: string;
+export interface SlicesTarget extends ProtocolTarget {
   sha: string;
 }
 
@@ -34,19 +30,6 @@ function file(): File {
   const chosen = input.files?.[0];
   if (!chosen) throw new Error('no file chosen');
   return chosen;
-}
-
-interface Answer {
-  code: number;
-  message: string;
-  data: { session?: string; offset?: number; slice_size?: number; access_url?: string };
-}
-
-async function post(url: string, form: FormData, signature: string): Promise<Answer> {
-  const response = await fetch(url, { method: 'POST', body: form, headers: { Authorization: signature } });
-  const answer = (await response.json()) as Answer;
-  if (answer.code !== 0) throw new Error(`server said ${answer.code} ${answer.message}`);
-  return answer;
 }
 
 const api = {
@@ -92,48 +75,9 @@ const kept: ArrayBuffer[] = [];
 
 async function slices(target: SlicesTarget, lanes: number, keep: boolean): Promise<BaselineResult> {
   const chosen = file();
-  const path = [target.dir, chosen.name].filter(Boolean).join('/');
-  const fileUrl = `${target.endpoint}/${target.appid}/${target.bucket}/${path.split('/').map(encodeURIComponent).join('/')}`;
   const started = performance.now();
-  const query = new URLSearchParams({ appid: target.appid, bucket: target.bucket, path });
-  const signature = (await (await fetch(`${target.signatureUrl}?${query}`)).text()).trim();
-  const create = new FormData();
-  create.append('op', 'upload_slice');
-  create.append('filesize', String(chosen.size));
-  create.append('sha', target.sha);
-  let answer = await post(fileUrl, create, signature);
-  let last: unknown = answer.data;
-  let requests = 1;
-  const { session, slice_size: sliceSize } = answer.data;
-  if (answer.data.access_url === undefined) {
-    if (!session || !sliceSize) throw new Error('the create answer has no session or slice_size');
-    await inLanes(answer.data.offset ?? 0, chosen.size, sliceSize, lanes, async (offset) => {
-      const form = new FormData();
-      form.append('op', 'upload_slice');
-      const slice = chosen.slice(offset, offset + sliceSize);
-      if (keep) kept.push(await slice.arrayBuffer());
-      form.append('filecontent', slice, chosen.name);
-      form.append('session', session);
-      form.append('offset', String(offset));
-      answer = await post(fileUrl, form, signature);
-      requests++;
-      if (answer.data.access_url !== undefined) last = answer.data;
-    });
-  }
+  const { requests, last } = await sendWithProtocol(chosen, target, target.sha, lanes, keep ? async (slice) => void kept.push(await slice.arrayBuffer()) : undefined);
   return { ms: performance.now() - started, bytes: chosen.size, requests, last, fetch: { ...fetchStats } };
-}
-
-/** Calls `send` for every slice offset from `start` to `end`, `lanes` at a time, in order of offset. */
-async function inLanes(start: number, end: number, sliceSize: number, lanes: number, send: (offset: number) => Promise<void>): Promise<void> {
-  let next = start;
-  const lane = async (): Promise<void> => {
-    while (next < end) {
-      const offset = next;
-      next += sliceSize;
-      await send(offset);
-    }
-  };
-  await Promise.all(Array.from({ length: lanes }, lane));
 }
 
 declare global {

@@ -133,8 +133,8 @@ export class UploadController implements ReactiveController, QueueViewer {
     this.config.registry.leave(shared, this);
   }
 
-  private setUploads(uploads: UploadSnapshot[]): void {
-    this.uploads = Object.freeze(uploads);
+  private setUploads(uploads: readonly UploadSnapshot[]): void {
+    this.uploads = uploads; // the queue's list snapshot: frozen, the same array until something changes
     // Rows added or removed: rebuild the totals. Progress and status arrive one upload at a time (track()).
     if (!this.summary.holds(uploads.length)) this.resyncSummary();
   }
@@ -167,15 +167,15 @@ export class UploadController implements ReactiveController, QueueViewer {
   }
 
   async add(items: Array<{ file: File; handle?: FileSystemFileHandle }>): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
-    const result = (await this.joined()).add(items);
+    // In chunks that yield to the page: thousands of files at once must not freeze it (queue.ts).
+    // Each file is known by its id before its row renders (poster frames, durations).
+    const files = this.files;
+    const result = await (await this.joined()).addAll(items, (snapshot, file) => files.set(snapshot.id, file));
     const duplicates = new Set(result.duplicates);
     const fresh = items.filter((item) => !duplicates.has(item.file));
-    result.added.forEach((snapshot, i) => {
-      const file = fresh[i]?.file;
-      if (file) this.files.set(snapshot.id, file);
-    });
     // A re-chosen file takes the place of its restorable entry (the engine resumes it by fingerprint).
-    this.restorable = this.restorable.filter((r) => !fresh.some(({ file }) => file.name === r.name && file.size === r.size));
+    const chosen = new Set(fresh.map(({ file }) => sameNameAndSize(file.name, file.size)));
+    this.restorable = this.restorable.filter((r) => !chosen.has(sameNameAndSize(r.name, r.size)));
     this.sync();
     return result;
   }
@@ -231,7 +231,7 @@ export class UploadController implements ReactiveController, QueueViewer {
   }
   /** Drops errored rows whose file was chosen again: the new row takes their place (and their stored session). */
   replace(ids: readonly string[]): void {
-    for (const id of ids) this.queue?.remove(id, { keepSession: true });
+    this.queue?.removeMany(ids, { keepSession: true });
   }
   clear(): void {
     this.queue?.clear();
@@ -242,7 +242,7 @@ export class UploadController implements ReactiveController, QueueViewer {
    * uploading (issue 13).
    */
   resetFinished(): void {
-    for (const u of this.uploads) if (u.status === 'done' || u.status === 'cancelled') this.queue?.remove(u.id);
+    this.queue?.removeMany(this.uploads.filter((u) => u.status === 'done' || u.status === 'cancelled').map((u) => u.id));
   }
   /** "Clear finished": the same rows as a form reset. */
   clearFinished(): void {
@@ -377,4 +377,8 @@ export class UploadController implements ReactiveController, QueueViewer {
       this.say(this.config.strings().announceProgress, { name: upload.name, percent: formatPercent(quarter / 4, this.config.lang()) });
     }
   }
+}
+
+function sameNameAndSize(name: string, size: number): string {
+  return `${size}:${name}`;
 }

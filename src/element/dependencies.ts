@@ -86,6 +86,27 @@ export function createBrowserDependencies(read: () => ConnectionSettings): Brows
     locks: new WebLocks(),
     online: browserOnlineSource(),
     sleep: sleepOn(pageTimers.schedule),
+    scheduleChange: scheduleRender,
     close: () => store.close(),
   };
+}
+
+/**
+ * Up to this many rows a change is shown in the same task (a microtask later): small lists keep the
+ * immediate order of events and renders that the tests and poster extraction rely on.
+ */
+const IMMEDIATE_BELOW = 100;
+/**
+ * Past it, the list is re-rendered after a wait that grows with it (ms per upload, at most
+ * MAX_RENDER_WAIT_MS): a render costs about the same per row, so the share of the main thread the
+ * list takes stays flat as it grows. Re-rendering 1,000 rows on every frame while files send in
+ * parallel took most of the main thread (bench "many files"). Windowing (issue 14 item 3) makes a
+ * render cheap; the wait then only batches.
+ */
+const RENDER_WAIT_MS_PER_UPLOAD = 0.25;
+const MAX_RENDER_WAIT_MS = 250;
+
+function scheduleRender(flush: () => void, uploads: number): void {
+  if (uploads < IMMEDIATE_BELOW) queueMicrotask(flush);
+  else setTimeout(flush, Math.min(MAX_RENDER_WAIT_MS, uploads * RENDER_WAIT_MS_PER_UPLOAD));
 }

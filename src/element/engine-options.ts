@@ -2,7 +2,7 @@
 // the metadata each file is sent with (biz-attr and magic-context, then the `metadata` callback's).
 
 import { targetPath } from '../engine/fingerprint.js';
-import { DEFAULT_CONCURRENCY, type QueueOptions } from '../engine/options.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PARALLEL_FILES, type QueueOptions } from '../engine/options.js';
 import type { Metadata } from '../engine/types.js';
 import { DEFAULT_ENDPOINT } from '../protocol/client.js';
 
@@ -18,6 +18,7 @@ export interface UploadSettings {
   queue: string;
   noLeaveWarning: boolean;
   concurrency: number;
+  parallelFiles: number;
   manual: boolean;
   sliceSha: boolean;
   bizAttr: string;
@@ -34,6 +35,7 @@ export const UPLOAD_SETTING_KEYS = [
   'queue',
   'noLeaveWarning',
   'concurrency',
+  'parallelFiles',
   'manual',
   'sliceSha',
   'metadata',
@@ -57,6 +59,7 @@ export function queueOptionsFrom(settings: UploadSettings): QueueOptions {
   return {
     target: { appid: settings.appid, bucket: settings.bucket, dir: settings.folder },
     concurrency: settings.concurrency > 0 ? settings.concurrency : DEFAULT_CONCURRENCY,
+    parallelFiles: settings.parallelFiles > 0 ? settings.parallelFiles : DEFAULT_PARALLEL_FILES,
     autoStart: !settings.manual,
     sliceSha: settings.sliceSha,
     metadata: async (file: File): Promise<Metadata> => {

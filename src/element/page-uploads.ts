@@ -8,7 +8,7 @@
 
 import { UploadQueue } from '../engine/queue.js';
 import type { QueueOptions } from '../engine/options.js';
-import type { UploadQueueEventMap, UploadSnapshot } from '../engine/types.js';
+import type { UploadSnapshot, UploadStatus } from '../engine/types.js';
 import { createBrowserDependencies, type ConnectionSettings } from './dependencies.js';
 
 /** What a queue asks of the newest element showing it (or of the last one, once none is left). */
@@ -49,13 +49,19 @@ export type QueueFactory = (current: () => QueueViewer) => { queue: UploadQueue;
 interface Entry extends SharedQueue {
   viewers: QueueViewer[];
   last: QueueViewer;
-  uploads: readonly UploadSnapshot[];
   close(): unknown;
   unlisten(): void;
 }
 
-const RUNNING = new Set<string>(['queued', 'hashing', 'uploading', 'retrying']);
-const SENDING = new Set<string>(['hashing', 'uploading', 'retrying']);
+const RUNNING = ['queued', 'hashing', 'uploading', 'retrying'] as const;
+const SENDING = ['hashing', 'uploading', 'retrying'] as const;
+
+/** Uploads of `queue` in one of `statuses`, from the queue's counts (no walk over its list). */
+function countIn(queue: UploadQueue, statuses: readonly UploadStatus[]): number {
+  const counts = queue.statusCounts;
+  return statuses.reduce((sum, s) => sum + counts[s], 0);
+}
+
 const EMPTY: PageUploadsSnapshot = Object.freeze({ uploads: Object.freeze([]), running: 0 });
 
 export class UploadRegistry implements PageUploads {
@@ -64,6 +70,8 @@ export class UploadRegistry implements PageUploads {
   readonly #entries = new Map<string, Entry>();
   readonly #listeners = new Set<() => void>();
   #snapshot = EMPTY;
+  /** The queues' list snapshots #snapshot was made of: it is made again only when one is new. */
+  #madeOf: ReadonlyArray<readonly UploadSnapshot[]> = [];
   #asking = false;
 
   constructor(create: QueueFactory, options: { page?: () => EventTarget | undefined } = {}) {
@@ -93,7 +101,17 @@ export class UploadRegistry implements PageUploads {
     return () => void this.#listeners.delete(listener);
   };
 
-  getSnapshot = (): PageUploadsSnapshot => this.#snapshot;
+  /** Made when asked (not on every change): each queue's list snapshot keeps its identity until it changes. */
+  getSnapshot = (): PageUploadsSnapshot => {
+    const entries = [...this.#entries.values()];
+    const lists = entries.map((e) => e.queue.uploads);
+    if (lists.length === this.#madeOf.length && lists.every((l, i) => l === this.#madeOf[i])) return this.#snapshot;
+    this.#madeOf = lists;
+    const uploads = lists.length === 1 ? lists[0]! : Object.freeze(lists.flat());
+    const running = entries.reduce((sum, e) => sum + countIn(e.queue, RUNNING), 0);
+    this.#snapshot = uploads.length === 0 ? EMPTY : Object.freeze({ uploads, running });
+    return this.#snapshot;
+  };
 
   /** Queues the page holds (0 once it let go of everything). */
   get openQueues(): number {
@@ -103,7 +121,7 @@ export class UploadRegistry implements PageUploads {
   /** Re-reads what the viewers say (an attribute such as no-leave-warning changed). */
   refresh(): void {
     const ask = [...this.#entries.values()].some(
-      (e) => (e.viewers.at(-1) ?? e.last).leaveWarning() && e.uploads.some((u) => SENDING.has(u.status)),
+      (e) => (e.viewers.at(-1) ?? e.last).leaveWarning() && countIn(e.queue, SENDING) > 0,
     );
     if (ask === this.#asking) return;
     this.#asking = ask;
@@ -113,12 +131,9 @@ export class UploadRegistry implements PageUploads {
   }
 
   #open(key: string, first: QueueViewer): Entry {
-    const entry = { key, viewers: [], last: first, files: new Map(), uploads: [] } as unknown as Entry;
+    const entry = { key, viewers: [], last: first, files: new Map() } as unknown as Entry;
     const { queue, close } = this.#create(() => entry.viewers.at(-1) ?? entry.last);
-    const onChange = (event: Event): void => {
-      entry.uploads = (event as CustomEvent<UploadQueueEventMap['change']>).detail.uploads;
-      this.#changed();
-    };
+    const onChange = (): void => this.#changed();
     const onBusy = (): void => this.#releaseIfUnused(entry);
     queue.addEventListener('change', onChange);
     queue.addEventListener('busy', onBusy);
@@ -145,10 +160,8 @@ export class UploadRegistry implements PageUploads {
     this.#changed();
   }
 
+  /** One call per queue's 'change' (one per burst of changes, queue.ts): nothing here walks the uploads. */
   #changed(): void {
-    const uploads = [...this.#entries.values()].flatMap((e) => e.uploads);
-    this.#snapshot =
-      uploads.length === 0 ? EMPTY : Object.freeze({ uploads: Object.freeze(uploads), running: uploads.filter((u) => RUNNING.has(u.status)).length });
     this.refresh();
     for (const listener of [...this.#listeners]) listener();
   }

@@ -5,7 +5,7 @@
 
 import { html, isServer, LitElement, nothing, type PropertyValues } from 'lit';
 import { inFolder, sameFileKey } from '../engine/fingerprint.js';
-import { DEFAULT_CONCURRENCY } from '../engine/options.js';
+import { DEFAULT_CONCURRENCY, DEFAULT_PARALLEL_FILES } from '../engine/options.js';
 import type { Metadata, SignatureFunction, UploadSnapshot } from '../engine/types.js';
 import { DEFAULT_ENDPOINT } from '../protocol/client.js';
 import { validateName } from '../protocol/url.js';
@@ -131,6 +131,8 @@ export class VodUploaderElement extends LitElement {
     multiple: { type: Boolean },
     /** Slices in flight per file. */
     concurrency: { type: Number },
+    /** Files sending at once (1–16; the next ones are hashed meanwhile). */
+    parallelFiles: { type: Number, attribute: 'parallel-files' },
     /** Do not start on add; call `start()`. */
     manual: { type: Boolean },
     disabled: { type: Boolean, reflect: true },
@@ -167,6 +169,7 @@ export class VodUploaderElement extends LitElement {
   declare maxFiles: number;
   declare multiple: boolean;
   declare concurrency: number;
+  declare parallelFiles: number;
   declare manual: boolean;
   declare disabled: boolean;
   declare name: string;
@@ -207,6 +210,7 @@ export class VodUploaderElement extends LitElement {
     this.maxFiles = 0;
     this.multiple = false;
     this.concurrency = DEFAULT_CONCURRENCY;
+    this.parallelFiles = DEFAULT_PARALLEL_FILES;
     this.manual = false;
     this.disabled = false;
     this.name = '';

@@ -29,6 +29,15 @@ export interface EngineDeps {
   random?: () => number;
   /** Slices in flight shared by every file sending (default: the page's one budget). */
   sliceBudget?: SliceBudget;
+  /**
+   * Runs `flush` soon: the queue's 'change' notifications of one burst are coalesced into one.
+   * `uploads` is the list's length, for a view whose re-render grows with it (default: a microtask,
+   * so every change of one task is one 'change'; the element waits for a frame past a threshold,
+   * element/dependencies.ts).
+   */
+  scheduleChange?: (flush: () => void, uploads: number) => void;
+  /** Lets the page run between chunks of a big `addAll` (default: a macrotask). */
+  yieldToPage?: () => Promise<void>;
 }
 
 export interface QueueOptions {
@@ -36,7 +45,7 @@ export interface QueueOptions {
   target: UploadTarget;
   /** Most slices in flight per file (a cap; adaptive concurrency stays below it): default 5, 1..6. */
   concurrency?: number;
-  /** Files uploading at once: default 1. */
+  /** Files sending at once (a cap): default DEFAULT_PARALLEL_FILES, 1..16. */
   parallelFiles?: number;
   /** Default true: start when added. */
   autoStart?: boolean;
@@ -52,6 +61,18 @@ export interface QueueOptions {
 
 /** Chosen by measurement (README, attributes; bench/README.md, "Choosing the default concurrency"). */
 export const DEFAULT_CONCURRENCY = 5;
+/** Chosen by measurement (bench/README.md, "Many files": choosing parallel-files). */
+export const DEFAULT_PARALLEL_FILES = 6;
+export const MAX_PARALLEL_FILES = 16;
+/**
+ * Files beyond the sending ones that may already be fingerprinted, locked and hashed, so that a
+ * sending slot never waits for a hash: a file's hash is complete before its first request, but the
+ * hasher does not wait for another file's slices. With small files the run is a pipeline: a file's
+ * preparation (sample, lock, stored session, hash) takes about as long as its sending, so the window
+ * is of the order of the sending slots; not more, as a hashed file waiting to send holds its
+ * cross-tab lock and hashing far ahead only moves work earlier (bench/README.md, "Many files").
+ */
+export const HASH_AHEAD_FILES = 4;
 export const DEFAULT_SESSION_MAX_AGE_MS = 7 * 24 * 60 * 60 * 1000;
 /** Browsers open at most 6 HTTP/1.1 connections per host: more slices in flight only queue up. */
 export const MAX_SLICES_IN_FLIGHT = 6;
@@ -76,7 +97,7 @@ export function resolveOptions(o: QueueOptions): ResolvedOptions {
   return {
     target: { ...o.target },
     concurrency: clampInt(o.concurrency, DEFAULT_CONCURRENCY, 1, MAX_SLICES_IN_FLIGHT),
-    parallelFiles: clampInt(o.parallelFiles, 1, 1, 16),
+    parallelFiles: clampInt(o.parallelFiles, DEFAULT_PARALLEL_FILES, 1, MAX_PARALLEL_FILES),
     autoStart: o.autoStart ?? true,
     sliceSha: o.sliceSha ?? false,
     metadata: o.metadata,
@@ -89,7 +110,7 @@ export function resolveOptions(o: QueueOptions): ResolvedOptions {
 }
 
 /** EngineDeps with the clock, sleep, randomness and slice budget filled in. */
-export type EngineDepsResolved = EngineDeps & Required<Pick<EngineDeps, 'now' | 'sleep' | 'random' | 'sliceBudget'>>;
+export type EngineDepsResolved = EngineDeps & Required<Pick<EngineDeps, 'now' | 'sleep' | 'random' | 'sliceBudget' | 'scheduleChange' | 'yieldToPage'>>;
 
 /** `pageBudget` comes from the caller: slice-budget.ts imports this module, so it cannot be imported here. */
 export function resolveDeps(deps: EngineDeps, pageBudget: SliceBudget): EngineDepsResolved {
@@ -99,5 +120,7 @@ export function resolveDeps(deps: EngineDeps, pageBudget: SliceBudget): EngineDe
     sleep: deps.sleep ?? sleepOn(plainTimer),
     random: deps.random ?? Math.random,
     sliceBudget: deps.sliceBudget ?? pageBudget,
+    scheduleChange: deps.scheduleChange ?? ((flush) => queueMicrotask(flush)),
+    yieldToPage: deps.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0))),
   };
 }

@@ -1,17 +1,22 @@
 // The upload queue: the engine's public face. Holds the list of uploads, starts them
-// (`parallelFiles` at a time; their slices share the page's budget, slice-budget.ts), pauses
-// everything when the browser goes offline and resumes it when it comes back, and reports it all
-// as events. Framework-free: the <vod-uploader> element is one view of it; Node tests drive it
-// with fakes.
+// (`parallelFiles` sending at a time, HASH_AHEAD_FILES more hashing ahead of their turn; their
+// slices share the page's budget, slice-budget.ts), pauses everything when the browser goes offline
+// and resumes it when it comes back, and reports it all as events. Framework-free: the <vod-uploader>
+// element is one view of it; Node tests drive it with fakes.
+//
+// Cost per file stays flat in the queue's length (issue 14): duplicates are found by key, uploads by
+// id, the next one to start by a cursor; the list snapshot is rebuilt from the uploads' own cached
+// snapshots (only changed ones are new objects) and 'change' fires once per burst (scheduleChange).
 
 import { ErrorAction, ErrorKind, UploadError } from './errors.js';
 import { inFolder, targetPath } from './fingerprint.js';
 import {
-  resolveDeps, resolveOptions,
+  HASH_AHEAD_FILES, resolveDeps, resolveOptions,
   type EngineDeps, type EngineDepsResolved, type QueueOptions, type ResolvedOptions,
 } from './options.js';
 import { normalizeRanges, totalBytes } from './ranges.js';
 import { SafeStore } from './session-record.js';
+import { SendSlots } from './send-slots.js';
 import { pageSliceBudget } from './slice-budget.js';
 import { UploadStatus } from './types.js';
 import type { RestorableUpload, StoredSession, UploadQueueEventMap, UploadSnapshot, UploadTarget } from './types.js';
@@ -42,6 +47,16 @@ export interface DiscardResult {
 /** `folder`: a subfolder of the target's folder for this file (a folder drop keeps its tree). */
 type AddItem = File | { file: File; handle?: FileSystemFileHandle; folder?: string };
 
+/** Files `addAll` adds between two yields to the page: a few ms of work, well under a 50 ms task. */
+export const ADD_CHUNK_FILES = 200;
+
+/** How many uploads are in each status now. */
+export type StatusCounts = Readonly<Record<UploadStatus, number>>;
+
+function noCounts(): Record<UploadStatus, number> {
+  return Object.fromEntries(Object.values(UploadStatus).map((s) => [s, 0])) as Record<UploadStatus, number>;
+}
+
 let idCounter = 0;
 function newId(): string {
   const c = (globalThis as { crypto?: { randomUUID?: () => string } }).crypto;
@@ -57,6 +72,25 @@ export class UploadQueue extends EventTarget {
   private readonly deps: EngineDepsResolved;
   private readonly store: SafeStore;
   private list: Upload[] = [];
+  /** Index of each upload in `list`. */
+  private readonly position = new Map<Upload, number>();
+  private readonly byId = new Map<string, Upload>();
+  /** Duplicate key → the upload in the list that `add` refuses another file for. */
+  private readonly byDuplicateKey = new Map<string, Upload>();
+  /** Uploads with a run (a few: the sending files, those hashed ahead, those waiting for another tab). */
+  private readonly active = new Set<Upload>();
+  private readonly offlinePaused = new Set<Upload>();
+  /** Every upload before this index is not runnable (pump's scan starts here). */
+  private cursor = 0;
+  private readonly statusOf = new Map<Upload, UploadStatus>();
+  private readonly counts = noCounts();
+  private readonly sendSlots: SendSlots;
+  /** The list snapshot handed out last, and what changed since. */
+  private listSnapshot: readonly UploadSnapshot[] = Object.freeze([]);
+  private readonly dirty = new Set<Upload>();
+  private rebuild = false;
+  private changePending = false;
+  private changeScheduled = false;
   private readonly host: UploadHost;
   private warned = false;
   private disposed = false;
@@ -68,6 +102,7 @@ export class UploadQueue extends EventTarget {
     super();
     this.deps = resolveDeps(deps, pageSliceBudget);
     this.options = resolveOptions(options);
+    this.sendSlots = new SendSlots(this.options.parallelFiles);
     this.store = new SafeStore(deps.store, (e) => this.warn(e));
     this.previousOnWarning = deps.store.onWarning;
     const previous = this.previousOnWarning;
@@ -79,8 +114,9 @@ export class UploadQueue extends EventTarget {
       deps: this.deps,
       store: this.store,
       emit: (type, detail) => this.emit(type, detail),
-      changed: () => this.changed(),
-      slotsChanged: () => this.pump(),
+      changed: (upload) => this.uploadChanged(upload),
+      slotsChanged: () => this.slotsChanged(),
+      sendSlots: this.sendSlots,
     };
     this.unsubscribeOnline = deps.online.subscribe((online) => this.onlineChanged(online));
   }
@@ -92,6 +128,7 @@ export class UploadQueue extends EventTarget {
     if (this.options.concurrency !== before) {
       for (const u of this.list) u.adaptive.setCap(this.options.concurrency);
     }
+    this.sendSlots.setLimit(this.options.parallelFiles);
     this.pump();
   }
 
@@ -118,7 +155,11 @@ export class UploadQueue extends EventTarget {
     return restorable;
   }
 
-  add(items: Iterable<AddItem>): { added: UploadSnapshot[]; duplicates: File[] } {
+  /**
+   * Adds files at once (one 'add' per file, in order); `addAll` is the same for thousands of files.
+   * `onAdded` hears of each file that joined, before its 'add' event (a view maps ids to files).
+   */
+  add(items: Iterable<AddItem>, onAdded?: (upload: UploadSnapshot, file: File) => void): { added: UploadSnapshot[]; duplicates: File[] } {
     const added: UploadSnapshot[] = [];
     const duplicates: File[] = [];
     for (const item of items) {
@@ -128,14 +169,33 @@ export class UploadQueue extends EventTarget {
         duplicates.push(file);
         continue;
       }
-      this.list.push(upload);
+      this.append(upload);
       const snap = upload.snapshot();
       added.push(snap);
+      onAdded?.(snap, file);
       this.emit('add', { upload: snap });
     }
     if (added.length > 0) {
       this.changed();
       this.pump();
+    }
+    return { added, duplicates };
+  }
+
+  /**
+   * `add` in chunks of ADD_CHUNK_FILES, yielding to the page between them (`yieldToPage`, default a
+   * macrotask) so that choosing 10,000 files never blocks it for long; the first files start while
+   * later ones are still being added.
+   */
+  async addAll(items: readonly AddItem[], onAdded?: (upload: UploadSnapshot, file: File) => void): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
+    const added: UploadSnapshot[] = [];
+    const duplicates: File[] = [];
+    for (let i = 0; i < items.length; i += ADD_CHUNK_FILES) {
+      if (i > 0) await this.deps.yieldToPage();
+      if (this.disposed) break;
+      const chunk = this.add(items.slice(i, i + ADD_CHUNK_FILES), onAdded);
+      added.push(...chunk.added);
+      duplicates.push(...chunk.duplicates);
     }
     return { added, duplicates };
   }
@@ -158,7 +218,7 @@ export class UploadQueue extends EventTarget {
     const upload = this.create(file, stored.handle, stored.target);
     const existing = this.findDuplicate(upload);
     if (existing) return existing.snapshot();
-    this.list.push(upload);
+    this.append(upload);
     this.emit('add', { upload: upload.snapshot() });
     this.changed();
     this.pump();
@@ -166,7 +226,10 @@ export class UploadQueue extends EventTarget {
   }
 
   start(id?: string): void {
-    for (const u of this.select(id)) u.start();
+    for (const u of this.select(id)) {
+      u.start();
+      this.mayRun(u);
+    }
     this.pump();
   }
   pause(id?: string): void {
@@ -174,7 +237,10 @@ export class UploadQueue extends EventTarget {
     this.pump();
   }
   resume(id?: string): void {
-    for (const u of this.select(id)) u.resume();
+    for (const u of this.select(id)) {
+      u.resume();
+      this.mayRun(u);
+    }
     this.pump();
   }
   /** Aborts and deletes the stored session. */
@@ -184,7 +250,10 @@ export class UploadQueue extends EventTarget {
   }
   /** Errored → again, from where the server is. */
   retry(id?: string): void {
-    for (const u of this.select(id)) u.retry();
+    for (const u of this.select(id)) {
+      u.retry();
+      this.mayRun(u);
+    }
     this.pump();
   }
   /**
@@ -192,17 +261,23 @@ export class UploadQueue extends EventTarget {
    * `keepSession`: the same file chosen again takes the row's place and resumes from that session).
    */
   remove(id: string, options: { keepSession?: boolean } = {}): void {
-    const u = this.list.find((x) => x.id === id);
-    if (!u || !u.isTerminal) return;
-    if (!options.keepSession) void u.discard();
-    this.list = this.list.filter((x) => x !== u);
-    this.changed();
+    this.removeMany([id], options);
+  }
+  /** `remove` of many rows in one pass over the list (e.g. "Clear finished" of thousands). */
+  removeMany(ids: Iterable<string>, options: { keepSession?: boolean } = {}): void {
+    const gone = new Set<Upload>();
+    for (const id of ids) {
+      const u = this.byId.get(id);
+      if (!u || !u.isTerminal) continue;
+      if (!options.keepSession) void u.discard();
+      gone.add(u);
+    }
+    if (gone.size > 0) this.drop(gone);
   }
   /** Cancels everything not done and empties the list. */
   clear(): void {
     for (const u of this.list) if (!u.isTerminal) void u.cancel();
-    this.list = [];
-    this.changed();
+    this.drop(new Set(this.list));
     this.pump();
   }
 
@@ -251,14 +326,34 @@ export class UploadQueue extends EventTarget {
    * errored uploads are not busy: nothing happens to them unless someone acts.
    */
   get busy(): boolean {
-    return this.list.some((u) => u.isActive || u.isRunnable || u.isOfflinePaused);
+    for (const u of this.active) if (u.isActive) return true;
+    return this.offlinePaused.size > 0 || this.list[this.cursor]?.isRunnable === true;
   }
 
-  get uploads(): UploadSnapshot[] {
-    return this.list.map((u) => u.snapshot());
+  /** Uploads in each status (kept as they change: no walk over the list). */
+  get statusCounts(): StatusCounts {
+    return { ...this.counts };
+  }
+
+  /** The same frozen array until something changes; unchanged uploads keep their snapshot objects. */
+  get uploads(): readonly UploadSnapshot[] {
+    if (this.rebuild) {
+      this.listSnapshot = Object.freeze(this.list.map((u) => u.snapshot()));
+    } else if (this.dirty.size > 0 || this.listSnapshot.length !== this.list.length) {
+      const next = this.listSnapshot.slice();
+      for (let i = next.length; i < this.list.length; i++) next.push(this.list[i]!.snapshot());
+      for (const u of this.dirty) {
+        const i = this.position.get(u);
+        if (i !== undefined) next[i] = u.snapshot();
+      }
+      this.listSnapshot = Object.freeze(next);
+    }
+    this.rebuild = false;
+    this.dirty.clear();
+    return this.listSnapshot;
   }
   get(id: string): UploadSnapshot | undefined {
-    return this.list.find((u) => u.id === id)?.snapshot();
+    return this.byId.get(id)?.snapshot();
   }
 
   /** Aborts everything and unsubscribes; stored sessions stay for the next page. */
@@ -275,8 +370,9 @@ export class UploadQueue extends EventTarget {
     for (;;) {
       const busy = this.list.filter((u) => u.isActive);
       await Promise.all(this.list.map((u) => u.settled()));
-      if (busy.length === 0 && !this.list.some((u) => u.isActive)) return;
+      if (busy.length === 0 && !this.list.some((u) => u.isActive)) break;
     }
+    await null; // the last burst's 'change' (scheduled in a microtask by default)
   }
 
   // ---- internals ---------------------------------------------------------------------------
@@ -292,24 +388,74 @@ export class UploadQueue extends EventTarget {
   }
 
   private findDuplicate(upload: Upload): Upload | undefined {
-    const key = upload.duplicateKey;
-    return this.list.find((u) => countsAsDuplicate(u) && u.duplicateKey === key);
+    const existing = this.byDuplicateKey.get(upload.duplicateKey);
+    return existing && countsAsDuplicate(existing) && this.position.has(existing) ? existing : undefined;
+  }
+
+  private append(upload: Upload): void {
+    this.position.set(upload, this.list.length);
+    this.list.push(upload);
+    this.byId.set(upload.id, upload);
+    this.byDuplicateKey.set(upload.duplicateKey, upload);
+    this.count(upload);
+  }
+
+  /** Takes `gone` out of the list in one pass. */
+  private drop(gone: Set<Upload>): void {
+    this.list = this.list.filter((u) => !gone.has(u));
+    this.position.clear();
+    this.list.forEach((u, i) => this.position.set(u, i));
+    for (const u of gone) {
+      this.byId.delete(u.id);
+      if (this.byDuplicateKey.get(u.duplicateKey) === u) this.byDuplicateKey.delete(u.duplicateKey);
+      this.offlinePaused.delete(u);
+      this.dirty.delete(u);
+      const status = this.statusOf.get(u);
+      if (status !== undefined) this.counts[status]--;
+      this.statusOf.delete(u);
+    }
+    this.cursor = 0;
+    this.rebuild = true;
+    this.changed();
   }
 
   private select(id: string | undefined): Upload[] {
-    return id === undefined ? [...this.list] : this.list.filter((u) => u.id === id);
+    if (id === undefined) return [...this.list];
+    const u = this.byId.get(id);
+    return u ? [u] : [];
   }
 
-  /** Starts runnable uploads in list order while fewer than `parallelFiles` occupy a slot. */
+  /** `u` may have become runnable: the next pump looks at it again. */
+  private mayRun(u: Upload): void {
+    const i = this.position.get(u);
+    if (i !== undefined && i < this.cursor) this.cursor = i;
+  }
+
+  private slotsChanged(): void {
+    for (const u of this.active) {
+      if (u.isActive) continue;
+      this.active.delete(u);
+      this.mayRun(u);
+    }
+    this.pump();
+  }
+
+  /**
+   * Starts runnable uploads in list order while fewer than `parallelFiles` + HASH_AHEAD_FILES runs
+   * occupy a slot (the sending slots in send-slots.ts hold back the ones hashed ahead).
+   */
   private pump(): void {
     if (this.disposed) return;
-    let busy = this.list.filter((u) => u.occupiesSlot).length;
-    for (const u of this.list) {
-      if (busy >= this.options.parallelFiles) break;
-      if (u.isRunnable) {
-        u.begin();
-        busy++;
-      }
+    let running = 0;
+    for (const u of this.active) if (u.occupiesSlot) running++;
+    const cap = this.options.parallelFiles + HASH_AHEAD_FILES;
+    for (; this.cursor < this.list.length; this.cursor++) {
+      const u = this.list[this.cursor]!;
+      if (!u.isRunnable) continue;
+      if (running >= cap) break;
+      this.active.add(u);
+      u.begin();
+      running++;
     }
     // Every way into or out of `busy` passes here: a control, a run that ended, the network.
     const nowBusy = this.busy;
@@ -321,11 +467,14 @@ export class UploadQueue extends EventTarget {
 
   private onlineChanged(online: boolean): void {
     if (this.disposed) return;
-    for (const u of this.list) {
-      // Hashing needs no network: only uploads talking to the server pause (hashing ones stop
-      // by themselves when they reach the network phase).
-      if (!online && u.isSending) u.pause('offline');
-      else if (online && u.isOfflinePaused) u.resume();
+    // Hashing needs no network: only uploads talking to the server pause (hashing ones stop by
+    // themselves when they reach the network phase).
+    if (!online) for (const u of [...this.active]) if (u.isSending) u.pause('offline');
+    if (online) {
+      for (const u of [...this.offlinePaused]) {
+        u.resume();
+        this.mayRun(u);
+      }
     }
     this.pump();
   }
@@ -340,8 +489,37 @@ export class UploadQueue extends EventTarget {
     this.dispatchEvent(new CustomEvent(type, { detail }));
   }
 
+  /** Keeps the status counts, the offline set and the duplicate keys as `u` changes. */
+  private count(u: Upload): void {
+    const before = this.statusOf.get(u);
+    if (before !== u.status) {
+      if (before !== undefined) this.counts[before]--;
+      this.counts[u.status]++;
+      this.statusOf.set(u, u.status);
+    }
+    if (u.isOfflinePaused) this.offlinePaused.add(u);
+    else this.offlinePaused.delete(u);
+    if (!countsAsDuplicate(u) && this.byDuplicateKey.get(u.duplicateKey) === u) this.byDuplicateKey.delete(u.duplicateKey);
+  }
+
+  private uploadChanged(u: Upload): void {
+    if (!this.position.has(u)) return; // removed from the list, its run still winding down
+    this.count(u);
+    this.dirty.add(u);
+    this.changed();
+  }
+
+  /** One 'change' per burst: every change until `scheduleChange` runs the flush is in it. */
   private changed(): void {
-    if (!this.disposed) this.emit('change', { uploads: this.uploads });
+    this.changePending = true;
+    if (this.changeScheduled || this.disposed) return;
+    this.changeScheduled = true;
+    this.deps.scheduleChange(() => {
+      this.changeScheduled = false;
+      if (!this.changePending || this.disposed) return;
+      this.changePending = false;
+      this.emit('change', { uploads: this.uploads });
+    }, this.list.length);
   }
 }
 

@@ -275,7 +275,7 @@ export interface UploadQueueEventMap {
   error: { upload: UploadSnapshot; error: UploadError };
   cancel: { upload: UploadSnapshot };
   /** Any change of any upload (status, progress, list): for views that re-render. */
-  change: { uploads: UploadSnapshot[] };
+  change: { uploads: readonly UploadSnapshot[] };
   /** Not fatal to any upload: storage unavailable, persistence refused, and the like. */
   warning: { error: UploadError };
   restorable: { uploads: RestorableUpload[] };

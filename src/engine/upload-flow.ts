@@ -22,6 +22,8 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
   const deps = u.host.deps;
   /** Prefetched slice shas of the current round, by offset. */
   const sliceShas = new Map<number, Promise<string>>();
+  /** Gives back the queue's sending slot (send-slots.ts), once this run holds one. */
+  let releaseSendSlot: (() => void) | undefined;
 
   try {
     await prepare();
@@ -32,6 +34,8 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
     if (signal.aborted) return; // pause, cancel, dispose: the control already set the status
     if (e instanceof OfflinePause) return u.pause('offline');
     u.fail(toUploadError(e));
+  } finally {
+    releaseSendSlot?.();
   }
 
   function scope(): SignatureScope {
@@ -63,12 +67,12 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
       if (!u.lock) {
         // Another tab uploads this very file: wait (without holding a queue slot) and take over.
         u.elsewhere = true;
-        u.host.changed();
+        u.changed();
         u.host.slotsChanged();
         u.lock = await locks.acquire(key, signal);
         u.elsewhere = false;
         live();
-        u.host.changed();
+        u.changed();
       }
     }
     if (!rec.loaded) {
@@ -88,7 +92,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
     const r = rec.current;
     u.hashedBytes = r.sha ? file.size : (r.checkpoint?.offset ?? 0);
     u.uploadedBytes = rec.ackedBytes;
-    u.host.changed();
+    u.changed();
   }
 
   /** Step 4: the whole-file SHA-1, from a checkpoint when there is one. */
@@ -134,6 +138,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
     let distrustAcked = false;
     for (;;) {
       if (!u.record.sha) await hash();
+      releaseSendSlot ??= await sendSlot();
       if (!deps.online.isOnline()) throw new OfflinePause();
       u.setStatus(UploadStatus.Uploading);
       try {
@@ -148,6 +153,21 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
         await recover(toUploadError(e));
       }
     }
+  }
+
+  /**
+   * Waits for one of the queue's sending slots: files hashed ahead of their turn show 'queued' (with
+   * their hash complete) until a sending file finishes.
+   */
+  async function sendSlot(): Promise<() => void> {
+    const slots = u.host.sendSlots;
+    const now = slots.tryAcquire();
+    if (now) return now;
+    u.setStatus(UploadStatus.Queued);
+    const release = await slots.acquire(signal);
+    if (signal.aborted) release();
+    live();
+    return release;
   }
 
   async function transferOnce(distrustAcked: boolean): Promise<{ result?: UploadResult; acked: number }> {
@@ -277,6 +297,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
   function forgetServerSession(): void {
     u.record.forgetServerSession();
     u.uploadedBytes = 0;
+    u.changed();
   }
 
   async function quickRecovery(err: UploadError): Promise<void> {

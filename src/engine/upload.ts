@@ -8,6 +8,7 @@ import { errorInfo } from './error-mapping.js';
 import { sameFileKey } from './fingerprint.js';
 import type { EngineDepsResolved } from './options.js';
 import { RetryState } from './retry-state.js';
+import type { SendSlots } from './send-slots.js';
 import type { SafeStore } from './session-record.js';
 import { SpeedMeter } from './speed.js';
 import { UploadStatus } from './types.js';
@@ -22,10 +23,12 @@ export interface UploadHost {
   deps: EngineDepsResolved;
   store: SafeStore;
   emit<K extends keyof UploadQueueEventMap>(type: K, detail: UploadQueueEventMap[K]): void;
-  /** Something visible changed (the queue dispatches 'change'). */
-  changed(): void;
+  /** Something visible of `upload` changed (the queue dispatches one 'change' per burst). */
+  changed(upload: Upload): void;
   /** The run ended, or stopped occupying a slot (waiting for another tab): schedule others. */
   slotsChanged(): void;
+  /** The queue's sending slots: one is taken once the hash is complete, before the first request. */
+  sendSlots: SendSlots;
 }
 
 export interface UploadSettings {
@@ -50,6 +53,7 @@ export class Upload {
   readonly record: UploadRecord;
   readonly retries = new RetryState();
   readonly adaptive: AdaptiveConcurrency;
+  private readonly sameFile: string;
   // Set by the flow (upload-flow.ts) as it goes; read by the snapshot and the controls.
   lock: LockHandle | null = null;
   /** Waiting for the cross-tab lock another tab holds. */
@@ -68,6 +72,8 @@ export class Upload {
   private lastProgressAt = Number.NEGATIVE_INFINITY;
   private progressPending = false;
   private readonly meter = new SpeedMeter();
+  /** The snapshot until something visible changes: the list snapshot reuses unchanged ones. */
+  private cached?: UploadSnapshot;
 
   constructor(
     readonly host: UploadHost,
@@ -75,6 +81,7 @@ export class Upload {
   ) {
     this.id = settings.id;
     this.file = settings.file;
+    this.sameFile = sameFileKey(settings.target, settings.file.name, settings.file.size);
     this.wantsToRun = settings.startNow;
     this.adaptive = new AdaptiveConcurrency(settings.concurrency, settings.adaptiveConcurrency);
     this.record = new UploadRecord(host.store, host.deps.now);
@@ -96,13 +103,26 @@ export class Upload {
   get isTerminal(): boolean {
     return this.status === UploadStatus.Done || this.status === UploadStatus.Cancelled || this.status === UploadStatus.Error;
   }
-  get isOfflinePaused(): boolean { return this.status === UploadStatus.Paused && this.pausedReason === 'offline'; }
   /** The duplicate rule of `add` (fingerprint.ts says why it ignores the modification time). */
-  get duplicateKey(): string {
-    return sameFileKey(this.settings.target, this.file.name, this.file.size);
+  get duplicateKey(): string { return this.sameFile; }
+  get isOfflinePaused(): boolean { return this.status === UploadStatus.Paused && this.pausedReason === 'offline'; }
+
+  /**
+   * The same object until something visible changes (treat it as read-only: the queue's list and
+   * every event about this state share it).
+   */
+  snapshot(): UploadSnapshot {
+    this.cached ??= this.freshSnapshot();
+    return this.cached;
   }
 
-  snapshot(): UploadSnapshot {
+  /** Something visible changed: a new snapshot next time, and the queue hears of it. */
+  changed(): void {
+    this.cached = undefined;
+    this.host.changed(this);
+  }
+
+  private freshSnapshot(): UploadSnapshot {
     const s = this.status;
     const hashing = s === UploadStatus.Hashing;
     const moving = hashing || s === UploadStatus.Uploading;
@@ -149,7 +169,7 @@ export class Upload {
     if (this.isTerminal) return;
     if (this.status === UploadStatus.Paused) {
       // A user pause outranks an offline one: coming back online must not resume it.
-      if (reason === 'user' && this.pausedReason !== 'user') { this.pausedReason = 'user'; this.host.changed(); }
+      if (reason === 'user' && this.pausedReason !== 'user') { this.pausedReason = 'user'; this.changed(); }
       return;
     }
     this.pausedReason = reason;
@@ -178,6 +198,7 @@ export class Upload {
   retry(): void {
     if (this.status !== UploadStatus.Error) return;
     this.error = undefined;
+    this.cached = undefined;
     this.retries.reset();
     this.record.reopen();
     this.wantsToRun = true;
@@ -245,6 +266,7 @@ export class Upload {
   }
 
   setStatus(next: UploadStatus): void {
+    this.cached = undefined; // a second backoff in a row keeps the status but has a new retryAt
     if (this.status === next) return;
     if (this.progressPending) this.emitProgress();
     const previous = this.status;
@@ -259,7 +281,7 @@ export class Upload {
     if (next === UploadStatus.Hashing || (next === UploadStatus.Uploading && previous !== UploadStatus.Retrying)) {
       this.meter.reset();
     }
-    this.host.changed();
+    this.changed();
   }
 
   /** Progress moved: 'progress' and 'change' at most every PROGRESS_INTERVAL_MS (the rest is flushed
@@ -268,6 +290,7 @@ export class Upload {
     const now = this.host.deps.now();
     const bytes = this.status === UploadStatus.Hashing ? this.hashedBytes : this.uploadedBytes;
     this.meter.sample(now, bytes);
+    this.cached = undefined;
     if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) this.emitProgress();
     else this.progressPending = true;
   }
@@ -275,13 +298,15 @@ export class Upload {
   private emitProgress(): void {
     this.lastProgressAt = this.host.deps.now();
     this.progressPending = false;
+    this.cached = undefined;
     this.host.emit('progress', { upload: this.snapshot() });
-    this.host.changed();
+    this.changed();
   }
 
   /** Step 10: the server has the file. */
   finish(result: UploadResult): void {
     this.result = result;
+    this.cached = undefined;
     this.uploadedBytes = this.file.size;
     this.hashedBytes = this.file.size;
     void this.record.remove();
@@ -292,6 +317,7 @@ export class Upload {
 
   fail(err: UploadError): void {
     this.error = err;
+    this.cached = undefined;
     this.retries.stopWaiting();
     this.releaseLock();
     // Keep what lets the upload go on later: transient trouble, an unreadable file (re-selecting

@@ -1,13 +1,15 @@
 // The SessionStore that survives reloads: idb-keyval on its own database ('vod-uploader', store
 // 'sessions'), one versioned record per key. It never throws: on the first IndexedDB failure it warns
 // once and serves this page from memory (uploads go on; they just will not resume after a reload).
-// Writes are coalesced per key (see write-coalescer.ts): acknowledged slices arrive 20+ times a second.
+// Writes are coalesced per key (see write-coalescer.ts): acknowledged slices arrive 20+ times a second;
+// and batched across keys (write-batch.ts): a thousand small files make a few transactions, not thousands.
 
 import { createStore, del, entries, get, promisifyRequest, type UseStore } from 'idb-keyval';
 import { withTimeout } from '../engine/abort-race.js';
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
 import type { SessionStore, StoredSession } from '../engine/types.js';
 import { MemorySessionStore } from './memory-store.js';
+import { WriteBatcher, type BatchOp } from './write-batch.js';
 import { WriteCoalescer } from './write-coalescer.js';
 import type { ScheduleTimer } from '../engine/clock.js';
 
@@ -58,12 +60,26 @@ function isCurrentRecord(value: unknown): value is SessionRecord {
 }
 
 /**
- * idb-keyval's `set`, plus an explicit `commit()`: Chromium otherwise commits a transaction only when
- * the page returns to its event loop, which a page being unloaded (the 'pagehide' flush) may never do.
+ * One batch in one transaction, with an explicit `commit()`: Chromium otherwise commits a transaction
+ * only when the page returns to its event loop, which a page being unloaded (the 'pagehide' flush)
+ * may never do. A file handle this browser cannot clone (put throws DataCloneError at once) is left
+ * out of its record: the session is kept, only "resume without re-choosing" is lost.
  */
-function putAndCommit(key: string, value: SessionRecord, store: UseStore): Promise<void> {
+function writeBatch(ops: ReadonlyMap<string, BatchOp<StoredSession>>, store: UseStore): Promise<void> {
   return store('readwrite', (objectStore) => {
-    objectStore.put(value, key);
+    for (const [key, op] of ops) {
+      if (op.kind === 'delete') {
+        objectStore.delete(key);
+        continue;
+      }
+      const session = op.value;
+      try {
+        objectStore.put({ schema: SESSION_SCHEMA_VERSION, session } satisfies SessionRecord, key);
+      } catch (error) {
+        if (errorName(error) !== 'DataCloneError' || !session.handle) throw error;
+        objectStore.put({ schema: SESSION_SCHEMA_VERSION, session: { ...session, handle: undefined } } satisfies SessionRecord, key);
+      }
+    }
     objectStore.transaction.commit?.();
     return promisifyRequest(objectStore.transaction);
   });
@@ -82,6 +98,7 @@ export class IdbSessionStore implements SessionStore {
   /** Every put lands here at once: it serves reads if IndexedDB fails later in this page. */
   readonly #memory: MemorySessionStore;
   readonly #writes: WriteCoalescer<StoredSession>;
+  readonly #batches: WriteBatcher<StoredSession>;
   #idb: UseStore | undefined;
   #degraded = false;
   #persistRequested = false;
@@ -92,8 +109,14 @@ export class IdbSessionStore implements SessionStore {
     this.#now = options.now ?? Date.now;
     this.#timeoutMs = options.timeoutMs ?? OPERATION_TIMEOUT_MS;
     this.#memory = new MemorySessionStore({ now: this.#now });
+    this.#batches = new WriteBatcher((ops) =>
+      this.#use(
+        (store) => writeBatch(ops, store),
+        async () => undefined, // the memory mirror already has it
+      ),
+    );
     this.#writes = new WriteCoalescer({
-      write: (_key, session) => this.#write(session),
+      write: (key, session) => this.#batches.put(key, session),
       minIntervalMs: options.minWriteIntervalMs ?? MIN_WRITE_INTERVAL_MS,
       schedule: options.schedule,
     });
@@ -139,10 +162,7 @@ export class IdbSessionStore implements SessionStore {
   async delete(key: string): Promise<void> {
     await this.#writes.drop(key);
     await this.#memory.delete(key);
-    await this.#use(
-      (store) => del(key, store),
-      async () => undefined,
-    );
+    await this.#batches.delete(key);
   }
 
   async list(): Promise<StoredSession[]> {
@@ -173,22 +193,6 @@ export class IdbSessionStore implements SessionStore {
   /** Writes all pending updates now; for tests and for 'pagehide'. */
   flush(): Promise<void> {
     return this.#writes.flush();
-  }
-
-  async #write(session: StoredSession): Promise<void> {
-    await this.#use(
-      async (store) => {
-        try {
-          await putAndCommit(session.key, { schema: SESSION_SCHEMA_VERSION, session }, store);
-        } catch (error) {
-          // A handle this browser cannot clone: keep the session, lose only "resume without re-choosing".
-          if (errorName(error) !== 'DataCloneError' || !session.handle) throw error;
-          const withoutHandle: StoredSession = { ...session, handle: undefined };
-          await putAndCommit(session.key, { schema: SESSION_SCHEMA_VERSION, session: withoutHandle }, store);
-        }
-      },
-      async () => undefined, // the memory mirror already has it
-    );
   }
 
   /** Runs `op` on IndexedDB, or `fallback` once IndexedDB has failed; degrades on the first failure. */

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AdaptiveConcurrency, STEP_UP_STREAK } from '../../src/engine/adaptive-concurrency.js';
 import { RETRY_CAP_MS, backoffDelay } from '../../src/engine/backoff.js';
 import { fingerprintKey, targetPath } from '../../src/engine/fingerprint.js';
-import { resolveOptions } from '../../src/engine/options.js';
+import { DEFAULT_PARALLEL_FILES, resolveOptions } from '../../src/engine/options.js';
 import { SpeedMeter } from '../../src/engine/speed.js';
 
 const T = { appid: '1', bucket: 'b', dir: '/a/b/' };
@@ -79,7 +79,7 @@ describe('fingerprint key', () => {
 describe('options', () => {
   it('defaults and clamps', () => {
     const o = resolveOptions({ target: T });
-    expect(o).toMatchObject({ concurrency: 5, parallelFiles: 1, autoStart: true, sliceSha: false, adaptiveConcurrency: true });
+    expect(o).toMatchObject({ concurrency: 5, parallelFiles: DEFAULT_PARALLEL_FILES, autoStart: true, sliceSha: false, adaptiveConcurrency: true });
     expect(o.sessionMaxAgeMs).toBe(7 * 24 * 3600 * 1000);
     expect(resolveOptions({ target: T, concurrency: 20 }).concurrency).toBe(6);
     expect(resolveOptions({ target: T, concurrency: 0 }).concurrency).toBe(1);

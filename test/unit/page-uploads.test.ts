@@ -119,6 +119,7 @@ describe('UploadRegistry', () => {
     expect(t.registry.getSnapshot()).toBe(withOne);
     expect(withOne.uploads.map((u) => u.name)).toEqual(['a.mp4']);
     expect(withOne.running).toBe(1);
+    await null; // the queue tells of a burst of changes once, in a microtask
     expect(calls).toBeGreaterThan(0);
 
     t.registry.join('other', t.viewer()).queue.add([makeFile(3000, 'b.mp4')]);
@@ -132,12 +133,27 @@ describe('UploadRegistry', () => {
     t.protocol.release();
   });
 
+  it('with one queue, the page snapshot is that queue\'s own list (no copy of every upload per change), counted without a walk', async () => {
+    const t = setup();
+    const shared = t.registry.join('k', t.viewer());
+    t.protocol.hold();
+    shared.queue.add([makeFile(5000, 'a.mp4'), makeFile(3000, 'b.mp4')]);
+    const snapshot = t.registry.getSnapshot();
+    expect(snapshot.uploads).toBe(shared.queue.uploads);
+    expect(snapshot.running).toBe(2);
+    expect(t.registry.getSnapshot()).toBe(snapshot);
+    shared.queue.cancel();
+    expect(t.registry.getSnapshot().running).toBe(0);
+    t.protocol.release();
+  });
+
   it('asks before leaving the page only while an upload is sent, and not when the element says no-leave-warning', async () => {
     const t = setup();
     expect(t.asksBeforeLeaving()).toBe(false);
     const { shared, id } = await uploadingOne(t, t.viewer());
     expect(t.asksBeforeLeaving()).toBe(true);
     shared.queue.pause(id);
+    await null; // the queue's 'change' of the pause
     expect(t.asksBeforeLeaving()).toBe(false);
     shared.queue.resume(id);
     await waitFor(() => t.asksBeforeLeaving(), 'asking again');

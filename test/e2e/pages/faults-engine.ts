@@ -25,7 +25,7 @@ interface EngineEvent {
 
 declare global {
   interface Window {
-    faultEngine: { uploads(): UploadSnapshot[]; events: EngineEvent[] };
+    faultEngine: { uploads(): readonly UploadSnapshot[]; events: EngineEvent[] };
   }
 }
 

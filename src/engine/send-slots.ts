@@ -1,0 +1,70 @@
+// The queue's sending slots: how many of its files may talk to the server at once (`parallelFiles`).
+// A file takes one after its hash is complete and before its first request, and holds it until its
+// run ends; files hashed ahead wait here, in the order they asked, without holding the server.
+
+import { raceAbort } from './abort-race.js';
+
+export class SendSlots {
+  private held = 0;
+  private readonly waiters: Array<() => void> = [];
+
+  constructor(private limit: number) {}
+
+  /** Files sending now. */
+  get inUse(): number {
+    return this.held;
+  }
+
+  setLimit(limit: number): void {
+    this.limit = limit;
+    this.wake();
+  }
+
+  /** A slot now, or undefined when all are taken. */
+  tryAcquire(): (() => void) | undefined {
+    if (this.held >= this.limit || this.waiters.length > 0) return undefined;
+    this.held++;
+    return this.releaser();
+  }
+
+  /** Waits for a slot; rejects with the signal's reason on abort (the place in line is given up). */
+  acquire(signal: AbortSignal): Promise<() => void> {
+    const now = this.tryAcquire();
+    if (now) return Promise.resolve(now);
+    let waiter: (() => void) | undefined;
+    let granted: (() => void) | undefined;
+    return raceAbort(
+      signal,
+      () =>
+        new Promise<() => void>((resolve) => {
+          waiter = () => {
+            this.held++;
+            granted = this.releaser();
+            resolve(granted);
+          };
+          this.waiters.push(waiter);
+        }),
+      {
+        onAbort: () => {
+          const i = waiter ? this.waiters.indexOf(waiter) : -1;
+          if (i >= 0) this.waiters.splice(i, 1);
+          granted?.(); // granted just before the abort won the race: nobody will release it
+        },
+      },
+    );
+  }
+
+  private releaser(): () => void {
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.held--;
+      this.wake();
+    };
+  }
+
+  private wake(): void {
+    while (this.held < this.limit && this.waiters.length > 0) this.waiters.shift()!();
+  }
+}

@@ -1,0 +1,149 @@
+// Many files (issue 14): files in parallel with the next ones hashed ahead, and a cost per file that
+// stays flat in the queue's length, caught by counting operations (never by timing).
+
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { Upload } from '../../src/engine/upload.js';
+import { HASH_AHEAD_FILES } from '../../src/engine/options.js';
+import type { UploadSnapshot } from '../../src/engine/types.js';
+import { makeHarness, waitFor, type Harness } from './fakes/harness.js';
+import { makeFile } from './fakes/fakes.js';
+
+/** Resolves once `n` uploads of the queue succeeded (event-driven: no walk over the list). */
+function allDone(h: Harness, n: number): Promise<void> {
+  let done = 0;
+  return new Promise((resolve) => {
+    h.queue.addEventListener('success', () => {
+      if (++done === n) resolve();
+    });
+  });
+}
+
+function tinyFiles(n: number): File[] {
+  // Distinct names: the same name and size in the same folder is a duplicate.
+  return Array.from({ length: n }, (_, i) => new File([new Uint8Array([i & 255, i >> 8])], `clip-${i}.mp4`, { type: 'video/mp4' }));
+}
+
+describe('files in parallel', () => {
+  it('hashes the next files while one sends, and sends one file at a time with parallelFiles 1', async () => {
+    const h = makeHarness({ parallelFiles: 1 });
+    h.protocol.hold();
+    // The sending one, HASH_AHEAD_FILES hashed ahead, and one more that waits for its turn.
+    const names = Array.from({ length: HASH_AHEAD_FILES + 2 }, (_, i) => `f${i}.mp4`);
+    const { added } = h.queue.add(names.map((n, i) => makeFile(3000, n, { seed: i })));
+    const ahead = added.slice(1, -1);
+    const last = added.at(-1)!;
+    await waitFor(() => h.protocol.calls.some((c) => c.name === names[0]), 'the first file sends');
+    await waitFor(() => ahead.every((u) => h.queue.get(u.id)!.hashedBytes === 3000), 'the next ones hashed ahead');
+    expect(h.hasher.sha1Calls).toHaveLength(1 + HASH_AHEAD_FILES);
+    for (const u of ahead) expect(h.queue.get(u.id)).toMatchObject({ status: 'queued', hashedBytes: 3000 });
+    expect(h.queue.get(last.id)).toMatchObject({ status: 'queued', hashedBytes: 0 });
+    expect(h.protocol.calls.every((c) => c.name === names[0])).toBe(true);
+    h.protocol.release();
+    await h.until(last.id, 'done');
+    // Strictly one file after another on the wire.
+    const sent = h.protocol.calls.map((c) => c.name);
+    for (let i = 1; i < names.length; i++) expect(sent.lastIndexOf(names[i - 1]!)).toBeLessThan(sent.indexOf(names[i]!));
+  });
+
+  it('never has more than parallelFiles files sending, and reaches that many', async () => {
+    const h = makeHarness({ parallelFiles: 3, concurrency: 2 });
+    h.protocol.sliceSize = 1000;
+    let most = 0;
+    h.protocol.onAnswer = () => {
+      const counts = h.queue.statusCounts;
+      most = Math.max(most, counts.uploading + counts.retrying);
+    };
+    const files = Array.from({ length: 10 }, (_, i) => makeFile(4000, `f${i}.mp4`, { seed: i }));
+    const done = allDone(h, files.length);
+    h.queue.add(files);
+    await done;
+    expect(most).toBe(3);
+    expect(h.protocol.maxSlicesInFlight).toBeLessThanOrEqual(6);
+    expect(h.queue.statusCounts.done).toBe(10);
+  });
+
+  it('a file hashed ahead that is paused gives up its place; the others go on', async () => {
+    const h = makeHarness({ parallelFiles: 1 });
+    h.protocol.hold();
+    const { added } = h.queue.add(['a', 'b', 'c'].map((n, i) => makeFile(3000, `${n}.mp4`, { seed: i })));
+    await waitFor(() => h.queue.get(added[2]!.id)!.hashedBytes === 3000, 'c hashed ahead');
+    h.queue.pause(added[1]!.id);
+    h.protocol.release();
+    await h.until(added[2]!.id, 'done');
+    expect(h.queue.get(added[1]!.id)!.status).toBe('paused');
+    expect(h.protocol.calls.some((c) => c.name === 'b.mp4')).toBe(false);
+    h.queue.resume(added[1]!.id);
+    await h.until(added[1]!.id, 'done');
+  });
+});
+
+describe('cost per file, flat in the queue length', () => {
+  afterEach(() => vi.restoreAllMocks());
+
+  /** Runs `n` tiny files through a queue and counts the per-upload operations the queue performs. */
+  async function countOperations(n: number): Promise<number> {
+    const counters = {
+      snapshot: vi.spyOn(Upload.prototype, 'snapshot'),
+      runnable: vi.spyOn(Upload.prototype, 'isRunnable', 'get'),
+      slot: vi.spyOn(Upload.prototype, 'occupiesSlot', 'get'),
+      duplicate: vi.spyOn(Upload.prototype, 'duplicateKey', 'get'),
+    };
+    const h = makeHarness({ parallelFiles: 4 });
+    let lists = 0;
+    h.queue.addEventListener('change', () => {
+      lists++;
+      void h.queue.uploads; // a view reading the list on every change
+    });
+    const done = allDone(h, n);
+    const { added, duplicates } = await h.queue.addAll(tinyFiles(n));
+    expect(added).toHaveLength(n);
+    expect(duplicates).toHaveLength(0);
+    h.queue.add(tinyFiles(3)); // the same files again: refused as duplicates
+    await done;
+    expect(h.queue.statusCounts.done).toBe(n);
+    expect(lists).toBeGreaterThan(0);
+    const total = Object.values(counters).reduce((sum, spy) => sum + spy.mock.calls.length, 0);
+    vi.restoreAllMocks();
+    return total;
+  }
+
+  it('adding and uploading 2,000 files costs per file what 250 files cost (no walk over the list per file or per change)', async () => {
+    const small = (await countOperations(250)) / 250;
+    const big = (await countOperations(2000)) / 2000;
+    // An O(n) scan per file or per change would make `big` about 8× `small`.
+    expect(big).toBeLessThanOrEqual(small * 1.25);
+  }, 60_000);
+
+  it('the list snapshot keeps its identity until something changes, and reuses unchanged uploads\' snapshots', async () => {
+    const h = makeHarness({ autoStart: false });
+    h.queue.add(tinyFiles(3));
+    const first = h.queue.uploads;
+    expect(h.queue.uploads).toBe(first);
+    expect(Object.isFrozen(first)).toBe(true);
+    h.queue.start(first[1]!.id);
+    await h.until(first[1]!.id, 'done');
+    const after = h.queue.uploads;
+    expect(after).not.toBe(first);
+    expect(after[0]).toBe(first[0]);
+    expect(after[2]).toBe(first[2]);
+    expect(after[1]).not.toBe(first[1]);
+    expect((after[1] as UploadSnapshot).status).toBe('done');
+  });
+
+  it('adds thousands of files in chunks that yield to the page, one "add" per file, in order', async () => {
+    const h = makeHarness({ autoStart: false });
+    let yields = 0;
+    const names: string[] = [];
+    h.queue.addEventListener('add', (e) => names.push(e.detail.upload.name));
+    const addAll = h.queue.addAll(tinyFiles(1000));
+    // Between chunks the page runs: count macrotasks until the add is over.
+    let over = false;
+    void addAll.then(() => (over = true));
+    while (!over) {
+      await new Promise((r) => setTimeout(r, 0));
+      yields++;
+    }
+    expect(yields).toBeGreaterThanOrEqual(4); // 1000 files in chunks of 200
+    expect(names).toEqual(tinyFiles(1000).map((f) => f.name));
+  });
+});
