@@ -180,11 +180,14 @@ function seedSessions(page: Page, names: string[]): Promise<void> {
 test('unfinished uploads: summarised, Discard one, refused while another tab holds it, Discard all; a reload offers nothing', async ({ page, server }) => {
   test.setTimeout(120_000);
   const host = await openElementPage(page, server, { folder: 'discard' });
-  // One real interrupted upload...
+  // One real interrupted upload... It must not finish before the reload (a finished upload's record
+  // is deleted, rightly): once 2 of its 16 slices are in, every later request waits 60 s at the server,
+  // so at most the ≤ 6 already in flight complete, however slow the machine is until the reload.
   server.setFaults({ delayMs: 800 });
   const real = `discard-real-${Date.now()}.mp4`;
-  await choose(page, [{ name: real, buffer: randomBytes(8 * server.sliceSize) }]);
+  await choose(page, [{ name: real, buffer: randomBytes(16 * server.sliceSize) }]);
   await expect.poll(() => server.stats.paths[`/discard/${real}`]?.bytesReceived ?? 0, { timeout: 30_000 }).toBeGreaterThanOrEqual(2 * server.sliceSize);
+  server.setFaults({ delayMs: 60_000 });
   await expect.poll(() => storedKeys(page)).toHaveLength(1);
   // ...and six more left by earlier visits.
   const seeded = Array.from({ length: 6 }, (_, i) => `seeded-${i}.mp4`);
@@ -192,6 +195,7 @@ test('unfinished uploads: summarised, Discard one, refused while another tab hol
   await page.reload();
   await page.evaluate(() => customElements.whenDefined('vod-uploader'));
   server.setFaults({});
+  expect(server.stats.completedFiles.map((f) => f.path)).not.toContain(`/discard/${real}`);
 
   const panel = host.locator('[part=restorable]');
   await expect(panel.locator('.restorable-item')).toHaveCount(5);

@@ -1,9 +1,8 @@
 // <vod-uploader> end to end: a user chooses, drops or pastes a video; it is hashed, sent in slices
 // to the real protocol server on another origin (CORS), and the server holds it with the right sha.
 import { randomBytes } from 'node:crypto';
-import type { FileChooser } from '@playwright/test';
 import { expect, test, uniqueName } from './helpers/server.js';
-import { elementPageUrl as pageUrl, recordedEvents as events, sha1 } from './helpers/element-page.js';
+import { fileChooserFrom, elementPageUrl as pageUrl, recordedEvents as events, sha1 } from './helpers/element-page.js';
 
 test('a chosen video is uploaded: progress then success, the server has it with the right sha', async ({ page, server }) => {
   const name = uniqueName('chosen');
@@ -104,18 +103,9 @@ test('the drop zone opens the chooser by keyboard: the input is focusable and la
   const input = page.locator('vod-uploader [part=input]');
   await expect(input).toBeFocused();
   await expect(input).toHaveAccessibleName(/Drop videos here or choose files/);
-  // In full parallel CI runs Chromium sometimes ignores the first key press (no chooser, before and
-  // after the waits above; never alone). The key is pressed again, up to 3 times: a chooser must
-  // still open from the keyboard, and from nothing else.
-  let fc: FileChooser | undefined;
-  for (let attempt = 1; !fc; attempt++) {
-    const chooser = page.waitForEvent('filechooser', { timeout: 5000 });
-    await page.keyboard.press('Enter');
-    fc = await chooser.catch((error: unknown) => {
-      if (attempt >= 3) throw error;
-      return undefined;
-    });
-  }
+  // "Chromium sometimes ignores the first key press" in loaded runs was Playwright's file-chooser
+  // interception racing the key press (fileChooserFrom): with that race closed, one Enter must do.
+  const fc = await fileChooserFrom(page, () => page.keyboard.press('Enter'));
   expect(fc.isMultiple()).toBe(true);
   const name = uniqueName('keyboard');
   await fc.setFiles({ name, mimeType: 'video/mp4', buffer: randomBytes(20_000) });

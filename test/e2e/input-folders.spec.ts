@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test, uniqueName } from './helpers/server.js';
 import { expectNoAxeViolations } from './helpers/axe.js';
-import { choose, openElementPage, recordedEvents, sha1 } from './helpers/element-page.js';
+import { choose, fileChooserFrom, openElementPage, recordedEvents, sha1 } from './helpers/element-page.js';
 
 /** Files made in the page and dropped on `selector` as a user's drag would: dragenter, dragover, drop. */
 async function dropFiles(page: Page, selector: string, files: Array<{ name: string; type: string; size: number }>): Promise<boolean> {
@@ -182,7 +182,7 @@ test('<vod-uploader-drop for>: a drop on it, and Enter on it, hand the files to 
   // Keyboard: focus it, Enter opens the uploader's file chooser.
   const chosen = uniqueName('zone-key');
   await zone.getByRole('button').focus();
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Enter')]);
+  const chooser = await fileChooserFrom(page, () => page.keyboard.press('Enter'));
   await chooser.setFiles({ name: chosen, mimeType: 'video/mp4', buffer: randomBytes(1500) });
   await expect(host.locator('[part=file]', { hasText: chosen })).toHaveAttribute('data-status', 'done');
 });
@@ -241,7 +241,7 @@ test('slots: the drop zone content, the empty state and extra actions render; th
   await expect(host.locator('[part=toolbar]')).toBeVisible();
   // The slotted content is still the label of the file input: a click on it opens the chooser.
   const name = uniqueName('slotted');
-  const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.getByText('Drop your rushes').click()]);
+  const chooser = await fileChooserFrom(page, () => page.getByText('Drop your rushes').click());
   await chooser.setFiles({ name, mimeType: 'video/mp4', buffer: randomBytes(800) });
   await expect(host.locator('[part=file]', { hasText: name })).toHaveAttribute('data-status', 'done');
   await expect(page.getByText('No clips yet')).toBeHidden();

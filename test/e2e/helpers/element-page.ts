@@ -1,7 +1,7 @@
 // Shared steps of the element's end-to-end tests: open the test page pointed at the test server,
 // read the recorded events, choose files through the part=input.
 import { createHash } from 'node:crypto';
-import type { Locator, Page } from '@playwright/test';
+import type { FileChooser, Locator, Page } from '@playwright/test';
 import type { TestServer } from './server.js';
 
 export interface RecordedEvent {
@@ -45,6 +45,22 @@ export async function choose(page: Page, files: Array<{ name: string; buffer: Bu
   await page
     .locator('vod-uploader [part=input]')
     .setInputFiles(files.map((f) => ({ name: f.name, mimeType: f.mimeType ?? 'video/mp4', buffer: f.buffer })));
+}
+
+/**
+ * The file chooser that `action` opens. Playwright turns the browser's file-chooser interception on
+ * when the first 'filechooser' listener is added, without waiting for it, and dispatches the next
+ * call (a key press, a click) concurrently: on a loaded machine the input event can reach Chromium
+ * first, its chooser is then not intercepted (headless cancels it) and the event never comes (the
+ * race puppeteer#6040 describes for the same CDP command). So: subscribe, make a round trip through
+ * the page (the interception command is sent by then), then act.
+ */
+export async function fileChooserFrom(page: Page, action: () => Promise<unknown>): Promise<FileChooser> {
+  const opened = page.waitForEvent('filechooser', { timeout: 15_000 });
+  opened.catch(() => undefined); // awaited below; this only keeps an early failure from being unhandled
+  await page.evaluate(() => undefined);
+  await action();
+  return opened;
 }
 
 export function sha1(bytes: Buffer): string {

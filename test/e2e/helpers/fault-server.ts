@@ -49,6 +49,7 @@ export class FaultServer {
   port = 0;
   private server?: Server;
   private readonly open = new Map<string, number>();
+  private hold?: { path: string; bytes: number; reached: () => void };
 
   private constructor(
     readonly dataDir: string,
@@ -116,11 +117,32 @@ export class FaultServer {
       .reduce((m, r) => Math.max(m, r.openAtStart), 0);
   }
 
+  /**
+   * Resolves once `path` has `bytes` received (all instances summed) and a further request of it
+   * arrives; from then on this instance leaves every new request of `path` unanswered (body unread)
+   * until stop(). A test that stops the server after this knows the rest of the file was not sent,
+   * however slow the machine: the outage begins at a server-side point, not after a guessed time.
+   */
+  holdAfter(path: string, bytes: number): Promise<void> {
+    return new Promise((resolve) => {
+      this.hold = { path, bytes, reached: resolve };
+    });
+  }
+
+  /** True when the request must be left unanswered (see holdAfter). */
+  private held(path: string): boolean {
+    const hold = this.hold;
+    if (!hold || hold.path !== path || this.pathTotals(path).bytesReceived < hold.bytes) return false;
+    hold.reached();
+    return true;
+  }
+
   /** Stops like a killed process: open connections are cut. */
   async stop(): Promise<void> {
     const server = this.server;
     if (!server) return;
     this.server = undefined;
+    this.hold = undefined;
     server.closeAllConnections();
     await new Promise<void>((resolve) => server.close(() => resolve()));
     await this.handler.close();
@@ -163,6 +185,7 @@ export class FaultServer {
           if (res.writableFinished) record.status = res.statusCode;
           this.open.set(path, (this.open.get(path) ?? 1) - 1);
         });
+        if (this.held(path)) return;
       }
       handler.handle(req, res);
     });
