@@ -2,6 +2,7 @@
 // (the flags of playwright.config.ts), and in-page probes for main-thread gaps and the JS heap.
 
 import { existsSync } from 'node:fs';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
@@ -11,8 +12,14 @@ import { BENCH_DIR, REPO_ROOT } from './files.js';
 export interface BrowserHarness {
   browser: Browser;
   vite: ViteDevServer;
-  /** http://127.0.0.1:port of the Vite dev server. */
+  /** http://127.0.0.1:port of the Vite dev server: cross-origin isolated (COOP + COEP). */
   origin: string;
+  /**
+   * The same dev server on a second port without the isolation headers. WebKitGTK 2.50 cannot start
+   * the hash section's module workers on an isolated page ("baseline worker failed", measured
+   * 2026-12-01); its hash runs here. Only the memory section needs isolation, and it runs in Chromium.
+   */
+  plainOrigin: string;
   /** A fresh context (empty IndexedDB) with one page at `path`, probes installed. */
   open(path: string): Promise<{ context: BrowserContext; page: Page }>;
   close(): Promise<void>;
@@ -32,6 +39,7 @@ export function chromiumPath(): string {
  */
 export async function startBrowserHarness(): Promise<BrowserHarness> {
   process.env.VOD_MOUNT_SERVER = '0'; // never mount the demo server (the bench starts its own)
+  let isolatedPort = -1;
   const vite = await createServer({
     root: REPO_ROOT,
     logLevel: 'warn',
@@ -39,7 +47,17 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     cacheDir: join(BENCH_DIR, 'out', '.vite'),
     // Cross-origin isolated pages (COOP + COEP): performance.measureUserAgentSpecificMemory() needs it.
     // The protocol server answers with CORS headers, which is all COEP asks of a cross-origin fetch.
-    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null, headers: ISOLATION_HEADERS },
+    server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, watch: null },
+    // The isolation headers on the main port only (see plainOrigin).
+    plugins: [{
+      name: 'bench-isolation',
+      configureServer(server) {
+        server.middlewares.use((req, res, next) => {
+          if (req.socket.localPort === isolatedPort) for (const [k, v] of Object.entries(ISOLATION_HEADERS)) res.setHeader(k, v);
+          next();
+        });
+      },
+    }],
     // Pre-bundled up front so that no page triggers a dependency re-optimisation (and a reload) mid-run.
     optimizeDeps: {
       entries: ['bench/pages/*.html'],
@@ -51,13 +69,20 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
   await vite.listen();
   const address = vite.httpServer?.address();
   if (!address || typeof address === 'string') throw new Error('the Vite dev server has no port');
+  isolatedPort = address.port;
   const origin = `http://127.0.0.1:${address.port}`;
+  const plain: Server = createHttpServer(vite.middlewares);
+  await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
+  const plainAddress = plain.address();
+  if (!plainAddress || typeof plainAddress === 'string') throw new Error('the plain Vite listener has no port');
+  const plainOrigin = `http://127.0.0.1:${plainAddress.port}`;
   // ForceEagerMeasureMemory: measureUserAgentSpecificMemory answers now instead of at the next GC (up to 20 s).
   const browser = await chromium.launch({ executablePath: chromiumPath(), args: [...chromiumArgs, '--enable-blink-features=ForceEagerMeasureMemory'] });
   return {
     browser,
     vite,
     origin,
+    plainOrigin,
     async open(path) {
       // The protocol server's HTTPS mode has a self-signed certificate made at its start.
       const context = await browser.newContext({ ignoreHTTPSErrors: true });
@@ -69,6 +94,7 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
     },
     async close() {
       await browser.close();
+      await new Promise((resolve) => plain.close(resolve));
       await vite.close();
     },
   };

@@ -52,7 +52,7 @@ export async function launchEngine(name: EngineName, harness: BrowserHarness): P
     case 'firefox':
       return launchFirefox(harness.origin);
     case 'webkit':
-      return launchWebKit(harness.origin);
+      return launchWebKit(harness.plainOrigin); // not isolated: see BrowserHarness.plainOrigin
   }
 }
 

@@ -136,7 +136,16 @@ export async function runHashSection(
       log(`  ${engine.version}`);
       const page = await engine.open('/bench/pages/hash.html');
       try {
-        const measured = await measureEngine(page, name, file, options, result, log);
+        // One engine that breaks is reported as skipped with its reason; the others' figures stay.
+        let measured: Omit<EngineHashResult, 'version'>;
+        try {
+          measured = await measureEngine(page, name, file, options, result, log);
+        } catch (error) {
+          const reason = error instanceof Error ? error.message : String(error);
+          result.skipped.push({ engine: name, reason: `failed while measuring: ${reason}` });
+          log(`  ! ${name} failed while measuring: ${reason}`);
+          continue;
+        }
         if (big) {
           await page.setFile('#file', big.path);
           const r = await page.call<PageHashResult>('__benchHash', 'product');
