@@ -138,7 +138,9 @@ async function readBlocks(file: Blob, offset: number, end: number, consume: Cons
     while (reads.length <= options.readAhead && offset < end) {
       const from = offset;
       offset = Math.min(offset + options.blockSize, end);
-      const read = file.slice(from, offset).arrayBuffer();
+      // The whole file in one read: the File itself, not a slice of it, so that where a File is no
+      // snapshot (Firefox) a file that grew since it was chosen reads long and is caught below.
+      const read = (from === 0 && offset === file.size ? file : file.slice(from, offset)).arrayBuffer();
       // An abandoned read (abort, error in an earlier block) must not surface as an unhandled rejection.
       read.catch(() => undefined);
       reads.push({ read, expected: offset - from });
