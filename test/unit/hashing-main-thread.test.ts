@@ -225,6 +225,8 @@ describe('createHasher', () => {
       broken.arrayBuffer = () => Promise.reject(new DOMException('changed on disk', 'NotReadableError'));
       return broken;
     };
+    // A one-block file is read whole from the File itself (file-readers.ts): unreadable that way too.
+    unreadable.arrayBuffer = () => Promise.reject(new DOMException('changed on disk', 'NotReadableError'));
     // As Chromium's stream of such a file: a bare "network error" (hash-core then reads in blocks).
     unreadable.stream = () => new ReadableStream({ type: 'bytes', pull: (c) => c.error(new TypeError('network error')) });
     const error = await new MainThreadHasher().sha1(unreadable).catch((e: unknown) => e);
