@@ -142,12 +142,16 @@ export interface GapResult {
   long?: Array<{ t: number; gap: number }>;
 }
 
-/** The longest interval gap that ended within [from, to) (page time), or under 20 when none was long. */
+/**
+ * The longest interval gap within [from, to) (page time), or under 20 when none was long. A gap that
+ * began before `from` counts from `from` on: the browser's own work on a pick of 10,000 files (2.9 s
+ * on a bare page, before its change event) is not the product's.
+ */
 export function gapsBetween(result: GapResult, from: number, to: number): { maxGapMs: number; gapsOver50: number } {
-  const inside = (result.long ?? []).filter((g) => g.t >= from && g.t < to);
+  const inside = (result.long ?? []).filter((g) => g.t >= from && g.t < to).map((g) => Math.min(g.gap, g.t - from));
   return {
-    maxGapMs: inside.reduce((max, g) => Math.max(max, g.gap), 0),
-    gapsOver50: inside.filter((g) => g.gap > 50).length,
+    maxGapMs: inside.reduce((max, gap) => Math.max(max, gap), 0),
+    gapsOver50: inside.filter((gap) => gap > 50).length,
   };
 }
 

@@ -9,6 +9,8 @@ import type { FetchStats } from '../lib/measure.js';
 
 export interface ManyBareResult {
   ms: number;
+  /** performance.now() when the run began (after the pick). */
+  startedAt: number;
   files: number;
   requests: number;
   fetch: FetchStats;
@@ -35,7 +37,7 @@ const api = {
       }
     };
     await Promise.all(Array.from({ length: parallel }, lane));
-    return { ms: performance.now() - started, files: files.length, requests, fetch: { ...fetchStats } };
+    return { ms: performance.now() - started, startedAt: started, files: files.length, requests, fetch: { ...fetchStats } };
   },
 };
 

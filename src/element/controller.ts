@@ -189,6 +189,11 @@ export class UploadController implements ReactiveController, QueueViewer {
     return snapshot;
   }
 
+  /** The queue's list as it is now: `uploads` waits for the coalesced 'change' (a frame, in big lists). */
+  current(): readonly UploadSnapshot[] {
+    return this.queue?.uploads ?? this.uploads;
+  }
+
   /** Upload id → "same file" key of the uploads in the list (the queue's duplicate rule). */
   fileKeys(): Map<string, string> {
     return this.queue?.fileKeys() ?? new Map();
@@ -259,12 +264,19 @@ export class UploadController implements ReactiveController, QueueViewer {
     this.config.onUploadsChanged();
   }
 
-  /** Forgets what was kept for rows that are gone (removed, cleared, replaced) and entries no longer restorable. */
+  /** Forgets what was kept for rows that are gone (removed, cleared, replaced): the queue names them. */
+  private forgetRows(ids: readonly string[]): void {
+    for (const id of ids) {
+      this.files.delete(id);
+      this.announcedQuarter.delete(id);
+    }
+  }
+
+  /** Forgets the file handles of entries no longer restorable (a short list). */
   private prune(): void {
-    const live = new Set(this.uploads.map((u) => u.id));
-    for (const id of this.files.keys()) if (!live.has(id)) this.files.delete(id);
-    for (const id of this.announcedQuarter.keys()) if (!live.has(id)) this.announcedQuarter.delete(id);
-    for (const key of this.handles.keys()) if (!this.restorable.some((r) => r.key === key)) this.handles.delete(key);
+    if (this.handles.size === 0) return;
+    const keys = new Set(this.restorable.map((r) => r.key));
+    for (const key of this.handles.keys()) if (!keys.has(key)) this.handles.delete(key);
   }
 
   private setRestorable(uploads: RestorableUpload[], fire: boolean): void {
@@ -315,8 +327,9 @@ export class UploadController implements ReactiveController, QueueViewer {
     };
     const strings = (): VodUploaderStrings => this.config.strings();
 
-    on('change', ({ uploads }) => {
+    on('change', ({ uploads, removed }) => {
       this.setUploads(uploads);
+      this.forgetRows(removed);
       this.sync();
     });
     on('add', (d) => fireVodEvent(this.host, 'vod-upload-add', d));

@@ -5,6 +5,7 @@
 // `vod-upload-reject` per file and one `vod-upload-reject-batch`; an errored row of a file chosen again
 // replaced. Also resumes a restorable upload from its stored handle.
 
+import { Pacer } from '../engine/page-yield.js';
 import type { RestorableUpload, UploadSnapshot } from '../engine/types.js';
 import type { UploadController } from './controller.js';
 import { takeDroppedItems, type PickedFile } from './drop.js';
@@ -12,7 +13,7 @@ import { fireVodEvent, type VodUploadRejectDetail } from './events.js';
 import { folderOf, type WalkOptions } from './folder-walk.js';
 import { format, formatNumber, formatPlural, type VodUploaderStrings } from './i18n.js';
 import { isLitter } from './litter.js';
-import { rejectionMessage, summarizeRejections, validateFiles, type Rejection, type ValidationRules } from './validation.js';
+import { PickValidator, rejectionMessage, summarizeRejections, type Rejection, type ValidationRules } from './validation.js';
 
 /** The attributes a pick is checked against. */
 export interface IntakeSettings {
@@ -56,8 +57,27 @@ export class FileIntake {
   #walks = new Map<symbol, number>();
   #stopWalks?: AbortController;
 
-  /** Validates and adds; resolves to the snapshots of the files that joined the list. */
-  async add(picked: readonly PickedFile[]): Promise<UploadSnapshot[]> {
+  /**
+   * Validates and adds; resolves to the snapshots of the files that joined the list. Picks are taken
+   * one after another (a second pick waits for the first), so max-files and duplicates count both.
+   */
+  add(picked: readonly PickedFile[]): Promise<UploadSnapshot[]> {
+    const run = this.#picks.then(() => this.#addNow(picked));
+    this.#picks = run.then(
+      () => undefined,
+      () => undefined,
+    );
+    return run;
+  }
+
+  #picks: Promise<void> = Promise.resolve();
+
+  /**
+   * One pick. Every loop over its files is paced (page-yield.ts): Chromium's first look at a chosen
+   * file's size is a round trip to its browser process (~0.5 ms), which made a pick of 10,000 files
+   * freeze the page for seconds when it was done in one task.
+   */
+  async #addNow(picked: readonly PickedFile[]): Promise<UploadSnapshot[]> {
     const { controller } = this.config;
     if (this.config.disabled() || picked.length === 0) return [];
     const flat = this.config.settings.noFolderPaths;
@@ -65,20 +85,32 @@ export class FileIntake {
       .filter((p) => !isLitter(p.file.name, p.folder))
       .map(({ folder, ...rest }): PickedFile => (folder && !flat ? { ...rest, folder } : rest));
     if (items.length === 0) return [];
-    const rules = this.rules(items);
-    const { accepted, rejected } = validateFiles(items, rules);
+    const pacer = new Pacer();
+    // Each file's "same file" key once (it reads the size: the slow first look).
+    const keys = new Map<File, string>();
+    for (const p of items) {
+      if (pacer.due()) await pacer.yield();
+      keys.set(p.file, this.config.sameFile(p.file, p.folder));
+    }
+    const rules = this.rules(keys);
+    const validator = new PickValidator(rules);
+    for (const p of items) {
+      if (pacer.due()) await pacer.yield();
+      validator.check(p);
+    }
+    const { accepted, rejected } = validator;
     const acceptedFiles = new Set(accepted);
     const joining = items.filter((p) => acceptedFiles.has(p.file));
     if (joining.length === 0) {
-      this.refuse(rejected, rules);
+      await this.refuse(rejected, rules, pacer);
       return [];
     }
-    const acceptedKeys = new Set(joining.map((p) => rules.sameFile(p.file, p.folder)));
+    const acceptedKeys = new Set(joining.map((p) => keys.get(p.file)));
     controller.replace(rules.replaced.filter(({ key }) => acceptedKeys.has(key)).map(({ id }) => id));
     const { added, duplicates } = await controller.add(joining);
     const duplicated = new Set(duplicates);
     for (const p of joining) if (duplicated.has(p.file)) rejected.push({ file: p.file, reason: 'duplicate', ...(p.folder ? { folder: p.folder } : {}) });
-    this.refuse(rejected, rules);
+    await this.refuse(rejected, rules, pacer);
     return added;
   }
 
@@ -151,18 +183,19 @@ export class FileIntake {
   }
 
   /**
-   * The rules for a pick. A file chosen again while its row shows an error is not a duplicate: it
+   * The rules for a pick (`picked`: each chosen file's "same file" key). A file chosen again while its row shows an error is not a duplicate: it
    * replaces that row (`replaced`), e.g. after "hashing unavailable" or a file changed on disk.
    */
-  private rules(picked: readonly PickedFile[]): ValidationRules & { replaced: Array<{ id: string; key: string }> } {
-    const { controller, settings, sameFile } = this.config;
-    const chosen = new Set(picked.map((p) => sameFile(p.file, p.folder)));
+  private rules(picked: ReadonlyMap<File, string>): ValidationRules & { replaced: Array<{ id: string; key: string }> } {
+    const { controller, settings } = this.config;
+    const chosen = new Set(picked.values());
+    const sameFile: ValidationRules['sameFile'] = (file, folder) => picked.get(file) ?? this.config.sameFile(file, folder);
     const replaced: Array<{ id: string; key: string }> = [];
     const known = new Set<string>();
-    const keys = controller.fileKeys(); // cancelled rows hold no file any more: not in it
+    const listed = controller.fileKeys(); // cancelled rows hold no file any more: not in it
     let count = 0;
-    for (const u of controller.uploads) {
-      const key = keys.get(u.id);
+    for (const u of controller.current()) {
+      const key = listed.get(u.id);
       if (key === undefined) continue;
       if (u.status === 'error' && chosen.has(key)) {
         replaced.push({ id: u.id, key });
@@ -189,16 +222,23 @@ export class FileIntake {
    * summary with each file's sentence as its details), one `vod-upload-reject` per file, and one
    * `vod-upload-reject-batch` with them all.
    */
-  private refuse(rejections: readonly Rejection[], rules: ValidationRules): void {
+  private async refuse(rejections: readonly Rejection[], rules: ValidationRules, pacer: Pacer): Promise<void> {
     if (rejections.length === 0) return;
     const strings = this.config.strings();
     const lang = this.config.lang();
-    const details = rejections.map((r): VodUploadRejectDetail => ({ ...r, message: rejectionMessage(r, rules, strings, lang) }));
+    const details: VodUploadRejectDetail[] = [];
+    for (const r of rejections) {
+      if (pacer.due()) await pacer.yield();
+      details.push({ ...r, message: rejectionMessage(r, rules, strings, lang) });
+    }
     const single = details.length === 1 ? details[0] : undefined;
     const message = single ? single.message : summarizeRejections(rejections, rules, strings, lang);
     this.config.notify(message, single ? undefined : details.map((d) => d.message));
     this.config.controller.announcement = message;
-    for (const detail of details) fireVodEvent(this.host, 'vod-upload-reject', detail);
+    for (const detail of details) {
+      if (pacer.due()) await pacer.yield();
+      fireVodEvent(this.host, 'vod-upload-reject', detail);
+    }
     fireVodEvent(this.host, 'vod-upload-reject-batch', { rejections: details, message });
   }
 }

@@ -4,6 +4,7 @@
 // cancellable. Each file keeps its folder relative to the drop ("trip/day 1"), litter skipped.
 
 import type { PickedFile } from './drop.js';
+import { yieldToPage } from '../engine/page-yield.js';
 import { isLitter, isLitterFolder } from './litter.js';
 
 export interface WalkOptions {
@@ -18,15 +19,6 @@ export interface WalkOptions {
    * without it, so one bad entry does not lose the other 9,999. `path` is relative, as `folder`.
    */
   onUnreadable?: (path: string) => void;
-}
-
-type Scheduler = { yield?: () => Promise<void> };
-
-/** A task boundary: input and rendering can run before the walk goes on. */
-export function yieldToPage(): Promise<void> {
-  const scheduler = (globalThis as { scheduler?: Scheduler }).scheduler;
-  if (typeof scheduler?.yield === 'function') return scheduler.yield();
-  return new Promise((resolve) => setTimeout(resolve, 0));
 }
 
 /** `a/b/c.mp4` → `a/b`: the folder part of a relative path (`File.webkitRelativePath`). */

@@ -54,7 +54,10 @@ export function parseAccept(accept: string): string[] {
  * files match by extension only, so a `video/*` rule cannot tell and refuses them.
  */
 export function matchesAccept(file: { name?: string; type: string }, accept: string): boolean {
-  const tokens = parseAccept(accept);
+  return matchesTokens(file, parseAccept(accept));
+}
+
+function matchesTokens(file: { name?: string; type: string }, tokens: readonly string[]): boolean {
   if (tokens.length === 0) return true;
   const type = file.type.toLowerCase();
   const name = (file.name ?? '').toLowerCase();
@@ -68,32 +71,49 @@ export function matchesAccept(file: { name?: string; type: string }, accept: str
 
 /** Applies the rules in order of what a user most needs to hear; the first failing rule wins. */
 export function validateFiles(files: Iterable<File | FolderedFile>, rules: ValidationRules): ValidationResult {
-  const accepted: File[] = [];
-  const rejected: Rejection[] = [];
-  const seen = new Set(rules.known);
-  for (const item of files) {
-    const { file, folder } = item instanceof Blob ? { file: item, folder: undefined } : item;
-    const reason = firstProblem(file, folder, rules, seen, rules.existingCount + accepted.length);
-    if (reason) {
-      rejected.push(folder ? { file, reason, folder } : { file, reason });
-    } else {
-      accepted.push(file);
-      seen.add(rules.sameFile(file, folder));
-    }
-  }
-  return { accepted, rejected };
+  const validator = new PickValidator(rules);
+  for (const item of files) validator.check(item);
+  return validator;
 }
 
-function firstProblem(file: File, folder: string | undefined, rules: ValidationRules, seen: Set<string>, count: number): RejectReason | undefined {
-  // A folder from a drop becomes part of the path: each of its names must be one the server can store.
-  if ([file.name, ...(folder ? folder.split('/') : [])].some((name) => rules.nameProblem(name) !== undefined)) return 'invalid-name';
-  if (!matchesAccept(file, rules.accept)) return 'wrong-type';
-  // The protocol accepts 0-byte files, but an empty "video" is surely a wrong pick.
-  if (file.size === 0) return 'empty';
-  if (rules.maxSize > 0 && file.size > rules.maxSize) return 'too-large';
-  if (seen.has(rules.sameFile(file, folder))) return 'duplicate';
-  if (rules.maxFiles > 0 && count >= rules.maxFiles) return 'too-many';
-  return undefined;
+/**
+ * `validateFiles` one file at a time, for a caller that gives the page back between files of a big
+ * pick (file-intake.ts): the files checked so far count against max-files and duplicates.
+ */
+export class PickValidator implements ValidationResult {
+  readonly accepted: File[] = [];
+  readonly rejected: Rejection[] = [];
+  readonly #seen: Set<string>;
+  readonly #accept: string[];
+
+  constructor(private readonly rules: ValidationRules) {
+    this.#seen = new Set(rules.known);
+    this.#accept = parseAccept(rules.accept);
+  }
+
+  check(item: File | FolderedFile): void {
+    const { file, folder } = item instanceof Blob ? { file: item, folder: undefined } : item;
+    const reason = this.#firstProblem(file, folder);
+    if (reason) {
+      this.rejected.push(folder ? { file, reason, folder } : { file, reason });
+    } else {
+      this.accepted.push(file);
+      this.#seen.add(this.rules.sameFile(file, folder));
+    }
+  }
+
+  #firstProblem(file: File, folder: string | undefined): RejectReason | undefined {
+    const rules = this.rules;
+    // A folder from a drop becomes part of the path: each of its names must be one the server can store.
+    if ([file.name, ...(folder ? folder.split('/') : [])].some((name) => rules.nameProblem(name) !== undefined)) return 'invalid-name';
+    if (!matchesTokens(file, this.#accept)) return 'wrong-type';
+    // The protocol accepts 0-byte files, but an empty "video" is surely a wrong pick.
+    if (file.size === 0) return 'empty';
+    if (rules.maxSize > 0 && file.size > rules.maxSize) return 'too-large';
+    if (this.#seen.has(rules.sameFile(file, folder))) return 'duplicate';
+    if (rules.maxFiles > 0 && rules.existingCount + this.accepted.length >= rules.maxFiles) return 'too-many';
+    return undefined;
+  }
 }
 
 /** The sentence shown in the notice and sent in `vod-upload-reject`. */

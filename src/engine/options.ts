@@ -2,6 +2,7 @@
 // defaults and clamping in one place.
 
 import { plainTimer, sleepOn } from './clock.js';
+import { yieldToPage } from './page-yield.js';
 import type { SliceBudget } from './slice-budget.js';
 import type {
   Hasher,
@@ -121,6 +122,6 @@ export function resolveDeps(deps: EngineDeps, pageBudget: SliceBudget): EngineDe
     random: deps.random ?? Math.random,
     sliceBudget: deps.sliceBudget ?? pageBudget,
     scheduleChange: deps.scheduleChange ?? ((flush) => queueMicrotask(flush)),
-    yieldToPage: deps.yieldToPage ?? (() => new Promise<void>((resolve) => setTimeout(resolve, 0))),
+    yieldToPage: deps.yieldToPage ?? yieldToPage,
   };
 }

@@ -14,6 +14,7 @@ import {
   HASH_AHEAD_FILES, resolveDeps, resolveOptions,
   type EngineDeps, type EngineDepsResolved, type QueueOptions, type ResolvedOptions,
 } from './options.js';
+import { Pacer } from './page-yield.js';
 import { normalizeRanges, totalBytes } from './ranges.js';
 import { SafeStore } from './session-record.js';
 import { SendSlots } from './send-slots.js';
@@ -47,7 +48,7 @@ export interface DiscardResult {
 /** `folder`: a subfolder of the target's folder for this file (a folder drop keeps its tree). */
 type AddItem = File | { file: File; handle?: FileSystemFileHandle; folder?: string };
 
-/** Files `addAll` adds between two yields to the page: a few ms of work, well under a 50 ms task. */
+/** Files `addAll` adds between two yields to the page at most (a time budget may end a chunk sooner). */
 export const ADD_CHUNK_FILES = 200;
 
 /** How many uploads are in each status now. */
@@ -55,6 +56,13 @@ export type StatusCounts = Readonly<Record<UploadStatus, number>>;
 
 function noCounts(): Record<UploadStatus, number> {
   return Object.fromEntries(Object.values(UploadStatus).map((s) => [s, 0])) as Record<UploadStatus, number>;
+}
+
+/** Up to ADD_CHUNK_FILES items from `next.index` on, fewer when `full()` says the chunk has used its time; moves `next.index`. */
+function* chunkOf<T>(items: readonly T[], next: { index: number }, full: () => boolean): Generator<T> {
+  const end = Math.min(items.length, next.index + ADD_CHUNK_FILES);
+  const first = next.index;
+  while (next.index < end && (next.index === first || !full())) yield items[next.index++]!;
 }
 
 let idCounter = 0;
@@ -90,6 +98,8 @@ export class UploadQueue extends EventTarget {
   private readonly dirty = new Set<Upload>();
   private rebuild = false;
   private changePending = false;
+  /** Ids taken out of the list since the last 'change' (its `removed`). */
+  private removedSince: string[] = [];
   private changeScheduled = false;
   private readonly host: UploadHost;
   private warned = false;
@@ -183,17 +193,20 @@ export class UploadQueue extends EventTarget {
   }
 
   /**
-   * `add` in chunks of ADD_CHUNK_FILES, yielding to the page between them (`yieldToPage`, default a
-   * macrotask) so that choosing 10,000 files never blocks it for long; the first files start while
-   * later ones are still being added.
+   * `add` in chunks, yielding to the page between them (`yieldToPage`) so that choosing 10,000 files
+   * never blocks it for long; the first files start while later ones are still being added. A chunk
+   * ends after ADD_CHUNK_FILES files or PAGE_SLICE_MS of work, whichever comes first: a file whose
+   * size the browser has not looked at yet costs a round trip to its file system (page-yield.ts).
    */
   async addAll(items: readonly AddItem[], onAdded?: (upload: UploadSnapshot, file: File) => void): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
     const added: UploadSnapshot[] = [];
     const duplicates: File[] = [];
-    for (let i = 0; i < items.length; i += ADD_CHUNK_FILES) {
-      if (i > 0) await this.deps.yieldToPage();
+    const pacer = new Pacer(this.deps.yieldToPage, this.deps.now);
+    const next = { index: 0 };
+    while (next.index < items.length) {
+      if (next.index > 0) await pacer.yield();
       if (this.disposed) break;
-      const chunk = this.add(items.slice(i, i + ADD_CHUNK_FILES), onAdded);
+      const chunk = this.add(chunkOf(items, next, () => pacer.due()), onAdded);
       added.push(...chunk.added);
       duplicates.push(...chunk.duplicates);
     }
@@ -406,6 +419,7 @@ export class UploadQueue extends EventTarget {
     this.position.clear();
     this.list.forEach((u, i) => this.position.set(u, i));
     for (const u of gone) {
+      this.removedSince.push(u.id);
       this.byId.delete(u.id);
       if (this.byDuplicateKey.get(u.duplicateKey) === u) this.byDuplicateKey.delete(u.duplicateKey);
       this.offlinePaused.delete(u);
@@ -518,7 +532,9 @@ export class UploadQueue extends EventTarget {
       this.changeScheduled = false;
       if (!this.changePending || this.disposed) return;
       this.changePending = false;
-      this.emit('change', { uploads: this.uploads });
+      const removed = this.removedSince;
+      this.removedSince = [];
+      this.emit('change', { uploads: this.uploads, removed });
     }, this.list.length);
   }
 }

@@ -275,7 +275,11 @@ export interface UploadQueueEventMap {
   error: { upload: UploadSnapshot; error: UploadError };
   cancel: { upload: UploadSnapshot };
   /** Any change of any upload (status, progress, list): for views that re-render. */
-  change: { uploads: readonly UploadSnapshot[] };
+  change: {
+    uploads: readonly UploadSnapshot[];
+    /** Ids taken out of the list since the last 'change': what a view keeps per row can go (no walk over the list). */
+    removed: readonly string[];
+  };
   /** Not fatal to any upload: storage unavailable, persistence refused, and the like. */
   warning: { error: UploadError };
   restorable: { uploads: RestorableUpload[] };

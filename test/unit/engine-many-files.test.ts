@@ -146,4 +146,47 @@ describe('cost per file, flat in the queue length', () => {
     expect(yields).toBeGreaterThanOrEqual(4); // 1000 files in chunks of 200
     expect(names).toEqual(tinyFiles(1000).map((f) => f.name));
   });
+
+  it("'change' names the ids taken out of the list since the last one (a view forgets them without a walk)", async () => {
+    const h = makeHarness({ autoStart: false });
+    const { added } = h.queue.add(tinyFiles(4));
+    const changes = (): Array<readonly string[]> => h.events.filter((e) => e.type === 'change').map((e) => (e.detail as { removed: readonly string[] }).removed);
+    await waitFor(() => changes().length === 1, 'the add is told');
+    expect(changes()).toEqual([[]]);
+    for (const i of [0, 2, 3]) h.queue.cancel(added[i]!.id);
+    await waitFor(() => changes().length === 2, 'the cancels are told');
+    expect(changes()[1]).toEqual([]);
+    h.queue.remove(added[0]!.id);
+    h.queue.removeMany([added[2]!.id, added[3]!.id]);
+    await waitFor(() => changes().length === 3, 'the removals are told');
+    expect(changes()[2]).toEqual([added[0]!.id, added[2]!.id, added[3]!.id]);
+    h.queue.cancel(added[1]!.id);
+    await waitFor(() => changes().length === 4, 'the next change');
+    expect(changes()[3]).toEqual([]);
+  });
+
+  it('addAll ends a chunk early when its files are slow to look at (time, not only a count)', async () => {
+    let yields = 0;
+    const h = makeHarness({ autoStart: false }, {
+      yieldToPage: async () => {
+        yields++;
+        await new Promise((r) => setTimeout(r, 0));
+      },
+    });
+    // Chromium's first look at a chosen file's size is a round trip to its browser process: 2 ms here.
+    const slow = tinyFiles(100).map((f) => {
+      let size: number | undefined;
+      Object.defineProperty(f, 'size', {
+        get: () => {
+          if (size === undefined) h.clock.advance(2);
+          return (size ??= 2);
+        },
+      });
+      return f;
+    });
+    const { added } = await h.queue.addAll(slow);
+    expect(added).toHaveLength(100);
+    // 100 files × 2 ms in stretches of about PAGE_SLICE_MS (8 ms): about 25 chunks, not one of 200.
+    expect(yields).toBeGreaterThanOrEqual(20);
+  });
 });

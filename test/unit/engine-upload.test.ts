@@ -138,7 +138,7 @@ describe('one upload', () => {
       .map((u) => u.uploadedBytes);
     expect(uploaded.length).toBeGreaterThanOrEqual(3);
     expect([...uploaded].sort((a, b) => a - b)).toEqual(uploaded);
-    const last = h.events.filter((e) => e.type === 'change').at(-1)!.detail as { uploads: UploadSnapshot[] };
+    const last = h.events.filter((e) => e.type === 'change').at(-1)!.detail as { uploads: readonly UploadSnapshot[]; removed: readonly string[] };
     expect(last.uploads[0]).toMatchObject({ status: 'done', uploadedBytes: 5000, hashedBytes: 5000 });
   });
 

@@ -18,23 +18,30 @@ function file(name: string, size = 10, lastModified = 1_700_000_000_000): File {
 }
 
 /** A list of rows (id → File and status) and the calls the intake makes. */
-function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, settings: Partial<IntakeSettings> = {}) {
+function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, settings: Partial<IntakeSettings> = {}, keyOf = sameFile) {
   const uploads = rows.map((r, i) => ({ id: `u${i}`, name: r.file.name, status: r.status }) as UploadSnapshot);
   const files = new Map(rows.map((r, i) => [`u${i}`, r.file]));
   const replaced: string[] = [];
   const added: File[] = [];
   const addedItems: Array<{ file: File; folder?: string }> = [];
+  const keyed = new Map<string, string>(rows.flatMap((r, i) => (r.status === 'cancelled' ? [] : [[`u${i}`, sameFile(r.file)] as const])));
   const controller = {
     uploads,
+    current: () => uploads,
     files,
     // As the queue answers: the duplicate key of every row that is not cancelled.
-    fileKeys: () => new Map(rows.flatMap((r, i) => (r.status === 'cancelled' ? [] : [[`u${i}`, sameFile(r.file)]]))),
+    fileKeys: () => new Map(keyed),
     handles: new Map(),
     announcement: '',
     replace: (ids: readonly string[]) => void replaced.push(...ids),
     add: async (items: Array<{ file: File; folder?: string }>) => {
       added.push(...items.map((i) => i.file));
       addedItems.push(...items);
+      // The queue's list holds them at once (the view's `uploads` would wait for a 'change').
+      for (const i of items) {
+        uploads.push({ id: `new-${i.file.name}`, name: i.file.name, status: 'queued' } as UploadSnapshot);
+        keyed.set(`new-${i.file.name}`, sameFile(i.file, i.folder));
+      }
       return { added: items.map((i) => ({ id: `new-${i.file.name}`, name: i.file.name }) as UploadSnapshot), duplicates: [] };
     },
   } as unknown as UploadController;
@@ -57,7 +64,7 @@ function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, se
     strings: () => stringsFor('en'),
     lang: () => 'en',
     nameProblem: () => undefined,
-    sameFile,
+    sameFile: keyOf,
     notify: (text, lines) => {
       notices.push(text);
       if (lines) details.push(lines);
@@ -67,7 +74,59 @@ function setup(rows: Array<{ file: File; status: UploadSnapshot['status'] }>, se
   return { intake, changes, replaced, added, addedItems, notices, details, rejects, rejectDetails, batches };
 }
 
+/** Busy for `ms` of wall time, as a synchronous browser call is. */
+function burn(ms: number): void {
+  const end = performance.now() + ms;
+  while (performance.now() < end);
+}
+
 describe('FileIntake', () => {
+  it('gives the page back during a big pick whose files are slow to look at (Chromium: the first look at a size)', async () => {
+    let ticks = 0;
+    let ticking = true;
+    const tick = (): void => {
+      ticks++;
+      if (ticking) setTimeout(tick, 0);
+    };
+    setTimeout(tick, 0);
+    // Each key's cost, and which page task it ran in (the tick count then).
+    const calls: Array<{ tick: number; at: number }> = [];
+    const slowKey = (f: File, folder?: string): string => {
+      burn(0.2);
+      calls.push({ tick: ticks, at: performance.now() });
+      return sameFile(f, folder);
+    };
+    const t = setup([], {}, slowKey);
+    const picked = Array.from({ length: 600 }, (_, i) => ({ file: file(`clip-${i}.mp4`) }));
+    const added = await t.intake.add(picked);
+    ticking = false;
+    expect(added).toHaveLength(600);
+    // 600 × 0.2 ms is 120 ms of work: no stretch of it may hold the page for more than a few slices.
+    let longest = 0;
+    let from = calls[0]!;
+    for (const c of calls) {
+      if (c.tick !== from.tick) from = c;
+      longest = Math.max(longest, c.at - from.at);
+    }
+    expect(longest).toBeLessThan(30);
+    expect(new Set(calls.map((c) => c.tick)).size).toBeGreaterThan(3);
+  });
+
+  it('takes picks one after another: two at once count against max-files together', async () => {
+    // Slow enough to look at that each pick gives the page back (and the other could run) in between.
+    const t = setup([], { maxFiles: 3 }, (f, folder) => {
+      burn(5);
+      return sameFile(f, folder);
+    });
+    const [first, second] = await Promise.all([
+      t.intake.add([{ file: file('a.mp4') }, { file: file('b.mp4') }]),
+      t.intake.add([{ file: file('c.mp4') }, { file: file('d.mp4') }]),
+    ]);
+    expect(first).toHaveLength(2);
+    expect(second).toHaveLength(1);
+    expect(t.rejects).toEqual(['too-many']);
+  });
+
   it('a file chosen again while its row has errored replaces that row', async () => {
     const a = file('a.mp4');
     const t = setup([{ file: a, status: 'error' }]);

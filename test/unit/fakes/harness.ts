@@ -51,7 +51,7 @@ const ALL_EVENTS: (keyof UploadQueueEventMap)[] = [
 
 export function makeHarness(
   options: Partial<QueueOptions> = {},
-  shared: Partial<Pick<Harness, 'protocol' | 'store' | 'locks' | 'clock' | 'hasher' | 'sliceBudget'>> & { random?: () => number } = {},
+  shared: Partial<Pick<Harness, 'protocol' | 'store' | 'locks' | 'clock' | 'hasher' | 'sliceBudget'>> & Pick<EngineDeps, 'random' | 'yieldToPage'> = {},
 ): Harness {
   const clock = shared.clock ?? new FakeClock();
   const protocol = shared.protocol ?? new FakeProtocol();
@@ -64,7 +64,7 @@ export function makeHarness(
   const sliceBudget = shared.sliceBudget ?? new SliceBudget();
   const deps: EngineDeps = {
     protocol, signer, hasher, store, locks: locks.tab(), online,
-    now: clock.now, sleep: clock.sleep, random: shared.random ?? (() => 0.5), sliceBudget,
+    now: clock.now, sleep: clock.sleep, random: shared.random ?? (() => 0.5), sliceBudget, yieldToPage: shared.yieldToPage,
   };
   const queue = new UploadQueue(deps, { target: TARGET, ...options });
   const events: RecordedEvent[] = [];

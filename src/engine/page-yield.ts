@@ -1,0 +1,42 @@
+// Giving the page back during long loops over a pick of thousands of files: one task-boundary helper
+// and one pacer that says when a stretch of work has used its budget. Framework-free (the engine's
+// `addAll`, the element's intake and folder walk use it).
+
+type Scheduler = { yield?: () => Promise<void> };
+
+/** A task boundary: input and rendering can run before the work goes on (`scheduler.yield` where the browser has it). */
+export function yieldToPage(): Promise<void> {
+  const scheduler = (globalThis as { scheduler?: Scheduler }).scheduler;
+  if (typeof scheduler?.yield === 'function') return scheduler.yield();
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+/** Work between two yields: far under a 50 ms long task, with room for a slow or busy machine. */
+export const PAGE_SLICE_MS = 8;
+
+/**
+ * Paces a loop: `if (pacer.due()) await pacer.yield();` between items. Time-based, not count-based,
+ * because an item's cost varies by a hundred times: Chromium's first look at a chosen file's `size`
+ * asks its browser process (~0.5 ms a file), later looks are cached.
+ */
+export class Pacer {
+  #since: number;
+
+  constructor(
+    private readonly yieldNow: () => Promise<void> = yieldToPage,
+    private readonly now: () => number = () => performance.now(),
+    private readonly budgetMs = PAGE_SLICE_MS,
+  ) {
+    this.#since = now();
+  }
+
+  /** The work since the last yield has used its budget. */
+  due(): boolean {
+    return this.now() - this.#since >= this.budgetMs;
+  }
+
+  async yield(): Promise<void> {
+    await this.yieldNow();
+    this.#since = this.now();
+  }
+}
