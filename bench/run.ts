@@ -27,6 +27,11 @@ import { runUploadSection } from './sections/upload.js';
 /** The self-contained HTML report of the run (charts + the Markdown tables). */
 const HTML_REPORT = join(BENCH_DIR, 'out', 'report.html');
 
+function writeJson(path: string, results: BenchResults): void {
+  mkdirSync(dirname(resolve(path)), { recursive: true });
+  writeFileSync(path, JSON.stringify(results, null, 2));
+}
+
 function log(line: string): void {
   process.stderr.write(line + '\n');
 }
@@ -53,6 +58,8 @@ async function main(options: BenchOptions): Promise<BenchResults> {
     }
     results.durations[name] = Math.round((performance.now() - t) / 100) / 10;
     log(`  (${name}: ${results.durations[name]} s)`);
+    // The JSON so far after every section: a long run stopped midway keeps what it measured (merge-runs.ts joins parts).
+    if (options.json) writeJson(options.json, results);
   };
 
   await section('bundle', async () => {
@@ -124,8 +131,7 @@ async function main(options: BenchOptions): Promise<BenchResults> {
   writeFileSync(HTML_REPORT, renderHtmlReport(results, markdown));
   log(`wrote ${HTML_REPORT}`);
   if (options.json) {
-    mkdirSync(dirname(resolve(options.json)), { recursive: true });
-    writeFileSync(options.json, JSON.stringify(results, null, 2));
+    writeJson(options.json, results);
     log(`wrote ${options.json}`);
   }
   results.durations.total = Math.round((performance.now() - started) / 100) / 10;
