@@ -7,7 +7,7 @@
 
 import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import type { QueueOptions } from '../engine/options.js';
-import type { DiscardResult, UploadQueue } from '../engine/queue.js';
+import { noCounts, type DiscardResult, type StatusCounts, type UploadQueue } from '../engine/queue.js';
 import type { RestorableUpload, UploadErrorInfo, UploadQueueEventMap, UploadSnapshot } from '../engine/types.js';
 import type { ConnectionSettings } from './dependencies.js';
 import { fireVodEvent } from './events.js';
@@ -28,14 +28,15 @@ export interface UploadControllerConfig {
   /** The element's language tag, already normalised (any Intl constructor takes it). */
   lang: () => string;
   describeError: (error: UploadErrorInfo) => string;
-  /** Called when the uploads changed in a way that matters to the form value or validity. */
-  onUploadsChanged: () => void;
+  /** Called when the uploads changed in a way that matters to the form value or validity; `removed`: rows gone since the last call. */
+  onUploadsChanged: (removed: readonly string[]) => void;
 }
 
 type Host = ReactiveControllerHost & HTMLElement;
 
 const NO_UPLOADS: readonly UploadSnapshot[] = Object.freeze([]);
 const NO_FILES = new Map<string, File>();
+const NO_COUNTS: StatusCounts = Object.freeze(noCounts());
 
 export class UploadController implements ReactiveController, QueueViewer {
   /** The same array until something changes (the element's `uploads`). */
@@ -189,6 +190,11 @@ export class UploadController implements ReactiveController, QueueViewer {
     return snapshot;
   }
 
+  /** Uploads in each status now (the queue keeps them as statuses change). */
+  statusCounts(): StatusCounts {
+    return this.queue?.statusCounts ?? NO_COUNTS;
+  }
+
   /** The queue's list as it is now: `uploads` waits for the coalesced 'change' (a frame, in big lists). */
   current(): readonly UploadSnapshot[] {
     return this.queue?.uploads ?? this.uploads;
@@ -258,10 +264,10 @@ export class UploadController implements ReactiveController, QueueViewer {
     this.detach();
   }
 
-  private sync(): void {
+  private sync(removed: readonly string[] = []): void {
     this.prune();
     this.host.requestUpdate();
-    this.config.onUploadsChanged();
+    this.config.onUploadsChanged(removed);
   }
 
   /** Forgets what was kept for rows that are gone (removed, cleared, replaced): the queue names them. */
@@ -330,7 +336,7 @@ export class UploadController implements ReactiveController, QueueViewer {
     on('change', ({ uploads, removed }) => {
       this.setUploads(uploads);
       this.forgetRows(removed);
-      this.sync();
+      this.sync(removed);
     });
     on('add', (d) => fireVodEvent(this.host, 'vod-upload-add', d));
     on('start', (d) => {

@@ -6,24 +6,25 @@ import type { VodUploaderStrings } from './i18n.js';
 
 const RUNNING = new Set(['queued', 'hashing', 'uploading', 'retrying', 'paused']);
 
-export function isRunning(upload: UploadSnapshot): boolean {
-  return RUNNING.has(upload.status);
-}
-
-export function finishedPaths(uploads: readonly UploadSnapshot[]): string[] {
-  return uploads.flatMap((u) => (u.status === 'done' && u.result ? [u.result.resourcePath] : []));
-}
-
 /**
- * The element's `value`: the finished uploads' resource paths in list order, one per line ('' when
- * none). A line break is a safe separator: no file name the protocol accepts holds a control character.
+ * The finished uploads' resource paths in list order (the element's `value` joins them with line
+ * breaks: no file name the protocol accepts holds a control character), and whether any upload still
+ * runs: one pass, no per-row allocation.
  */
-export function formValueOf(uploads: readonly UploadSnapshot[]): string {
-  return finishedPaths(uploads).join('\n');
+export function formFacts(uploads: readonly UploadSnapshot[]): { paths: string[]; running: boolean } {
+  const paths: string[] = [];
+  let running = false;
+  for (const u of uploads) {
+    if (u.status === 'done') {
+      if (u.result) paths.push(u.result.resourcePath);
+    } else if (!running && RUNNING.has(u.status)) {
+      running = true;
+    }
+  }
+  return { paths, running };
 }
 
 export interface FormStateInput {
-  internals: ElementInternals;
   uploads: readonly UploadSnapshot[];
   name: string;
   required: boolean;
@@ -32,18 +33,10 @@ export interface FormStateInput {
   anchor?: HTMLElement;
 }
 
-export function updateFormState({ internals, uploads, name, required, strings, anchor }: FormStateInput): void {
-  const paths = finishedPaths(uploads);
-  if (name && paths.length > 0) {
-    const data = new FormData();
-    for (const path of paths) data.append(name, path);
-    internals.setFormValue(data);
-  } else {
-    internals.setFormValue(null);
-  }
-  if (uploads.some(isRunning)) internals.setValidity({ customError: true }, strings.formRunning, anchor);
-  else if (required && paths.length === 0) internals.setValidity({ valueMissing: true }, strings.formMissing, anchor);
-  else internals.setValidity({});
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
 
 /** The plain events fired when the value changes, in this order (documented with `@fires {Event}`). */
@@ -68,11 +61,35 @@ export class FormField {
     private readonly host: HTMLElement,
   ) {}
 
-  sync(state: Omit<FormStateInput, 'internals'>): void {
-    updateFormState({ internals: this.internals, ...state });
-    this.value = formValueOf(state.uploads);
+  /**
+   * Called on every change of the list (a few times a second with thousands of files): one pass over
+   * the snapshots; the form value (a FormData of every path) and `value` are only rebuilt when the
+   * finished paths or the attributes changed, the validity only when what it says changed.
+   */
+  sync(state: FormStateInput): void {
+    const { paths, running } = formFacts(state.uploads);
+    const last = this.#last;
+    if (!last || last.name !== state.name || !sameList(last.paths, paths)) {
+      if (state.name && paths.length > 0) {
+        const data = new FormData();
+        for (const path of paths) data.append(state.name, path);
+        this.internals.setFormValue(data);
+      } else {
+        this.internals.setFormValue(null);
+      }
+      this.value = paths.join('\n');
+    }
+    const validity = running ? 'running' : state.required && paths.length === 0 ? 'missing' : 'valid';
+    if (!last || last.validity !== validity || last.strings !== state.strings || last.anchor !== state.anchor) {
+      if (validity === 'running') this.internals.setValidity({ customError: true }, state.strings.formRunning, state.anchor);
+      else if (validity === 'missing') this.internals.setValidity({ valueMissing: true }, state.strings.formMissing, state.anchor);
+      else this.internals.setValidity({});
+    }
+    this.#last = { name: state.name, paths, validity, strings: state.strings, anchor: state.anchor };
     if (!this.#holding) this.#announce();
   }
+
+  #last?: { name: string; paths: readonly string[]; validity: 'running' | 'missing' | 'valid'; strings: VodUploaderStrings; anchor: HTMLElement | undefined };
 
   /** Runs `change` (a reset removes the finished rows one by one) and announces the value once, after it. */
   hold(change: () => void): void {

@@ -1,7 +1,7 @@
 // The element's state as host attributes, for page CSS (`vod-uploader[uploading]`,
-// `vod-uploader[error]`...): one pass over the snapshots, then each attribute set or removed.
+// `vod-uploader[error]`...): from the queue's status counts, then each attribute set or removed.
 
-import type { UploadSnapshot } from '../engine/types.js';
+import type { StatusCounts } from '../engine/queue.js';
 
 export interface HostStates {
   /** Some file is being hashed, sent or retried. */
@@ -16,19 +16,16 @@ export interface HostStates {
   reading: boolean;
 }
 
-export function hostStates(uploads: readonly UploadSnapshot[], dragover: boolean, reading: boolean): HostStates {
-  let uploading = false;
-  let error = false;
-  let done = 0;
-  let counted = 0;
-  for (const u of uploads) {
-    if (u.status === 'cancelled') continue;
-    counted++;
-    if (u.status === 'done') done++;
-    else if (u.status === 'error') error = true;
-    else if (u.status === 'hashing' || u.status === 'uploading' || u.status === 'retrying') uploading = true;
-  }
-  return { uploading, complete: counted > 0 && done === counted, error, dragover, reading };
+/** From the queue's status counts (kept as statuses change): nothing here walks the list. */
+export function hostStates(counts: StatusCounts, dragover: boolean, reading: boolean): HostStates {
+  const counted = Object.values(counts).reduce((sum, n) => sum + n, 0) - counts.cancelled;
+  return {
+    uploading: counts.hashing + counts.uploading + counts.retrying > 0,
+    complete: counted > 0 && counts.done === counted,
+    error: counts.error > 0,
+    dragover,
+    reading,
+  };
 }
 
 export function reflectHostStates(host: HTMLElement, states: HostStates): void {

@@ -24,9 +24,9 @@ export class PosterController implements ReactiveController {
     return this.durations.get(id);
   }
 
-  /** Forgets the rows that are gone. */
-  prune(liveIds: ReadonlySet<string>): void {
-    for (const id of this.durations.keys()) if (!liveIds.has(id)) this.durations.delete(id);
+  /** Forgets the rows that are gone (the queue names them: no walk over the list). */
+  forget(ids: readonly string[]): void {
+    for (const id of ids) this.durations.delete(id);
   }
 
   hostUpdated(): void {

@@ -235,9 +235,9 @@ export class VodUploaderElement extends LitElement {
       strings: () => this.strings,
       lang: () => this.effectiveLang,
       describeError: (error) => describeError(error, this.strings),
-      onUploadsChanged: () => {
+      onUploadsChanged: (removed) => {
         this.syncForm();
-        this.posters?.prune(new Set(this.controller.uploads.map((u) => u.id)));
+        this.posters?.forget(removed);
       },
     });
     this.posters = new PosterController(this, (id) => this.controller.files.get(id));
@@ -454,7 +454,7 @@ export class VodUploaderElement extends LitElement {
 
   protected override updated(): void {
     const dragover = this.dropTarget.state !== 'none' || this.pageDropTarget.active;
-    reflectHostStates(this, hostStates(this.controller.uploads, dragover, this.intake.reading !== undefined));
+    reflectHostStates(this, hostStates(this.controller.statusCounts(), dragover, this.intake.reading !== undefined));
   }
 
   protected override render(): unknown {

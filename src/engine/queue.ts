@@ -54,7 +54,8 @@ export const ADD_CHUNK_FILES = 200;
 /** How many uploads are in each status now. */
 export type StatusCounts = Readonly<Record<UploadStatus, number>>;
 
-function noCounts(): Record<UploadStatus, number> {
+/** Zero uploads in every status. */
+export function noCounts(): Record<UploadStatus, number> {
   return Object.fromEntries(Object.values(UploadStatus).map((s) => [s, 0])) as Record<UploadStatus, number>;
 }
 
