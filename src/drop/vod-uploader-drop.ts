@@ -64,7 +64,7 @@ export class VodUploaderDropElement extends LitElement {
 
   declare htmlFor: string;
 
-  private readonly dropTarget = new DropTargetController(this, {
+  readonly #dropTarget = new DropTargetController(this, {
     accept: () => this.target?.accept ?? '',
     disabled: () => !this.target || this.target.disabled,
     onDrop: (data) => void this.target?.addDrop(data),
@@ -92,26 +92,26 @@ export class VodUploaderDropElement extends LitElement {
 
   protected override updated(): void {
     // `dragover` for page CSS: present while files are dragged over it, "reject" when they would be refused.
-    const state = this.dropTarget.state;
+    const state = this.#dropTarget.state;
     if (state === 'none') this.removeAttribute('dragover');
     else this.setAttribute('dragover', state === 'reject' ? 'reject' : '');
   }
 
-  private open(): void {
+  #open(): void {
     this.target?.showPicker();
   }
 
-  private onKeyDown(event: KeyboardEvent): void {
+  #onKeyDown(event: KeyboardEvent): void {
     if (event.key !== 'Enter' && event.key !== ' ') return;
     event.preventDefault();
-    this.open();
+    this.#open();
   }
 
   protected override render(): unknown {
     const target = this.target;
     const unavailable = !target || target.disabled;
     const lang = target?.closest('[lang]')?.getAttribute('lang') ?? document.documentElement.lang;
-    return html`<div part="base" role="button" tabindex="0" aria-disabled=${unavailable ? 'true' : 'false'} @click=${this.open} @keydown=${this.onKeyDown}>
+    return html`<div part="base" role="button" tabindex="0" aria-disabled=${unavailable ? 'true' : 'false'} @click=${this.#open} @keydown=${this.#onKeyDown}>
       <slot>${stringsFor(lang, target?.i18n).dropTarget}</slot>
     </div>`;
   }

@@ -47,41 +47,44 @@ export class UploadController implements ReactiveController, QueueViewer {
   /** Stored file handles of restorable uploads, loaded ahead so a click can ask permission at once. */
   readonly handles = new Map<string, FileSystemFileHandle>();
 
-  private shared?: SharedQueue;
-  private unlisten?: () => void;
-  private initDone?: Promise<void>;
+  #shared?: SharedQueue;
+  #unlisten?: () => void;
+  #initDone?: Promise<void>;
+  // A TS-private property (read by test/e2e/element-poster.spec.ts, like the element's `controller`).
   private readonly announcedQuarter = new Map<string, number>();
   /** Totals over the list, kept by deltas (queue-summary.ts). */
   readonly summary = new QueueSummary();
-  private readonly milestones = new MilestoneAnnouncer(
-    (text) => this.say(text, {}),
-    () => this.milestoneTexts(),
+  readonly #milestones = new MilestoneAnnouncer(
+    (text) => this.#say(text, {}),
+    () => this.#milestoneTexts(),
   );
 
-  constructor(
-    private readonly host: Host,
-    private readonly config: UploadControllerConfig,
-  ) {
+  readonly #host: Host;
+  readonly #config: UploadControllerConfig;
+
+  constructor(host: Host, config: UploadControllerConfig) {
+    this.#host = host;
+    this.#config = config;
     host.addController(this);
   }
 
   /** The File behind each upload id, for poster frames; shared with other elements of the queue. */
   get files(): Map<string, File> {
-    return this.shared?.files ?? NO_FILES;
+    return this.#shared?.files ?? NO_FILES;
   }
 
-  private get queue(): UploadQueue | undefined {
-    return this.shared?.queue;
+  get #queue(): UploadQueue | undefined {
+    return this.#shared?.queue;
   }
 
   connection(): ConnectionSettings {
-    return this.config.connection();
+    return this.#config.connection();
   }
   queueOptions(): QueueOptions {
-    return this.config.queueOptions();
+    return this.#config.queueOptions();
   }
   leaveWarning(): boolean {
-    return this.config.leaveWarning();
+    return this.#config.leaveWarning();
   }
 
   hostConnected(): void {
@@ -91,161 +94,161 @@ export class UploadController implements ReactiveController, QueueViewer {
   /** Removed, or only moved? A move re-inserts the element in the same task: it keeps everything. */
   hostDisconnected(): void {
     queueMicrotask(() => {
-      if (!this.host.isConnected) this.detach();
+      if (!this.#host.isConnected) this.#detach();
     });
   }
 
   /** Joins the page's queue for this element on first need and lists what can go on. */
   ready(): Promise<void> {
-    this.initDone ??= this.attach();
-    return this.initDone;
+    this.#initDone ??= this.#attach();
+    return this.#initDone;
   }
 
-  private async attach(): Promise<void> {
+  async #attach(): Promise<void> {
     // Properties set in the same task as the insertion (as frameworks do) choose the queue too.
     await null;
-    const shared = this.config.registry.join(this.config.queueKey(), this);
-    this.shared = shared;
-    this.unlisten = this.listen(shared.queue);
-    shared.queue.configure(this.config.queueOptions());
-    this.setUploads(shared.queue.uploads);
-    this.sync();
+    const shared = this.#config.registry.join(this.#config.queueKey(), this);
+    this.#shared = shared;
+    this.#unlisten = this.#listen(shared.queue);
+    shared.queue.configure(this.#config.queueOptions());
+    this.#setUploads(shared.queue.uploads);
+    this.#sync();
     await shared.initialized;
-    if (this.shared !== shared) return;
-    this.setRestorable(await shared.queue.listRestorable(), true);
+    if (this.#shared !== shared) return;
+    this.#setRestorable(await shared.queue.listRestorable(), true);
   }
 
   /** The queue, once joined: a target set late may move the element to another queue meanwhile. */
-  private async joined(): Promise<UploadQueue> {
+  async #joined(): Promise<UploadQueue> {
     for (;;) {
       await this.ready();
-      if (this.queue) return this.queue;
+      if (this.#queue) return this.#queue;
     }
   }
 
   /** Stops showing the queue; its uploads go on (the page lets the queue go once nothing runs). */
-  private detach(): void {
-    const shared = this.shared;
+  #detach(): void {
+    const shared = this.#shared;
     if (!shared) return;
-    this.unlisten?.();
-    this.unlisten = undefined;
-    this.shared = undefined;
-    this.initDone = undefined;
-    this.config.registry.leave(shared, this);
+    this.#unlisten?.();
+    this.#unlisten = undefined;
+    this.#shared = undefined;
+    this.#initDone = undefined;
+    this.#config.registry.leave(shared, this);
   }
 
-  private setUploads(uploads: readonly UploadSnapshot[]): void {
+  #setUploads(uploads: readonly UploadSnapshot[]): void {
     this.uploads = uploads; // the queue's list snapshot: frozen, the same array until something changes
     // Rows added or removed: rebuild the totals. Progress and status arrive one upload at a time (track()).
-    if (!this.summary.holds(uploads.length)) this.resyncSummary();
+    if (!this.summary.holds(uploads.length)) this.#resyncSummary();
   }
 
-  private resyncSummary(): void {
+  #resyncSummary(): void {
     this.summary.sync(this.uploads);
-    if (this.uploads.length === 0) this.milestones.reset();
-    else this.milestones.totalsChanged(this.summary.totals);
+    if (this.uploads.length === 0) this.#milestones.reset();
+    else this.#milestones.totalsChanged(this.summary.totals);
   }
 
   /** One upload's news into the totals; true when the batch (more than one file) announces it. */
-  private track(upload: UploadSnapshot): boolean {
+  #track(upload: UploadSnapshot): boolean {
     this.summary.update(upload);
     return this.summary.totals.files > 1;
   }
 
   /** Pushes changed attributes (target, concurrency, metadata...) into the queue. */
   configure(): void {
-    const shared = this.shared;
+    const shared = this.#shared;
     if (!shared) return;
     // Target set late (a CMS that fetches it first): an element with nothing in its list moves to
     // that target's queue; one with rows keeps them, and later files go to the new target.
-    if (shared.key !== this.config.queueKey() && this.uploads.length === 0) {
-      this.detach();
+    if (shared.key !== this.#config.queueKey() && this.uploads.length === 0) {
+      this.#detach();
       void this.ready();
       return;
     }
-    shared.queue.configure(this.config.queueOptions());
-    this.config.registry.refresh();
+    shared.queue.configure(this.#config.queueOptions());
+    this.#config.registry.refresh();
   }
 
   async add(items: Array<{ file: File; handle?: FileSystemFileHandle }>): Promise<{ added: UploadSnapshot[]; duplicates: File[] }> {
     // In chunks that yield to the page: thousands of files at once must not freeze it (queue.ts).
     // Each file is known by its id before its row renders (poster frames, durations).
     const files = this.files;
-    const result = await (await this.joined()).addAll(items, (snapshot, file) => files.set(snapshot.id, file));
+    const result = await (await this.#joined()).addAll(items, (snapshot, file) => files.set(snapshot.id, file));
     const duplicates = new Set(result.duplicates);
     const fresh = items.filter((item) => !duplicates.has(item.file));
     // A re-chosen file takes the place of its restorable entry (the engine resumes it by fingerprint).
     const chosen = new Set(fresh.map(({ file }) => sameNameAndSize(file.name, file.size)));
     this.restorable = this.restorable.filter((r) => !chosen.has(sameNameAndSize(r.name, r.size)));
-    this.sync();
+    this.#sync();
     return result;
   }
 
   /** Goes on with a stored upload; the caller has asked for read permission on its handle already. */
   async restore(key: string): Promise<UploadSnapshot> {
-    const snapshot = await (await this.joined()).restore(key);
+    const snapshot = await (await this.#joined()).restore(key);
     this.restorable = this.restorable.filter((r) => r.key !== key);
     this.handles.delete(key);
-    this.sync();
+    this.#sync();
     return snapshot;
   }
 
   /** Uploads in each status now (the queue keeps them as statuses change). */
   statusCounts(): StatusCounts {
-    return this.queue?.statusCounts ?? NO_COUNTS;
+    return this.#queue?.statusCounts ?? NO_COUNTS;
   }
 
   /** The queue's list as it is now: `uploads` waits for the coalesced 'change' (a frame, in big lists). */
   current(): readonly UploadSnapshot[] {
-    return this.queue?.uploads ?? this.uploads;
+    return this.#queue?.uploads ?? this.uploads;
   }
 
   /** Upload id → "same file" key of the uploads in the list (the queue's duplicate rule). */
   fileKeys(): Map<string, string> {
-    return this.queue?.fileKeys() ?? new Map();
+    return this.#queue?.fileKeys() ?? new Map();
   }
 
   start(id?: string): void {
-    this.queue?.start(id);
+    this.#queue?.start(id);
   }
   pause(id?: string): void {
-    this.queue?.pause(id);
+    this.#queue?.pause(id);
   }
   resume(id?: string): void {
-    this.queue?.resume(id);
+    this.#queue?.resume(id);
   }
   cancel(id?: string): void {
-    this.queue?.cancel(id);
+    this.#queue?.cancel(id);
   }
   /** Without an id: every failed upload, as the "Retry failed" button does (README, Queue view). */
   retry(id?: string): void {
-    this.queue?.retry(id);
+    this.#queue?.retry(id);
     // A retry changes status without an event of its own.
-    this.resyncSummary();
+    this.#resyncSummary();
   }
   /** Cancels every unfinished upload (the rows stay, as cancelled). */
   cancelAll(): void {
-    this.queue?.cancel();
+    this.#queue?.cancel();
   }
 
   /** Forgets stored sessions (queue.ts `discardStored`) and drops them from the restorable list. */
   async discardStored(key?: string): Promise<DiscardResult> {
-    const result = await (await this.joined()).discardStored(key);
+    const result = await (await this.#joined()).discardStored(key);
     const gone = new Set(result.discarded);
     this.restorable = this.restorable.filter((r) => !gone.has(r.key));
-    this.prune();
-    this.host.requestUpdate();
+    this.#prune();
+    this.#host.requestUpdate();
     return result;
   }
   remove(id: string): void {
-    this.queue?.remove(id);
+    this.#queue?.remove(id);
   }
   /** Drops errored rows whose file was chosen again: the new row takes their place (and their stored session). */
   replace(ids: readonly string[]): void {
-    this.queue?.removeMany(ids, { keepSession: true });
+    this.#queue?.removeMany(ids, { keepSession: true });
   }
   clear(): void {
-    this.queue?.clear();
+    this.#queue?.clear();
   }
   /**
    * A form reset: drops the finished rows (done, cancelled), which empties the form's value. Running,
@@ -253,7 +256,7 @@ export class UploadController implements ReactiveController, QueueViewer {
    * uploading (issue 13).
    */
   resetFinished(): void {
-    this.queue?.removeMany(this.uploads.filter((u) => u.status === 'done' || u.status === 'cancelled').map((u) => u.id));
+    this.#queue?.removeMany(this.uploads.filter((u) => u.status === 'done' || u.status === 'cancelled').map((u) => u.id));
   }
   /** "Clear finished": the same rows as a form reset. */
   clearFinished(): void {
@@ -261,17 +264,17 @@ export class UploadController implements ReactiveController, QueueViewer {
   }
   /** Lets go of the queue now, as a removal does. */
   dispose(): void {
-    this.detach();
+    this.#detach();
   }
 
-  private sync(removed: readonly string[] = []): void {
-    this.prune();
-    this.host.requestUpdate();
-    this.config.onUploadsChanged(removed);
+  #sync(removed: readonly string[] = []): void {
+    this.#prune();
+    this.#host.requestUpdate();
+    this.#config.onUploadsChanged(removed);
   }
 
   /** Forgets what was kept for rows that are gone (removed, cleared, replaced): the queue names them. */
-  private forgetRows(ids: readonly string[]): void {
+  #forgetRows(ids: readonly string[]): void {
     for (const id of ids) {
       this.files.delete(id);
       this.announcedQuarter.delete(id);
@@ -279,33 +282,33 @@ export class UploadController implements ReactiveController, QueueViewer {
   }
 
   /** Forgets the file handles of entries no longer restorable (a short list). */
-  private prune(): void {
+  #prune(): void {
     if (this.handles.size === 0) return;
     const keys = new Set(this.restorable.map((r) => r.key));
     for (const key of this.handles.keys()) if (!keys.has(key)) this.handles.delete(key);
   }
 
-  private setRestorable(uploads: RestorableUpload[], fire: boolean): void {
+  #setRestorable(uploads: RestorableUpload[], fire: boolean): void {
     this.restorable = uploads;
-    this.prune();
+    this.#prune();
     for (const upload of uploads) {
-      if (upload.hasHandle && !this.handles.has(upload.key)) void this.loadHandle(upload.key);
+      if (upload.hasHandle && !this.handles.has(upload.key)) void this.#loadHandle(upload.key);
     }
-    if (fire && uploads.length > 0) fireVodEvent(this.host, 'vod-upload-restorable', { uploads });
-    this.host.requestUpdate();
+    if (fire && uploads.length > 0) fireVodEvent(this.#host, 'vod-upload-restorable', { uploads });
+    this.#host.requestUpdate();
   }
 
-  private async loadHandle(key: string): Promise<void> {
-    const stored = await this.queue?.storedSession(key);
+  async #loadHandle(key: string): Promise<void> {
+    const stored = await this.#queue?.storedSession(key);
     if (stored?.handle && this.restorable.some((r) => r.key === key)) {
       this.handles.set(key, stored.handle);
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }
   }
 
-  private milestoneTexts(): MilestoneTexts {
-    const s = this.config.strings();
-    const lang = this.config.lang();
+  #milestoneTexts(): MilestoneTexts {
+    const s = this.#config.strings();
+    const lang = this.#config.lang();
     const n = (value: number): string => formatNumber(value, lang);
     return {
       done: (name) => format(s.announceDone, { name }),
@@ -318,82 +321,82 @@ export class UploadController implements ReactiveController, QueueViewer {
     };
   }
 
-  private say(template: string, params: Record<string, string | number>): void {
+  #say(template: string, params: Record<string, string | number>): void {
     this.announcement = format(template, params);
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** Turns the queue's events into this element's; returns what stops that. */
-  private listen(queue: UploadQueue): () => void {
+  #listen(queue: UploadQueue): () => void {
     const offs: Array<() => void> = [];
     const on = <K extends keyof UploadQueueEventMap>(name: K, handler: (detail: UploadQueueEventMap[K]) => void): void => {
       const listener = (event: Event): void => handler((event as CustomEvent<UploadQueueEventMap[K]>).detail);
       queue.addEventListener(name, listener);
       offs.push(() => queue.removeEventListener(name, listener));
     };
-    const strings = (): VodUploaderStrings => this.config.strings();
+    const strings = (): VodUploaderStrings => this.#config.strings();
 
     on('change', ({ uploads, removed }) => {
-      this.setUploads(uploads);
-      this.forgetRows(removed);
-      this.sync(removed);
+      this.#setUploads(uploads);
+      this.#forgetRows(removed);
+      this.#sync(removed);
     });
-    on('add', (d) => fireVodEvent(this.host, 'vod-upload-add', d));
+    on('add', (d) => fireVodEvent(this.#host, 'vod-upload-add', d));
     on('start', (d) => {
       this.announcedQuarter.set(d.upload.id, 0);
-      if (!this.track(d.upload)) this.say(strings().announceStart, { name: d.upload.name });
-      fireVodEvent(this.host, 'vod-upload-start', d);
+      if (!this.#track(d.upload)) this.#say(strings().announceStart, { name: d.upload.name });
+      fireVodEvent(this.#host, 'vod-upload-start', d);
     });
     on('progress', (d) => {
-      if (!this.track(d.upload)) this.announceQuarter(d.upload);
-      fireVodEvent(this.host, 'vod-upload-progress', d);
+      if (!this.#track(d.upload)) this.#announceQuarter(d.upload);
+      fireVodEvent(this.#host, 'vod-upload-progress', d);
     });
     on('pause', (d) => {
       // A pause is a user's own act (or the network's): said in batches too.
-      this.track(d.upload);
-      this.say(strings().announcePause, { name: d.upload.name });
-      fireVodEvent(this.host, 'vod-upload-pause', d);
+      this.#track(d.upload);
+      this.#say(strings().announcePause, { name: d.upload.name });
+      fireVodEvent(this.#host, 'vod-upload-pause', d);
     });
     on('resume', (d) => {
-      this.track(d.upload);
-      fireVodEvent(this.host, 'vod-upload-resume', d);
+      this.#track(d.upload);
+      fireVodEvent(this.#host, 'vod-upload-resume', d);
     });
     on('retry', (d) => {
-      this.track(d.upload);
-      fireVodEvent(this.host, 'vod-upload-retry', d);
+      this.#track(d.upload);
+      fireVodEvent(this.#host, 'vod-upload-retry', d);
     });
     on('success', (d) => {
-      if (this.track(d.upload)) this.milestones.fileDone(d.upload.name, this.summary.totals);
-      else this.say(strings().announceDone, { name: d.upload.name });
-      fireVodEvent(this.host, 'vod-upload-success', d);
+      if (this.#track(d.upload)) this.#milestones.fileDone(d.upload.name, this.summary.totals);
+      else this.#say(strings().announceDone, { name: d.upload.name });
+      fireVodEvent(this.#host, 'vod-upload-success', d);
     });
     on('error', (d) => {
-      const message = this.config.describeError({
+      const message = this.#config.describeError({
         code: d.error.code,
         message: d.error.message,
         retryable: d.error.retryable,
         kind: d.error.kind,
       });
-      if (this.track(d.upload)) this.milestones.fileFailed(d.upload.name, message, this.summary.totals);
-      else this.say(strings().announceError, { name: d.upload.name, message });
-      fireVodEvent(this.host, 'vod-upload-error', d);
+      if (this.#track(d.upload)) this.#milestones.fileFailed(d.upload.name, message, this.summary.totals);
+      else this.#say(strings().announceError, { name: d.upload.name, message });
+      fireVodEvent(this.#host, 'vod-upload-error', d);
     });
     on('cancel', (d) => {
-      if (this.track(d.upload)) this.milestones.totalsChanged(this.summary.totals);
-      fireVodEvent(this.host, 'vod-upload-cancel', d);
+      if (this.#track(d.upload)) this.#milestones.totalsChanged(this.summary.totals);
+      fireVodEvent(this.#host, 'vod-upload-cancel', d);
     });
-    on('warning', (d) => fireVodEvent(this.host, 'vod-upload-warning', d));
+    on('warning', (d) => fireVodEvent(this.#host, 'vod-upload-warning', d));
     return () => offs.forEach((off) => off());
   }
 
   /** Announces 25, 50 and 75 percent of the sending phase once each; 100 is "complete". */
-  private announceQuarter(upload: UploadSnapshot): void {
+  #announceQuarter(upload: UploadSnapshot): void {
     if (upload.status !== 'uploading' || upload.size === 0) return;
     const quarter = Math.floor((upload.uploadedBytes / upload.size) * 4);
     const last = this.announcedQuarter.get(upload.id) ?? 0;
     if (quarter > last && quarter < 4) {
       this.announcedQuarter.set(upload.id, quarter);
-      this.say(this.config.strings().announceProgress, { name: upload.name, percent: formatPercent(quarter / 4, this.config.lang()) });
+      this.#say(this.#config.strings().announceProgress, { name: upload.name, percent: formatPercent(quarter / 4, this.#config.lang()) });
     }
   }
 }

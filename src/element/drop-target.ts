@@ -19,62 +19,67 @@ export interface DropTargetConfig {
 export class DropTargetController implements ReactiveController {
   state: DragState = 'none';
 
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #config: DropTargetConfig;
+
   constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly config: DropTargetConfig,
+    host: ReactiveControllerHost & HTMLElement,
+    config: DropTargetConfig,
   ) {
+    this.#host = host;
+    this.#config = config;
     host.addController(this);
   }
 
   hostConnected(): void {
-    this.host.addEventListener('dragenter', this.onDragOver);
-    this.host.addEventListener('dragover', this.onDragOver);
-    this.host.addEventListener('dragleave', this.onDragLeave);
-    this.host.addEventListener('drop', this.onDrop);
-    this.host.addEventListener('paste', this.onPaste);
+    this.#host.addEventListener('dragenter', this.#onDragOver);
+    this.#host.addEventListener('dragover', this.#onDragOver);
+    this.#host.addEventListener('dragleave', this.#onDragLeave);
+    this.#host.addEventListener('drop', this.#onDrop);
+    this.#host.addEventListener('paste', this.#onPaste);
   }
 
   hostDisconnected(): void {
-    this.host.removeEventListener('dragenter', this.onDragOver);
-    this.host.removeEventListener('dragover', this.onDragOver);
-    this.host.removeEventListener('dragleave', this.onDragLeave);
-    this.host.removeEventListener('drop', this.onDrop);
-    this.host.removeEventListener('paste', this.onPaste);
+    this.#host.removeEventListener('dragenter', this.#onDragOver);
+    this.#host.removeEventListener('dragover', this.#onDragOver);
+    this.#host.removeEventListener('dragleave', this.#onDragLeave);
+    this.#host.removeEventListener('drop', this.#onDrop);
+    this.#host.removeEventListener('paste', this.#onPaste);
   }
 
-  private set(state: DragState): void {
+  #set(state: DragState): void {
     if (state === this.state) return;
     this.state = state;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
-  private readonly onDragOver = (event: DragEvent): void => {
-    if (this.config.disabled() || !event.dataTransfer?.types.includes('Files')) return;
+  readonly #onDragOver = (event: DragEvent): void => {
+    if (this.#config.disabled() || !event.dataTransfer?.types.includes('Files')) return;
     // Without preventDefault the browser would open the dropped video itself.
     event.preventDefault();
-    const verdict = dragVerdict(event.dataTransfer.items, this.config.accept());
+    const verdict = dragVerdict(event.dataTransfer.items, this.#config.accept());
     event.dataTransfer.dropEffect = verdict === 'reject' ? 'none' : 'copy';
-    this.set(verdict);
+    this.#set(verdict);
   };
 
-  private readonly onDragLeave = (event: DragEvent): void => {
+  readonly #onDragLeave = (event: DragEvent): void => {
     // dragleave also fires when moving between children; only leaving the host ends the highlight.
     const next = event.relatedTarget as Node | null;
-    const root = this.host.shadowRoot;
-    if (!next || !(this.host.contains(next) || root?.contains(next))) this.set('none');
+    const root = this.#host.shadowRoot;
+    if (!next || !(this.#host.contains(next) || root?.contains(next))) this.#set('none');
   };
 
-  private readonly onDrop = (event: DragEvent): void => {
-    this.set('none');
-    if (this.config.disabled() || !event.dataTransfer) return;
+  readonly #onDrop = (event: DragEvent): void => {
+    this.#set('none');
+    if (this.#config.disabled() || !event.dataTransfer) return;
     event.preventDefault();
-    this.config.onDrop(event.dataTransfer);
+    this.#config.onDrop(event.dataTransfer);
   };
 
-  private readonly onPaste = (event: ClipboardEvent): void => {
+  readonly #onPaste = (event: ClipboardEvent): void => {
     const picked = collectPastedFiles(event.clipboardData);
-    if (this.config.disabled() || picked.length === 0) return;
+    if (this.#config.disabled() || picked.length === 0) return;
     event.preventDefault();
-    this.config.onFiles(picked);
+    this.#config.onFiles(picked);
   };
 }

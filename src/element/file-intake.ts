@@ -41,10 +41,16 @@ export interface FileIntakeConfig {
 }
 
 export class FileIntake {
+  readonly #host: HTMLElement;
+  readonly #config: FileIntakeConfig;
+
   constructor(
-    private readonly host: HTMLElement,
-    private readonly config: FileIntakeConfig,
-  ) {}
+    host: HTMLElement,
+    config: FileIntakeConfig,
+  ) {
+    this.#host = host;
+    this.#config = config;
+  }
 
   /** Files found so far by the folder walks under way; undefined when none runs. */
   get reading(): number | undefined {
@@ -78,9 +84,9 @@ export class FileIntake {
    * freeze the page for seconds when it was done in one task.
    */
   async #addNow(picked: readonly PickedFile[]): Promise<UploadSnapshot[]> {
-    const { controller } = this.config;
-    if (this.config.disabled() || picked.length === 0) return [];
-    const flat = this.config.settings.noFolderPaths;
+    const { controller } = this.#config;
+    if (this.#config.disabled() || picked.length === 0) return [];
+    const flat = this.#config.settings.noFolderPaths;
     const items = picked
       .filter((p) => !isLitter(p.file.name, p.folder))
       .map(({ folder, ...rest }): PickedFile => (folder && !flat ? { ...rest, folder } : rest));
@@ -90,9 +96,9 @@ export class FileIntake {
     const keys = new Map<File, string>();
     for (const p of items) {
       if (pacer.due()) await pacer.yield();
-      keys.set(p.file, this.config.sameFile(p.file, p.folder));
+      keys.set(p.file, this.#config.sameFile(p.file, p.folder));
     }
-    const rules = this.rules(keys);
+    const rules = this.#rules(keys);
     const validator = new PickValidator(rules);
     for (const p of items) {
       if (pacer.due()) await pacer.yield();
@@ -102,7 +108,7 @@ export class FileIntake {
     const acceptedFiles = new Set(accepted);
     const joining = items.filter((p) => acceptedFiles.has(p.file));
     if (joining.length === 0) {
-      await this.refuse(rejected, rules, pacer);
+      await this.#refuse(rejected, rules, pacer);
       return [];
     }
     const acceptedKeys = new Set(joining.map((p) => keys.get(p.file)));
@@ -110,7 +116,7 @@ export class FileIntake {
     const { added, duplicates } = await controller.add(joining);
     const duplicated = new Set(duplicates);
     for (const p of joining) if (duplicated.has(p.file)) rejected.push({ file: p.file, reason: 'duplicate', ...(p.folder ? { folder: p.folder } : {}) });
-    await this.refuse(rejected, rules, pacer);
+    await this.#refuse(rejected, rules, pacer);
     return added;
   }
 
@@ -121,9 +127,9 @@ export class FileIntake {
 
   /** A drop's files, folders walked; call it inside the drop event (the items empty when it returns). */
   async addDrop(data: DataTransfer): Promise<UploadSnapshot[]> {
-    if (this.config.disabled()) return [];
+    if (this.#config.disabled()) return [];
     const dropped = takeDroppedItems(data);
-    const picked = dropped.hasFolders ? await this.walk(dropped.collect) : await dropped.collect();
+    const picked = dropped.hasFolders ? await this.#walk(dropped.collect) : await dropped.collect();
     return picked ? this.add(picked) : [];
   }
 
@@ -133,42 +139,42 @@ export class FileIntake {
   }
 
   /** Runs a folder walk with its progress in `reading`; undefined when it was stopped or failed (told in a notice). */
-  private async walk(collect: (options: WalkOptions) => Promise<PickedFile[]>): Promise<PickedFile[] | undefined> {
+  async #walk(collect: (options: WalkOptions) => Promise<PickedFile[]>): Promise<PickedFile[] | undefined> {
     const id = Symbol('walk');
     const unreadable: string[] = [];
     const stop = (this.#stopWalks ??= new AbortController());
     this.#walks.set(id, 0);
-    this.config.changed();
+    this.#config.changed();
     try {
       const found = await collect({
         signal: stop.signal,
         onProgress: (n) => {
           this.#walks.set(id, n);
-          this.config.changed();
+          this.#config.changed();
         },
         onUnreadable: (path) => unreadable.push(path),
       });
       if (unreadable.length > 0) {
-        const s = this.config.strings();
-        const lang = this.config.lang();
-        this.config.notify(formatPlural(s.readingUnreadable, unreadable.length, lang, { count: formatNumber(unreadable.length, lang) }), unreadable);
+        const s = this.#config.strings();
+        const lang = this.#config.lang();
+        this.#config.notify(formatPlural(s.readingUnreadable, unreadable.length, lang, { count: formatNumber(unreadable.length, lang) }), unreadable);
       }
       return found;
     } catch (error) {
-      const s = this.config.strings();
-      if (stop.signal.aborted) this.config.notify(s.readingStopped);
-      else this.config.notify(format(s.readingFailed, { message: error instanceof Error ? error.message : String(error) }));
+      const s = this.#config.strings();
+      if (stop.signal.aborted) this.#config.notify(s.readingStopped);
+      else this.#config.notify(format(s.readingFailed, { message: error instanceof Error ? error.message : String(error) }));
       return undefined;
     } finally {
       this.#walks.delete(id);
       if (this.#walks.size === 0) this.#stopWalks = undefined;
-      this.config.changed();
+      this.#config.changed();
     }
   }
 
   /** Goes on with a stored upload from its file handle; call it inside the click. */
   async resumeRestorable(upload: RestorableUpload): Promise<void> {
-    const { controller } = this.config;
+    const { controller } = this.#config;
     const handle = controller.handles.get(upload.key) as
       | (FileSystemFileHandle & { requestPermission?: (d: { mode: 'read' }) => Promise<PermissionState> })
       | undefined;
@@ -178,7 +184,7 @@ export class FileIntake {
       if (permission === 'granted') await controller.restore(upload.key);
     } catch (error) {
       // The file moved or the permission was refused: the row stays, choosing the file again still works.
-      this.config.notify(error instanceof Error ? error.message : String(error));
+      this.#config.notify(error instanceof Error ? error.message : String(error));
     }
   }
 
@@ -186,10 +192,10 @@ export class FileIntake {
    * The rules for a pick (`picked`: each chosen file's "same file" key). A file chosen again while its row shows an error is not a duplicate: it
    * replaces that row (`replaced`), e.g. after "hashing unavailable" or a file changed on disk.
    */
-  private rules(picked: ReadonlyMap<File, string>): ValidationRules & { replaced: Array<{ id: string; key: string }> } {
-    const { controller, settings } = this.config;
+  #rules(picked: ReadonlyMap<File, string>): ValidationRules & { replaced: Array<{ id: string; key: string }> } {
+    const { controller, settings } = this.#config;
     const chosen = new Set(picked.values());
-    const sameFile: ValidationRules['sameFile'] = (file, folder) => picked.get(file) ?? this.config.sameFile(file, folder);
+    const sameFile: ValidationRules['sameFile'] = (file, folder) => picked.get(file) ?? this.#config.sameFile(file, folder);
     const replaced: Array<{ id: string; key: string }> = [];
     const known = new Set<string>();
     const listed = controller.fileKeys(); // cancelled rows hold no file any more: not in it
@@ -212,7 +218,7 @@ export class FileIntake {
       existingCount: count,
       sameFile,
       known,
-      nameProblem: this.config.nameProblem,
+      nameProblem: this.#config.nameProblem,
       replaced,
     };
   }
@@ -222,10 +228,10 @@ export class FileIntake {
    * summary with each file's sentence as its details), one `vod-upload-reject` per file, and one
    * `vod-upload-reject-batch` with them all.
    */
-  private async refuse(rejections: readonly Rejection[], rules: ValidationRules, pacer: Pacer): Promise<void> {
+  async #refuse(rejections: readonly Rejection[], rules: ValidationRules, pacer: Pacer): Promise<void> {
     if (rejections.length === 0) return;
-    const strings = this.config.strings();
-    const lang = this.config.lang();
+    const strings = this.#config.strings();
+    const lang = this.#config.lang();
     const details: VodUploadRejectDetail[] = [];
     for (const r of rejections) {
       if (pacer.due()) await pacer.yield();
@@ -233,12 +239,12 @@ export class FileIntake {
     }
     const single = details.length === 1 ? details[0] : undefined;
     const message = single ? single.message : summarizeRejections(rejections, rules, strings, lang);
-    this.config.notify(message, single ? undefined : details.map((d) => d.message));
-    this.config.controller.announcement = message;
+    this.#config.notify(message, single ? undefined : details.map((d) => d.message));
+    this.#config.controller.announcement = message;
     for (const detail of details) {
       if (pacer.due()) await pacer.yield();
-      fireVodEvent(this.host, 'vod-upload-reject', detail);
+      fireVodEvent(this.#host, 'vod-upload-reject', detail);
     }
-    fireVodEvent(this.host, 'vod-upload-reject-batch', { rejections: details, message });
+    fireVodEvent(this.#host, 'vod-upload-reject-batch', { rejections: details, message });
   }
 }

@@ -56,10 +56,14 @@ export class FormField {
   #announced = '';
   #holding = false;
 
+  readonly #host: HTMLElement;
+
   constructor(
     readonly internals: ElementInternals,
-    private readonly host: HTMLElement,
-  ) {}
+    host: HTMLElement,
+  ) {
+    this.#host = host;
+  }
 
   /**
    * Called on every change of the list (a few times a second with thousands of files): one pass over
@@ -106,6 +110,6 @@ export class FormField {
     if (this.value === this.#announced) return;
     this.#announced = this.value;
     // As <input type=file> does: `input` bubbles and is composed, `change` bubbles only.
-    for (const type of VALUE_EVENTS) this.host.dispatchEvent(new Event(type, { bubbles: true, composed: type === 'input' }));
+    for (const type of VALUE_EVENTS) this.#host.dispatchEvent(new Event(type, { bubbles: true, composed: type === 'input' }));
   }
 }

@@ -47,11 +47,15 @@ export class MilestoneAnnouncer {
   #lastTenth = 0;
   #running = false;
 
-  constructor(
-    private readonly say: (text: string) => void,
-    private readonly texts: () => MilestoneTexts,
-    private readonly clock: MilestoneClock = realClock,
-  ) {}
+  readonly #say: (text: string) => void;
+  readonly #texts: () => MilestoneTexts;
+  readonly #clock: MilestoneClock;
+
+  constructor(say: (text: string) => void, texts: () => MilestoneTexts, clock: MilestoneClock = realClock) {
+    this.#say = say;
+    this.#texts = texts;
+    this.#clock = clock;
+  }
 
   fileDone(name: string, totals: QueueTotals): void {
     if (batchSize(totals) <= SMALL_BATCH) this.#doneNames.push(name);
@@ -73,10 +77,10 @@ export class MilestoneAnnouncer {
     if (this.#running && totals.unfinished === 0 && files > 0) {
       this.#running = false;
       this.#lastTenth = 10;
-      this.#batchDone = this.texts().batchDone(totals.done, totals.failed);
+      this.#batchDone = this.#texts().batchDone(totals.done, totals.failed);
     } else if (files > SMALL_BATCH && tenth > this.#lastTenth && tenth < 10) {
       this.#lastTenth = tenth;
-      this.#progress = this.texts().progress(tenth / 10, finished, files);
+      this.#progress = this.#texts().progress(tenth / 10, finished, files);
     }
     if (this.#pending) this.#schedule();
   }
@@ -96,8 +100,8 @@ export class MilestoneAnnouncer {
 
   #schedule(): void {
     if (this.#cancelTimer) return;
-    const wait = Math.max(SETTLE_MS, this.#lastAt + MIN_GAP_MS - this.clock.now());
-    this.#cancelTimer = this.clock.later(() => {
+    const wait = Math.max(SETTLE_MS, this.#lastAt + MIN_GAP_MS - this.#clock.now());
+    this.#cancelTimer = this.#clock.later(() => {
       this.#cancelTimer = undefined;
       this.#flush();
     }, wait);
@@ -105,7 +109,7 @@ export class MilestoneAnnouncer {
 
   /** One sentence of everything pending: the end of the batch says the counts, so it replaces the rest. */
   #flush(): void {
-    const t = this.texts();
+    const t = this.#texts();
     const parts: string[] = [];
     if (this.#batchDone) parts.push(this.#batchDone);
     else {
@@ -118,8 +122,8 @@ export class MilestoneAnnouncer {
     }
     this.#clear();
     if (parts.length === 0) return;
-    this.#lastAt = this.clock.now();
-    this.say(parts.join(' '));
+    this.#lastAt = this.#clock.now();
+    this.#say(parts.join(' '));
   }
 
   #clear(): void {

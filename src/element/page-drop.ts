@@ -20,20 +20,22 @@ export class PageDropController implements ReactiveController {
   #listening = false;
   #gone: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly config: PageDropConfig,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #config: PageDropConfig;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, config: PageDropConfig) {
+    this.#host = host;
+    this.#config = config;
     host.addController(this);
   }
 
   /** Re-inserted (a move, or a removal undone): listens again without waiting for a render. */
   hostConnected(): void {
-    if (this.config.enabled()) this.#listen();
+    if (this.#config.enabled()) this.#listen();
   }
 
   hostUpdated(): void {
-    if (this.config.enabled() && this.host.isConnected) this.#listen();
+    if (this.#config.enabled() && this.#host.isConnected) this.#listen();
     else this.#unlisten();
   }
 
@@ -61,11 +63,11 @@ export class PageDropController implements ReactiveController {
     if (active) this.#gone = setTimeout(() => this.#setActive(false), DRAG_GONE_MS);
     if (active === this.active) return;
     this.active = active;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   readonly #onDragOver = (event: DragEvent): void => {
-    if (event.defaultPrevented || this.config.disabled() || !event.dataTransfer?.types.includes('Files')) return;
+    if (event.defaultPrevented || this.#config.disabled() || !event.dataTransfer?.types.includes('Files')) return;
     // Without preventDefault the page would not be a drop target, and the browser would open the file.
     event.preventDefault();
     event.dataTransfer.dropEffect = 'copy';
@@ -74,8 +76,8 @@ export class PageDropController implements ReactiveController {
 
   readonly #onDrop = (event: DragEvent): void => {
     this.#setActive(false);
-    if (event.defaultPrevented || this.config.disabled() || !event.dataTransfer?.types.includes('Files')) return;
+    if (event.defaultPrevented || this.#config.disabled() || !event.dataTransfer?.types.includes('Files')) return;
     event.preventDefault();
-    this.config.onDrop(event.dataTransfer);
+    this.#config.onDrop(event.dataTransfer);
   };
 }

@@ -8,14 +8,17 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { whenIdle } from './idle.js';
 
 export class PosterController implements ReactiveController {
+  // A TS-private property (read by test/e2e/element-poster.spec.ts, like the element's `controller`).
   private readonly durations = new Map<string, number>();
-  private readonly painted = new WeakSet<HTMLCanvasElement>();
+  readonly #painted = new WeakSet<HTMLCanvasElement>();
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    /** The File behind an upload id (undefined for rows restored without one). */
-    private readonly fileOf: (id: string) => File | undefined,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  /** The File behind an upload id (undefined for rows restored without one). */
+  readonly #fileOf: (id: string) => File | undefined;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, fileOf: (id: string) => File | undefined) {
+    this.#host = host;
+    this.#fileOf = fileOf;
     host.addController(this);
   }
 
@@ -30,19 +33,19 @@ export class PosterController implements ReactiveController {
   }
 
   hostUpdated(): void {
-    const root = this.host.shadowRoot;
+    const root = this.#host.shadowRoot;
     if (!root) return;
     for (const canvas of root.querySelectorAll<HTMLCanvasElement>('canvas[part=poster]')) {
-      if (this.painted.has(canvas)) continue;
-      this.painted.add(canvas);
+      if (this.#painted.has(canvas)) continue;
+      this.#painted.add(canvas);
       const id = canvas.closest('[data-id]')?.getAttribute('data-id') ?? '';
-      const file = this.fileOf(id);
+      const file = this.#fileOf(id);
       if (!file) continue;
-      whenIdle(() => void this.paint(canvas, id, file));
+      whenIdle(() => void this.#paint(canvas, id, file));
     }
   }
 
-  private async paint(canvas: HTMLCanvasElement, id: string, file: File): Promise<void> {
+  async #paint(canvas: HTMLCanvasElement, id: string, file: File): Promise<void> {
     if (!canvas.isConnected) return; // the row went before the page was idle
     let poster: typeof import('./poster.js');
     try {
@@ -59,7 +62,7 @@ export class PosterController implements ReactiveController {
     }
     if (info.duration !== undefined && canvas.isConnected && !this.durations.has(id)) {
       this.durations.set(id, info.duration);
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }
   }
 }

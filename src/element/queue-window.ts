@@ -44,19 +44,21 @@ export class ListWindow implements ReactiveController {
   #rowHeight = ESTIMATED_ROW_PX;
   #focusedId: string | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost & HTMLElement,
-    private readonly box: () => HTMLElement | null,
-  ) {
+  readonly #host: ReactiveControllerHost & HTMLElement;
+  readonly #box: () => HTMLElement | null;
+
+  constructor(host: ReactiveControllerHost & HTMLElement, box: () => HTMLElement | null) {
+    this.#host = host;
+    this.#box = box;
     host.addController(this);
   }
 
   setFilter(filter: ListFilter): void {
     this.filter = filter;
     this.#scrollTop = 0;
-    const box = this.box();
+    const box = this.#box();
     if (box) box.scrollTop = 0;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 
   /** The list the view shows: the filter walks the list only while one is chosen. */
@@ -95,7 +97,7 @@ export class ListWindow implements ReactiveController {
     const before = Math.floor(this.#scrollTop / this.#rowHeight);
     this.#scrollTop = box.scrollTop;
     this.#viewHeight = box.clientHeight || this.#viewHeight;
-    if (Math.floor(this.#scrollTop / this.#rowHeight) !== before) this.host.requestUpdate();
+    if (Math.floor(this.#scrollTop / this.#rowHeight) !== before) this.#host.requestUpdate();
   }
 
   onFocusIn(event: FocusEvent): void {
@@ -110,14 +112,14 @@ export class ListWindow implements ReactiveController {
 
   /** Measures the compact row once it exists (its height is fixed by CSS, so once is enough per size). */
   hostUpdated(): void {
-    const box = this.box();
+    const box = this.#box();
     const row = box?.querySelector<HTMLElement>('[part~=file]');
     if (!box || !row) return;
     this.#viewHeight = box.clientHeight || this.#viewHeight;
     const height = row.getBoundingClientRect().height;
     if (height > 0 && Math.abs(height - this.#rowHeight) > 0.5) {
       this.#rowHeight = height;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }
   }
 }

@@ -83,10 +83,12 @@ export function validateFiles(files: Iterable<File | FolderedFile>, rules: Valid
 export class PickValidator implements ValidationResult {
   readonly accepted: File[] = [];
   readonly rejected: Rejection[] = [];
+  readonly #rules: ValidationRules;
   readonly #seen: Set<string>;
   readonly #accept: string[];
 
-  constructor(private readonly rules: ValidationRules) {
+  constructor(rules: ValidationRules) {
+    this.#rules = rules;
     this.#seen = new Set(rules.known);
     this.#accept = parseAccept(rules.accept);
   }
@@ -98,12 +100,12 @@ export class PickValidator implements ValidationResult {
       this.rejected.push(folder ? { file, reason, folder } : { file, reason });
     } else {
       this.accepted.push(file);
-      this.#seen.add(this.rules.sameFile(file, folder));
+      this.#seen.add(this.#rules.sameFile(file, folder));
     }
   }
 
   #firstProblem(file: File, folder: string | undefined): RejectReason | undefined {
-    const rules = this.rules;
+    const rules = this.#rules;
     // A folder from a drop becomes part of the path: each of its names must be one the server can store.
     if ([file.name, ...(folder ? folder.split('/') : [])].some((name) => rules.nameProblem(name) !== undefined)) return 'invalid-name';
     if (!matchesTokens(file, this.#accept)) return 'wrong-type';

@@ -9,22 +9,26 @@ export class NoticeList {
   #list: Notice[] = [];
   #counter = 0;
 
-  constructor(private readonly host: ReactiveControllerHost) {}
+  readonly #host: ReactiveControllerHost;
+
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host;
+  }
 
   get items(): readonly Notice[] {
     return this.#list;
   }
   add(text: string, details?: readonly string[]): void {
     this.#list = [...this.#list, details ? { id: ++this.#counter, text, details } : { id: ++this.#counter, text }];
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
   dismiss(id: number): void {
     this.#list = this.#list.filter((n) => n.id !== id);
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
   clear(): void {
     this.#list = [];
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }
 
@@ -32,18 +36,20 @@ export class NoticeList {
 export class CountdownController implements ReactiveController {
   #tick: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly host: ReactiveControllerHost,
-    private readonly running: () => boolean,
-  ) {
+  readonly #host: ReactiveControllerHost;
+  readonly #running: () => boolean;
+
+  constructor(host: ReactiveControllerHost, running: () => boolean) {
+    this.#host = host;
+    this.#running = running;
     host.addController(this);
   }
 
   hostUpdated(): void {
-    if (this.#tick || !this.running()) return;
+    if (this.#tick || !this.#running()) return;
     this.#tick = setTimeout(() => {
       this.#tick = undefined;
-      this.host.requestUpdate();
+      this.#host.requestUpdate();
     }, 1000);
   }
 
@@ -66,7 +72,11 @@ export class ConfirmGate {
   #armed: string | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly host: ReactiveControllerHost) {}
+  readonly #host: ReactiveControllerHost;
+
+  constructor(host: ReactiveControllerHost) {
+    this.#host = host;
+  }
 
   armed(action: string): boolean {
     return this.#armed === action;
@@ -80,7 +90,7 @@ export class ConfirmGate {
     clearTimeout(this.#timer);
     this.#armed = action;
     this.#timer = setTimeout(() => this.disarm(), CONFIRM_WINDOW_MS);
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
     return false;
   }
   disarm(): void {
@@ -88,6 +98,6 @@ export class ConfirmGate {
     this.#timer = undefined;
     if (this.#armed === undefined) return;
     this.#armed = undefined;
-    this.host.requestUpdate();
+    this.#host.requestUpdate();
   }
 }

@@ -183,18 +183,19 @@ export class VodUploaderElement extends LitElement {
   declare metadata: ((file: File) => Metadata | Promise<Metadata> | undefined) | undefined;
   declare i18n: Partial<VodUploaderStrings> | undefined;
 
-  private readonly field: FormField;
+  readonly #field: FormField;
+  // A TS-private property, not #controller: test/e2e/element-poster.spec.ts reads what it keeps per row.
   private readonly controller: UploadController;
-  private readonly intake: FileIntake;
-  private readonly dropTarget: DropTargetController;
-  private readonly pageDropTarget: PageDropController;
+  readonly #intake: FileIntake;
+  readonly #dropTarget: DropTargetController;
+  readonly #pageDropTarget: PageDropController;
   private readonly posters: PosterController;
-  private readonly notices = new NoticeList(this);
-  private readonly confirmGate = new ConfirmGate(this);
-  private readonly listWindow = new ListWindow(this, () => this.renderRoot.querySelector('[part=list]'));
-  private restorableExpanded = false;
+  readonly #notices = new NoticeList(this);
+  readonly #confirmGate = new ConfirmGate(this);
+  readonly #listWindow = new ListWindow(this, () => this.renderRoot.querySelector('[part=list]'));
+  #restorableExpanded = false;
   /** Something is slotted into `actions`: the toolbar shows. */
-  private hasActions = false;
+  #hasActions = false;
 
   constructor() {
     super();
@@ -221,7 +222,7 @@ export class VodUploaderElement extends LitElement {
     this.noFolderPaths = false;
     this.folderPicker = false;
     this.pageDrop = false;
-    this.field = new FormField(this.attachInternals(), this);
+    this.#field = new FormField(this.attachInternals(), this);
     this.controller = new UploadController(this, {
       registry: uploadRegistry,
       queueKey: () => queueKeyOf(this),
@@ -232,41 +233,41 @@ export class VodUploaderElement extends LitElement {
       }),
       queueOptions: () => queueOptionsFrom(this),
       leaveWarning: () => !this.noLeaveWarning,
-      strings: () => this.strings,
-      lang: () => this.effectiveLang,
-      describeError: (error) => describeError(error, this.strings),
+      strings: () => this.#strings,
+      lang: () => this.#effectiveLang,
+      describeError: (error) => describeError(error, this.#strings),
       onUploadsChanged: (removed) => {
-        this.syncForm();
+        this.#syncForm();
         this.posters?.forget(removed);
       },
     });
     this.posters = new PosterController(this, (id) => this.controller.files.get(id));
     // A warning (e.g. storage refused: no resume after a reload) is shown, not only dispatched.
     this.addEventListener('vod-upload-warning', (event) => {
-      this.notices.add(format(this.strings.warning, { message: event.detail.error.message }));
+      this.#notices.add(format(this.#strings.warning, { message: event.detail.error.message }));
     });
     // "Retrying in N seconds" counts down on its own.
     new CountdownController(this, () => this.controller.uploads.some((u) => u.status === 'retrying'));
-    this.intake = new FileIntake(this, {
+    this.#intake = new FileIntake(this, {
       controller: this.controller,
       settings: this,
-      disabled: () => this.isDisabled,
-      strings: () => this.strings,
-      lang: () => this.effectiveLang,
+      disabled: () => this.#isDisabled,
+      strings: () => this.#strings,
+      lang: () => this.#effectiveLang,
       nameProblem,
       sameFile: (file, folder) => sameFileKey(inFolder({ appid: this.appid, bucket: this.bucket, dir: this.folder }, folder), file.name, file.size),
-      notify: (text, details) => this.notices.add(text, details),
+      notify: (text, details) => this.#notices.add(text, details),
       changed: () => this.requestUpdate(),
     });
-    this.dropTarget = new DropTargetController(this, {
+    this.#dropTarget = new DropTargetController(this, {
       accept: () => this.accept,
-      disabled: () => this.isDisabled,
+      disabled: () => this.#isDisabled,
       onDrop: (data) => void this.addDrop(data),
-      onFiles: (picked) => void this.intake.add(picked),
+      onFiles: (picked) => void this.#intake.add(picked),
     });
-    this.pageDropTarget = new PageDropController(this, {
+    this.#pageDropTarget = new PageDropController(this, {
       enabled: () => this.pageDrop,
-      disabled: () => this.isDisabled,
+      disabled: () => this.#isDisabled,
       onDrop: (data) => void this.addDrop(data),
     });
   }
@@ -283,18 +284,18 @@ export class VodUploaderElement extends LitElement {
    */
   async addFiles(files: Iterable<File | PickedFile> | ArrayLike<File | PickedFile>): Promise<UploadSnapshot[]> {
     const items = Array.from(files as ArrayLike<File | PickedFile>, (item) => (item instanceof Blob ? { file: item } : item));
-    return this.intake.add(items);
+    return this.#intake.add(items);
   }
   /**
    * Adds the files of a drop (folders walked, their tree kept under `folder`), as a drop on the
    * element does: for a drop target of the page's own. Call it inside the `drop` event.
    */
   addDrop(data: DataTransfer): Promise<UploadSnapshot[]> {
-    return this.intake.addDrop(data);
+    return this.#intake.addDrop(data);
   }
   /** Opens the file chooser, as a click on the drop zone does (needs a user gesture). */
   showPicker(): void {
-    this.input?.click();
+    this.#input?.click();
   }
   start(id?: string): void {
     this.controller.start(id);
@@ -323,13 +324,13 @@ export class VodUploaderElement extends LitElement {
    */
   async discardStored(key?: string): Promise<VodUploadDiscardDetail> {
     const result = await this.controller.discardStored(key);
-    const s = this.strings;
+    const s = this.#strings;
     const refused = result.refused.map((r) => ({
       ...r,
       message: format(r.where === 'here' ? s.discardRefusedHere : s.discardRefusedElsewhere, { name: r.name }),
     }));
-    for (const r of refused.slice(0, 3)) this.notices.add(r.message);
-    if (refused.length > 3) this.notices.add(format(s.discardRefusedMore, { count: refused.length - 3 }));
+    for (const r of refused.slice(0, 3)) this.#notices.add(r.message);
+    if (refused.length > 3) this.#notices.add(format(s.discardRefusedMore, { count: refused.length - 3 }));
     const detail = { discarded: result.discarded, refused };
     fireVodEvent(this, 'vod-upload-discard', detail);
     return detail;
@@ -337,7 +338,7 @@ export class VodUploaderElement extends LitElement {
   /** Empties the list (running uploads are cancelled) and dismisses notices. */
   clear(): void {
     this.controller.clear();
-    this.notices.clear();
+    this.#notices.clear();
   }
 
   /**
@@ -347,141 +348,141 @@ export class VodUploaderElement extends LitElement {
    * value is ignored, so a framework writing back the value it read changes nothing.
    */
   get value(): string {
-    return this.field.value;
+    return this.#field.value;
   }
   set value(value: string) {
-    if (value === '' && this.field.value !== '') this.formResetCallback();
+    if (value === '' && this.#field.value !== '') this.formResetCallback();
   }
 
   /** The form this control belongs to, as for native controls. */
   get form(): HTMLFormElement | null {
-    return this.field.internals.form;
+    return this.#field.internals.form;
   }
   get validity(): ValidityState {
-    return this.field.internals.validity;
+    return this.#field.internals.validity;
   }
   get validationMessage(): string {
-    return this.field.internals.validationMessage;
+    return this.#field.internals.validationMessage;
   }
   checkValidity(): boolean {
-    return this.field.internals.checkValidity();
+    return this.#field.internals.checkValidity();
   }
   reportValidity(): boolean {
-    return this.field.internals.reportValidity();
+    return this.#field.internals.reportValidity();
   }
 
   /** A form reset clears the value and the finished rows; running uploads go on (README, Forms). */
   formResetCallback(): void {
-    this.field.hold(() => this.controller.resetFinished());
-    this.notices.clear();
+    this.#field.hold(() => this.controller.resetFinished());
+    this.#notices.clear();
   }
   formDisabledCallback(disabled: boolean): void {
-    this.field.disabledByForm = disabled;
+    this.#field.disabledByForm = disabled;
     this.requestUpdate();
   }
 
-  private get strings(): VodUploaderStrings {
-    return stringsFor(this.effectiveLang, this.i18n);
+  get #strings(): VodUploaderStrings {
+    return stringsFor(this.#effectiveLang, this.i18n);
   }
   /** The language in effect, as a tag Intl accepts (`zh_CN` → `zh-CN`, garbage → `en`). */
-  private get effectiveLang(): string {
+  get #effectiveLang(): string {
     // The property first: LitElement renders before it reflects the attribute. On the server (SSR)
     // there is no tree to look up: the element's own `lang`, else English.
     if (isServer) return normalizeLang(this.lang || 'en');
     return normalizeLang(this.lang || this.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang || 'en');
   }
-  private get isDisabled(): boolean {
-    return this.disabled || this.field.disabledByForm;
+  get #isDisabled(): boolean {
+    return this.disabled || this.#field.disabledByForm;
   }
-  private get input(): HTMLInputElement | null {
+  get #input(): HTMLInputElement | null {
     return this.renderRoot.querySelector('input[type=file]');
   }
 
-  private syncForm(): void {
-    this.field.sync({
+  #syncForm(): void {
+    this.#field.sync({
       uploads: this.controller.uploads,
       name: this.name,
       required: this.required,
-      strings: this.strings,
-      anchor: this.input ?? undefined,
+      strings: this.#strings,
+      anchor: this.#input ?? undefined,
     });
   }
 
-  private onInputChange(event: Event): void {
+  #onInputChange(event: Event): void {
     const input = event.target as HTMLInputElement;
     const files = Array.from(input.files ?? []);
     // Cleared so that choosing the same file again (after cancel) fires `change` again.
     input.value = '';
-    void this.intake.addChosen(files);
+    void this.#intake.addChosen(files);
   }
 
-  private onBulkAction(action: BulkAction): void {
+  #onBulkAction(action: BulkAction): void {
     if (action === 'retry-failed') this.controller.retry();
     else if (action === 'clear-finished') this.controller.clearFinished();
     // One unfinished upload goes at once, as its row's Cancel does; more ask for a second click.
-    else if (this.controller.summary.totals.unfinished < 2 || this.confirmGate.confirm(action)) this.controller.cancelAll();
-    if (action !== 'cancel-all') this.confirmGate.disarm();
+    else if (this.controller.summary.totals.unfinished < 2 || this.#confirmGate.confirm(action)) this.controller.cancelAll();
+    if (action !== 'cancel-all') this.#confirmGate.disarm();
   }
 
-  private onDiscardAll(): void {
-    if (this.confirmGate.confirm('discard-all')) void this.discardStored();
+  #onDiscardAll(): void {
+    if (this.#confirmGate.confirm('discard-all')) void this.discardStored();
   }
 
-  private onRowAction(action: RowAction, id: string): void {
+  #onRowAction(action: RowAction, id: string): void {
     if (action === 'remove') this.controller.remove(id);
     else this.controller[action](id);
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this.syncForm();
+    this.#syncForm();
     // The number formats of the rows cost 28-50 ms to create: made now, while the page is idle, not in
     // the task that handles the first dropped file.
-    whenIdle(() => warmNumberFormats(this.effectiveLang));
+    whenIdle(() => warmNumberFormats(this.#effectiveLang));
   }
 
   /** Holds an update until the language's table has loaded, so the strings never flash in English. */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const loading = loadStrings(this.effectiveLang);
+    const loading = loadStrings(this.#effectiveLang);
     if (!loading) return super.scheduleUpdate();
     return loading.then(() => super.scheduleUpdate());
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
     if (UPLOAD_SETTING_KEYS.some((k) => changed.has(k))) this.controller.configure();
-    if (changed.has('name') || changed.has('required')) this.syncForm();
+    if (changed.has('name') || changed.has('required')) this.#syncForm();
   }
 
   protected override updated(): void {
-    const dragover = this.dropTarget.state !== 'none' || this.pageDropTarget.active;
-    reflectHostStates(this, hostStates(this.controller.statusCounts(), dragover, this.intake.reading !== undefined));
+    const dragover = this.#dropTarget.state !== 'none' || this.#pageDropTarget.active;
+    reflectHostStates(this, hostStates(this.controller.statusCounts(), dragover, this.#intake.reading !== undefined));
   }
 
   protected override render(): unknown {
-    const s = this.strings;
-    const lang = this.effectiveLang;
-    const disabled = this.isDisabled;
+    const s = this.#strings;
+    const lang = this.#effectiveLang;
+    const disabled = this.#isDisabled;
     const now = Date.now();
-    const drag = this.dropTarget.state;
+    const drag = this.#dropTarget.state;
     return html`<div part="base" class="drag-${drag} ${disabled ? 'disabled' : ''}" lang=${lang}>
-      ${renderDropzone({ strings: s, lang, disabled, drag, accept: this.accept, multiple: this.multiple, maxSize: this.maxSize, folderPicker: this.folderPicker, hasActions: this.hasActions, onActionsChange: (has) => {
-        this.hasActions = has;
+      ${renderDropzone({ strings: s, lang, disabled, drag, accept: this.accept, multiple: this.multiple, maxSize: this.maxSize, folderPicker: this.folderPicker, hasActions: this.#hasActions, onActionsChange: (has) => {
+        this.#hasActions = has;
         this.requestUpdate();
-      }, onChange: (e) => this.onInputChange(e) })}
-      ${renderReading(this.intake.reading, s, lang, () => this.intake.stopReading())}
-      ${renderNotices(this.notices.items, s, lang, (id) => this.notices.dismiss(id))}
+      }, onChange: (e) => this.#onInputChange(e) })}
+      ${renderReading(this.#intake.reading, s, lang, () => this.#intake.stopReading())}
+      ${renderNotices(this.#notices.items, s, lang, (id) => this.#notices.dismiss(id))}
       ${renderRestorable(this.controller.restorable, {
         strings: s,
         lang,
         disabled,
         canResume: (key) => this.controller.handles.has(key),
-        resume: (r) => void this.intake.resumeRestorable(r),
+        resume: (r) => void this.#intake.resumeRestorable(r),
         discard: (r) => void this.discardStored(r.key),
-        discardAll: () => this.onDiscardAll(),
-        discardAllArmed: this.confirmGate.armed('discard-all'),
-        expanded: this.restorableExpanded,
+        discardAll: () => this.#onDiscardAll(),
+        discardAllArmed: this.#confirmGate.armed('discard-all'),
+        expanded: this.#restorableExpanded,
         expand: () => {
-          this.restorableExpanded = true;
+          this.#restorableExpanded = true;
           this.requestUpdate();
         },
       })}
@@ -491,17 +492,17 @@ export class VodUploaderElement extends LitElement {
         disabled,
         totals: this.controller.summary.totals,
         eta: this.controller.summary.eta,
-        filter: this.listWindow.filter,
-        armed: (action) => this.confirmGate.armed(action),
-        bulk: (action) => this.onBulkAction(action),
-        setFilter: (filter) => this.listWindow.setFilter(filter),
+        filter: this.#listWindow.filter,
+        armed: (action) => this.#confirmGate.armed(action),
+        bulk: (action) => this.#onBulkAction(action),
+        setFilter: (filter) => this.#listWindow.setFilter(filter),
       })}
-      ${renderList(this.controller.uploads, this.listWindow, {
+      ${renderList(this.controller.uploads, this.#listWindow, {
         strings: s,
         lang,
         disabled,
         now,
-        act: (a, id) => this.onRowAction(a, id),
+        act: (a, id) => this.#onRowAction(a, id),
       }, (id) => this.posters.duration(id))}
       ${this.controller.uploads.length === 0 ? html`<slot name="empty"></slot>` : nothing}
       <div class="visually-hidden" role="status" aria-live="polite">${this.controller.announcement}</div>

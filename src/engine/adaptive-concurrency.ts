@@ -7,35 +7,37 @@
 export const STEP_UP_STREAK = 8;
 
 export class AdaptiveConcurrency {
-  private current: number;
-  private streak = 0;
+  #current: number;
+  #streak = 0;
 
-  constructor(
-    private cap: number,
-    private readonly enabled = true,
-  ) {
-    this.current = cap;
+  #cap: number;
+  readonly #enabled: boolean;
+
+  constructor(cap: number, enabled = true) {
+    this.#cap = cap;
+    this.#enabled = enabled;
+    this.#current = cap;
   }
 
   get limit(): number {
-    return this.enabled ? this.current : this.cap;
+    return this.#enabled ? this.#current : this.#cap;
   }
 
   /** The user changed the option: the new cap, and the starting point again. */
   setCap(n: number): void {
-    this.cap = n;
-    this.current = n;
-    this.streak = 0;
+    this.#cap = n;
+    this.#current = n;
+    this.#streak = 0;
   }
 
   onTimeout(): void {
-    this.current = Math.max(1, Math.floor(this.current / 2));
-    this.streak = 0;
+    this.#current = Math.max(1, Math.floor(this.#current / 2));
+    this.#streak = 0;
   }
 
   onSliceAcked(): void {
-    if (++this.streak < STEP_UP_STREAK) return;
-    this.streak = 0;
-    if (this.current < this.cap) this.current++;
+    if (++this.#streak < STEP_UP_STREAK) return;
+    this.#streak = 0;
+    if (this.#current < this.#cap) this.#current++;
   }
 }

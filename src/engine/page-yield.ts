@@ -21,23 +21,25 @@ export const PAGE_SLICE_MS = 8;
  * asks its browser process (~0.5 ms a file), later looks are cached.
  */
 export class Pacer {
+  readonly #yieldNow: () => Promise<void>;
+  readonly #now: () => number;
+  readonly #budgetMs: number;
   #since: number;
 
-  constructor(
-    private readonly yieldNow: () => Promise<void> = yieldToPage,
-    private readonly now: () => number = () => performance.now(),
-    private readonly budgetMs = PAGE_SLICE_MS,
-  ) {
+  constructor(yieldNow: () => Promise<void> = yieldToPage, now: () => number = () => performance.now(), budgetMs = PAGE_SLICE_MS) {
+    this.#yieldNow = yieldNow;
+    this.#now = now;
+    this.#budgetMs = budgetMs;
     this.#since = now();
   }
 
   /** The work since the last yield has used its budget. */
   due(): boolean {
-    return this.now() - this.#since >= this.budgetMs;
+    return this.#now() - this.#since >= this.#budgetMs;
   }
 
   async yield(): Promise<void> {
-    await this.yieldNow();
-    this.#since = this.now();
+    await this.#yieldNow();
+    this.#since = this.#now();
   }
 }

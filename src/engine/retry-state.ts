@@ -12,32 +12,32 @@ export const QUICK_RECOVERIES_BEFORE_BACKOFF = 2;
 export class RetryState {
   /** Backoffs in a row without an acknowledged slice. */
   attempts = 0;
-  private quickRecoveries = 0;
-  private rehashes = 0;
+  #quickRecoveries = 0;
+  #rehashes = 0;
   /** While waiting to retry: when, and the failure being retried. */
   waiting?: { at: number; reason: UploadError };
 
   /** A slice was acknowledged: the upload moves, so the counts start over. */
   progressed(): void {
     this.attempts = 0;
-    this.quickRecoveries = 0;
+    this.#quickRecoveries = 0;
   }
 
   /** The user pressed Retry: everything starts over. */
   reset(): void {
     this.progressed();
-    this.rehashes = 0;
+    this.#rehashes = 0;
     this.waiting = undefined;
   }
 
   /** Counts a session-level recovery; true once there were too many at once to go on without a pause. */
   quickRecoveryNeedsBackoff(): boolean {
-    return ++this.quickRecoveries > QUICK_RECOVERIES_BEFORE_BACKOFF;
+    return ++this.#quickRecoveries > QUICK_RECOVERIES_BEFORE_BACKOFF;
   }
 
   /** -4016: one new hash is worth it; a second refusal means the file changes while it uploads. */
   allowRehash(err: UploadError): void {
-    if (++this.rehashes > 1) throw shaRejectedTwice(err);
+    if (++this.#rehashes > 1) throw shaRejectedTwice(err);
   }
 
   /** Starts waiting for the next attempt and returns the delay; throws once no attempt is left. */

@@ -5,26 +5,26 @@
 import { raceAbort } from './abort-race.js';
 
 export class SendSlots {
-  private held = 0;
-  private readonly waiters: Array<() => void> = [];
+  #held = 0;
+  readonly #waiters: Array<() => void> = [];
 
   constructor(private limit: number) {}
 
   /** Files sending now. */
   get inUse(): number {
-    return this.held;
+    return this.#held;
   }
 
   setLimit(limit: number): void {
     this.limit = limit;
-    this.wake();
+    this.#wake();
   }
 
   /** A slot now, or undefined when all are taken. */
   tryAcquire(): (() => void) | undefined {
-    if (this.held >= this.limit || this.waiters.length > 0) return undefined;
-    this.held++;
-    return this.releaser();
+    if (this.#held >= this.limit || this.#waiters.length > 0) return undefined;
+    this.#held++;
+    return this.#releaser();
   }
 
   /** Waits for a slot; rejects with the signal's reason on abort (the place in line is given up). */
@@ -38,33 +38,33 @@ export class SendSlots {
       () =>
         new Promise<() => void>((resolve) => {
           waiter = () => {
-            this.held++;
-            granted = this.releaser();
+            this.#held++;
+            granted = this.#releaser();
             resolve(granted);
           };
-          this.waiters.push(waiter);
+          this.#waiters.push(waiter);
         }),
       {
         onAbort: () => {
-          const i = waiter ? this.waiters.indexOf(waiter) : -1;
-          if (i >= 0) this.waiters.splice(i, 1);
+          const i = waiter ? this.#waiters.indexOf(waiter) : -1;
+          if (i >= 0) this.#waiters.splice(i, 1);
           granted?.(); // granted just before the abort won the race: nobody will release it
         },
       },
     );
   }
 
-  private releaser(): () => void {
+  #releaser(): () => void {
     let released = false;
     return () => {
       if (released) return;
       released = true;
-      this.held--;
-      this.wake();
+      this.#held--;
+      this.#wake();
     };
   }
 
-  private wake(): void {
-    while (this.held < this.limit && this.waiters.length > 0) this.waiters.shift()!();
+  #wake(): void {
+    while (this.#held < this.limit && this.#waiters.length > 0) this.#waiters.shift()!();
   }
 }

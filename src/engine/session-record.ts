@@ -18,34 +18,37 @@ function storageError(op: string, cause: unknown): UploadError {
 
 /** The store with every call in try/catch: by contract it never throws, but a bug must not stop uploads. */
 export class SafeStore {
-  constructor(
-    private readonly store: SessionStore,
-    private readonly warn: (e: UploadError) => void,
-  ) {}
+  readonly #store: SessionStore;
+  readonly #warn: (e: UploadError) => void;
 
-  private async guard<T>(op: string, fallback: T, call: () => Promise<T>): Promise<T> {
+  constructor(store: SessionStore, warn: (e: UploadError) => void) {
+    this.#store = store;
+    this.#warn = warn;
+  }
+
+  async #guard<T>(op: string, fallback: T, call: () => Promise<T>): Promise<T> {
     try {
       return await call();
     } catch (e) {
-      this.warn(storageError(op, e));
+      this.#warn(storageError(op, e));
       return fallback;
     }
   }
 
   get(key: string): Promise<StoredSession | undefined> {
-    return this.guard('get', undefined, () => this.store.get(key));
+    return this.#guard('get', undefined, () => this.#store.get(key));
   }
   put(s: StoredSession): Promise<void> {
-    return this.guard('put', undefined, () => this.store.put(s));
+    return this.#guard('put', undefined, () => this.#store.put(s));
   }
   delete(key: string): Promise<void> {
-    return this.guard('delete', undefined, () => this.store.delete(key));
+    return this.#guard('delete', undefined, () => this.#store.delete(key));
   }
   list(): Promise<StoredSession[]> {
-    return this.guard('list', [], () => this.store.list());
+    return this.#guard('list', [], () => this.#store.list());
   }
   sweep(maxAgeMs: number): Promise<void> {
-    return this.guard('sweep', undefined, () => this.store.sweep(maxAgeMs));
+    return this.#guard('sweep', undefined, () => this.#store.sweep(maxAgeMs));
   }
 }
 
@@ -56,40 +59,44 @@ export class SafeStore {
  * so a late put cannot bring back a session that was just deleted.
  */
 export class RecordWriter {
-  private readonly puts = new Set<Promise<void>>();
-  private last: Promise<void> = Promise.resolve();
-  private closed = false;
+  readonly #puts = new Set<Promise<void>>();
+  #last: Promise<void> = Promise.resolve();
+  #closed = false;
 
-  constructor(
-    private readonly store: SafeStore,
-    private readonly read: () => StoredSession | undefined,
-    private readonly now: () => number,
-  ) {}
+  readonly #store: SafeStore;
+  readonly #read: () => StoredSession | undefined;
+  readonly #now: () => number;
+
+  constructor(store: SafeStore, read: () => StoredSession | undefined, now: () => number) {
+    this.#store = store;
+    this.#read = read;
+    this.#now = now;
+  }
 
   save(): void {
-    const record = this.read();
-    if (this.closed || !record) return;
-    record.updatedAt = this.now();
-    const put = this.store.put({ ...record, acked: record.acked.map((r): ByteRange => [r[0], r[1]]) });
-    this.puts.add(put);
-    void put.finally(() => this.puts.delete(put));
+    const record = this.#read();
+    if (this.#closed || !record) return;
+    record.updatedAt = this.#now();
+    const put = this.#store.put({ ...record, acked: record.acked.map((r): ByteRange => [r[0], r[1]]) });
+    this.#puts.add(put);
+    void put.finally(() => this.#puts.delete(put));
   }
 
   /** Deletes the stored session after pending writes; nothing is written afterwards until reopen(). */
   remove(key: string): Promise<void> {
-    this.closed = true;
-    const before = [...this.puts, this.last];
-    this.last = Promise.all(before).then(() => this.store.delete(key));
-    return this.last;
+    this.#closed = true;
+    const before = [...this.#puts, this.#last];
+    this.#last = Promise.all(before).then(() => this.#store.delete(key));
+    return this.#last;
   }
 
   reopen(): void {
-    this.closed = false;
+    this.#closed = false;
   }
 
   /** Resolves when every write handed to the store so far is done (tests, dispose). */
   async flush(): Promise<void> {
-    await Promise.all([...this.puts, this.last]);
+    await Promise.all([...this.#puts, this.#last]);
   }
 }
 

@@ -14,45 +14,45 @@ export interface BudgetMember {
 }
 
 export class SliceBudget {
-  private used = 0;
-  private readonly members = new Set<{ held: number; wake: () => void }>();
+  #used = 0;
+  readonly #members = new Set<{ held: number; wake: () => void }>();
 
   constructor(readonly total = MAX_SLICES_IN_FLIGHT) {}
 
   /** Slots in use now (tests). */
   get inUse(): number {
-    return this.used;
+    return this.#used;
   }
 
   /** `wake` is called when a slot may have become free for this member. */
   join(wake: () => void): BudgetMember {
     const self = { held: 0, wake };
-    this.members.add(self);
-    const share = (): number => Math.max(1, Math.floor(this.total / this.members.size));
+    this.#members.add(self);
+    const share = (): number => Math.max(1, Math.floor(this.total / this.#members.size));
     return {
       take: () => {
-        if (!this.members.has(self) || self.held >= share() || this.used >= this.total) return false;
+        if (!this.#members.has(self) || self.held >= share() || this.#used >= this.total) return false;
         self.held++;
-        this.used++;
+        this.#used++;
         return true;
       },
       give: () => {
         if (self.held === 0) return;
         self.held--;
-        this.used--;
-        this.wakeOthers(self);
+        this.#used--;
+        this.#wakeOthers(self);
       },
       leave: () => {
-        if (!this.members.delete(self)) return;
-        this.used -= self.held;
+        if (!this.#members.delete(self)) return;
+        this.#used -= self.held;
         self.held = 0;
-        this.wakeOthers(self);
+        this.#wakeOthers(self);
       },
     };
   }
 
-  private wakeOthers(giver: { held: number }): void {
-    for (const m of [...this.members]) if (m !== giver) m.wake();
+  #wakeOthers(giver: { held: number }): void {
+    for (const m of [...this.#members]) if (m !== giver) m.wake();
   }
 }
 

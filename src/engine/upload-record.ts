@@ -10,43 +10,43 @@ export class UploadRecord {
   /** Fingerprint key (fingerprint.ts): also the name of the cross-tab lock. */
   key?: string;
   sampleSha?: string;
-  private record?: StoredSession;
+  #record?: StoredSession;
   /** An earlier session of this key, usable if the whole-file sha turns out the same. */
-  private candidate?: SessionCandidate;
-  private readonly writer: RecordWriter;
+  #candidate?: SessionCandidate;
+  readonly #writer: RecordWriter;
 
   constructor(store: SafeStore, now: () => number) {
-    this.writer = new RecordWriter(store, () => this.record, now);
+    this.#writer = new RecordWriter(store, () => this.#record, now);
   }
 
   /** Whether a run loaded (and so owns) the stored session. */
   get loaded(): boolean {
-    return this.record !== undefined;
+    return this.#record !== undefined;
   }
 
   /** The record, once loaded. */
   get current(): StoredSession {
-    if (!this.record) throw new Error('no stored-session record before prepare()');
-    return this.record;
+    if (!this.#record) throw new Error('no stored-session record before prepare()');
+    return this.#record;
   }
 
   get sha(): string | undefined {
-    return this.record?.sha;
+    return this.#record?.sha;
   }
 
   get ackedBytes(): number {
-    return totalBytes(this.record?.acked ?? []);
+    return totalBytes(this.#record?.acked ?? []);
   }
 
   /** The record to go on with, as reconcileStored decided, stored at once. */
   adopt(record: StoredSession, candidate: SessionCandidate | undefined): void {
-    this.record = record;
-    this.candidate = candidate;
+    this.#record = record;
+    this.#candidate = candidate;
     this.save();
   }
 
   save(): void {
-    this.writer.save();
+    this.#writer.save();
   }
 
   checkpoint(checkpoint: HashCheckpoint): void {
@@ -59,8 +59,8 @@ export class UploadRecord {
     const r = this.current;
     r.sha = sha;
     delete r.checkpoint;
-    const c = this.candidate;
-    this.candidate = undefined;
+    const c = this.#candidate;
+    this.#candidate = undefined;
     if (c && c.sha === sha) {
       r.session = c.session;
       r.sliceSize = c.sliceSize;
@@ -89,20 +89,20 @@ export class UploadRecord {
     const r = this.current;
     delete r.sha;
     delete r.checkpoint;
-    this.candidate = undefined;
+    this.#candidate = undefined;
     this.forgetServerSession();
   }
 
   /** Deletes the stored session after pending writes; nothing is written afterwards until reopen(). */
   remove(): Promise<void> {
-    return this.key ? this.writer.remove(this.key) : Promise.resolve();
+    return this.key ? this.#writer.remove(this.key) : Promise.resolve();
   }
 
   reopen(): void {
-    this.writer.reopen();
+    this.#writer.reopen();
   }
 
   flush(): Promise<void> {
-    return this.writer.flush();
+    return this.#writer.flush();
   }
 }

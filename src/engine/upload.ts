@@ -53,7 +53,7 @@ export class Upload {
   readonly record: UploadRecord;
   readonly retries = new RetryState();
   readonly adaptive: AdaptiveConcurrency;
-  private readonly sameFile: string;
+  readonly #sameFile: string;
   // Set by the flow (upload-flow.ts) as it goes; read by the snapshot and the controls.
   lock: LockHandle | null = null;
   /** Waiting for the cross-tab lock another tab holds. */
@@ -62,18 +62,18 @@ export class Upload {
   uploadedBytes = 0;
   /** Slices acknowledged by any run of this upload: a done without them was instant. */
   slicesAcked = 0;
-  private wantsToRun: boolean;
-  private pausedReason?: PausedReason;
-  private controller?: AbortController;
-  private running?: Promise<void>;
-  private error?: UploadError;
-  private result?: UploadResult;
-  private started = false;
-  private lastProgressAt = Number.NEGATIVE_INFINITY;
-  private progressPending = false;
-  private readonly meter = new SpeedMeter();
+  #wantsToRun: boolean;
+  #pausedReason?: PausedReason;
+  #controller?: AbortController;
+  #running?: Promise<void>;
+  #error?: UploadError;
+  #result?: UploadResult;
+  #started = false;
+  #lastProgressAt = Number.NEGATIVE_INFINITY;
+  #progressPending = false;
+  readonly #meter = new SpeedMeter();
   /** The snapshot until something visible changes: the list snapshot reuses unchanged ones. */
-  private cached?: UploadSnapshot;
+  #cached?: UploadSnapshot;
 
   constructor(
     readonly host: UploadHost,
@@ -81,8 +81,8 @@ export class Upload {
   ) {
     this.id = settings.id;
     this.file = settings.file;
-    this.sameFile = sameFileKey(settings.target, settings.file.name, settings.file.size);
-    this.wantsToRun = settings.startNow;
+    this.#sameFile = sameFileKey(settings.target, settings.file.name, settings.file.size);
+    this.#wantsToRun = settings.startNow;
     this.adaptive = new AdaptiveConcurrency(settings.concurrency, settings.adaptiveConcurrency);
     this.record = new UploadRecord(host.store, host.deps.now);
   }
@@ -94,9 +94,9 @@ export class Upload {
 
   // ---- what the queue asks -----------------------------------------------------------------
 
-  get isActive(): boolean { return this.running !== undefined; }
+  get isActive(): boolean { return this.#running !== undefined; }
   get occupiesSlot(): boolean { return this.isActive && !this.elsewhere; }
-  get isRunnable(): boolean { return this.status === UploadStatus.Queued && this.wantsToRun && !this.isActive; }
+  get isRunnable(): boolean { return this.status === UploadStatus.Queued && this.#wantsToRun && !this.isActive; }
   get isSending(): boolean {
     return this.isActive && (this.status === UploadStatus.Uploading || this.status === UploadStatus.Retrying);
   }
@@ -104,25 +104,25 @@ export class Upload {
     return this.status === UploadStatus.Done || this.status === UploadStatus.Cancelled || this.status === UploadStatus.Error;
   }
   /** The duplicate rule of `add` (fingerprint.ts says why it ignores the modification time). */
-  get duplicateKey(): string { return this.sameFile; }
-  get isOfflinePaused(): boolean { return this.status === UploadStatus.Paused && this.pausedReason === 'offline'; }
+  get duplicateKey(): string { return this.#sameFile; }
+  get isOfflinePaused(): boolean { return this.status === UploadStatus.Paused && this.#pausedReason === 'offline'; }
 
   /**
    * The same object until something visible changes (treat it as read-only: the queue's list and
    * every event about this state share it).
    */
   snapshot(): UploadSnapshot {
-    this.cached ??= this.freshSnapshot();
-    return this.cached;
+    this.#cached ??= this.#freshSnapshot();
+    return this.#cached;
   }
 
   /** Something visible changed: a new snapshot next time, and the queue hears of it. */
   changed(): void {
-    this.cached = undefined;
+    this.#cached = undefined;
     this.host.changed(this);
   }
 
-  private freshSnapshot(): UploadSnapshot {
+  #freshSnapshot(): UploadSnapshot {
     const s = this.status;
     const hashing = s === UploadStatus.Hashing;
     const moving = hashing || s === UploadStatus.Uploading;
@@ -130,32 +130,32 @@ export class Upload {
     const snap: UploadSnapshot = {
       id: this.id, name: this.file.name, size: this.file.size, type: this.file.type, path: this.settings.path,
       status: s, hashedBytes: this.hashedBytes, uploadedBytes: this.uploadedBytes, sha: this.record.sha,
-      speed: moving ? Math.round(this.meter.bytesPerSecond) : 0,
-      eta: moving ? this.meter.eta(this.file.size - done) : undefined,
+      speed: moving ? Math.round(this.#meter.bytesPerSecond) : 0,
+      eta: moving ? this.#meter.eta(this.file.size - done) : undefined,
     };
     const waiting = this.retries.waiting;
     if (waiting && s === UploadStatus.Retrying) {
       snap.retryAt = waiting.at;
       snap.retryReason = errorInfo(waiting.reason);
     }
-    if (this.error) snap.error = errorInfo(this.error);
-    if (this.result) snap.result = { ...this.result };
+    if (this.#error) snap.error = errorInfo(this.#error);
+    if (this.#result) snap.result = { ...this.#result };
     if (this.elsewhere) snap.elsewhere = true;
-    if (s === UploadStatus.Paused && this.pausedReason) snap.pausedReason = this.pausedReason;
+    if (s === UploadStatus.Paused && this.#pausedReason) snap.pausedReason = this.#pausedReason;
     return snap;
   }
 
   start(): void {
-    if (this.status === UploadStatus.Queued) this.wantsToRun = true;
+    if (this.status === UploadStatus.Queued) this.#wantsToRun = true;
   }
 
   /** Called by the queue when a slot is free and `isRunnable`. */
   begin(): void {
     const controller = new AbortController();
-    this.controller = controller;
-    this.running = runUpload(this, controller.signal).finally(() => {
-      if (this.controller === controller) this.controller = undefined;
-      this.running = undefined;
+    this.#controller = controller;
+    this.#running = runUpload(this, controller.signal).finally(() => {
+      if (this.#controller === controller) this.#controller = undefined;
+      this.#running = undefined;
       this.host.slotsChanged();
     });
   }
@@ -169,19 +169,19 @@ export class Upload {
     if (this.isTerminal) return;
     if (this.status === UploadStatus.Paused) {
       // A user pause outranks an offline one: coming back online must not resume it.
-      if (reason === 'user' && this.pausedReason !== 'user') { this.pausedReason = 'user'; this.changed(); }
+      if (reason === 'user' && this.#pausedReason !== 'user') { this.#pausedReason = 'user'; this.changed(); }
       return;
     }
-    this.pausedReason = reason;
-    this.stopRun('paused');
+    this.#pausedReason = reason;
+    this.#stopRun('paused');
     this.setStatus(UploadStatus.Paused);
     this.host.emit('pause', { upload: this.snapshot() });
   }
 
   resume(): void {
     if (this.status !== UploadStatus.Paused) return;
-    this.wantsToRun = true;
-    this.pausedReason = undefined;
+    this.#wantsToRun = true;
+    this.#pausedReason = undefined;
     this.setStatus(UploadStatus.Queued);
     this.host.emit('resume', { upload: this.snapshot() });
   }
@@ -189,56 +189,56 @@ export class Upload {
   /** Aborts, then deletes the stored session and releases the lock once the run has stopped. */
   cancel(): Promise<void> {
     if (this.status === UploadStatus.Done || this.status === UploadStatus.Cancelled) return Promise.resolve();
-    this.stopRun('cancelled');
+    this.#stopRun('cancelled');
     this.setStatus(UploadStatus.Cancelled);
     this.host.emit('cancel', { upload: this.snapshot() });
-    return this.forget();
+    return this.#forget();
   }
 
   retry(): void {
     if (this.status !== UploadStatus.Error) return;
-    this.error = undefined;
-    this.cached = undefined;
+    this.#error = undefined;
+    this.#cached = undefined;
     this.retries.reset();
     this.record.reopen();
-    this.wantsToRun = true;
+    this.#wantsToRun = true;
     this.setStatus(UploadStatus.Queued);
   }
 
   /** Drops an errored row: the user gave up on it, so its stored session goes too. */
   discard(): Promise<void> {
-    return this.status === UploadStatus.Error ? this.forget() : Promise.resolve();
+    return this.status === UploadStatus.Error ? this.#forget() : Promise.resolve();
   }
 
   /** The page goes away: stop quietly, keep the stored session for the next page. */
   dispose(): void {
-    this.wantsToRun = false;
-    this.abort('disposed');
-    const release = (): void => this.releaseLock();
-    if (this.running) void this.running.then(release);
+    this.#wantsToRun = false;
+    this.#abort('disposed');
+    const release = (): void => this.#releaseLock();
+    if (this.#running) void this.#running.then(release);
     else release();
   }
 
   /** Resolves when the current run (if any) and pending store writes are over (tests, dispose). */
   async settled(): Promise<void> {
-    await this.running;
+    await this.#running;
     await this.record.flush();
   }
 
   /** Pause and cancel: no run wanted, the current one aborted, nothing waited for any more. */
-  private stopRun(reason: string): void {
-    this.wantsToRun = false;
-    this.abort(reason);
+  #stopRun(reason: string): void {
+    this.#wantsToRun = false;
+    this.#abort(reason);
     this.elsewhere = false;
     this.retries.stopWaiting();
   }
 
-  private abort(reason: string): void {
-    this.controller?.abort(abortedError(reason));
+  #abort(reason: string): void {
+    this.#controller?.abort(abortedError(reason));
   }
 
-  private async forget(): Promise<void> {
-    await this.running;
+  async #forget(): Promise<void> {
+    await this.#running;
     // Only a run that held the lock loaded (and owns) the stored session: an upload that was
     // waiting for another tab must not delete the session that tab is uploading.
     const key = this.record.key;
@@ -249,10 +249,10 @@ export class Upload {
       }
       if (this.lock) await this.record.remove();
     }
-    this.releaseLock();
+    this.#releaseLock();
   }
 
-  private releaseLock(): void {
+  #releaseLock(): void {
     const lock = this.lock;
     this.lock = null;
     try { lock?.release(); } catch { /* a lock that fails to release is gone anyway */ }
@@ -266,20 +266,20 @@ export class Upload {
   }
 
   setStatus(next: UploadStatus): void {
-    this.cached = undefined; // a second backoff in a row keeps the status but has a new retryAt
+    this.#cached = undefined; // a second backoff in a row keeps the status but has a new retryAt
     if (this.status === next) return;
-    if (this.progressPending) this.emitProgress();
+    if (this.#progressPending) this.#emitProgress();
     const previous = this.status;
     this.status = next;
     // 'start' when work really begins (not while waiting for another tab or a queue slot), so its
     // snapshot already says hashing or uploading.
-    if (!this.started && (next === UploadStatus.Hashing || next === UploadStatus.Uploading)) {
-      this.started = true;
+    if (!this.#started && (next === UploadStatus.Hashing || next === UploadStatus.Uploading)) {
+      this.#started = true;
       this.host.emit('start', { upload: this.snapshot() });
     }
     // Speed measures one phase at a time; a retry pause is part of the upload phase.
     if (next === UploadStatus.Hashing || (next === UploadStatus.Uploading && previous !== UploadStatus.Retrying)) {
-      this.meter.reset();
+      this.#meter.reset();
     }
     this.changed();
   }
@@ -289,37 +289,37 @@ export class Upload {
   progress(): void {
     const now = this.host.deps.now();
     const bytes = this.status === UploadStatus.Hashing ? this.hashedBytes : this.uploadedBytes;
-    this.meter.sample(now, bytes);
-    this.cached = undefined;
-    if (now - this.lastProgressAt >= PROGRESS_INTERVAL_MS) this.emitProgress();
-    else this.progressPending = true;
+    this.#meter.sample(now, bytes);
+    this.#cached = undefined;
+    if (now - this.#lastProgressAt >= PROGRESS_INTERVAL_MS) this.#emitProgress();
+    else this.#progressPending = true;
   }
 
-  private emitProgress(): void {
-    this.lastProgressAt = this.host.deps.now();
-    this.progressPending = false;
-    this.cached = undefined;
+  #emitProgress(): void {
+    this.#lastProgressAt = this.host.deps.now();
+    this.#progressPending = false;
+    this.#cached = undefined;
     this.host.emit('progress', { upload: this.snapshot() });
     this.changed();
   }
 
   /** Step 10: the server has the file. */
   finish(result: UploadResult): void {
-    this.result = result;
-    this.cached = undefined;
+    this.#result = result;
+    this.#cached = undefined;
     this.uploadedBytes = this.file.size;
     this.hashedBytes = this.file.size;
     void this.record.remove();
-    this.releaseLock();
+    this.#releaseLock();
     this.setStatus(UploadStatus.Done);
     this.host.emit('success', { upload: this.snapshot(), result: { ...result } });
   }
 
   fail(err: UploadError): void {
-    this.error = err;
-    this.cached = undefined;
+    this.#error = err;
+    this.#cached = undefined;
     this.retries.stopWaiting();
-    this.releaseLock();
+    this.#releaseLock();
     // Keep what lets the upload go on later: transient trouble, an unreadable file (re-selecting
     // it continues), a signing problem (the sha is worth keeping). A terminal server answer
     // (e.g. -4018, file exists) makes the stored session useless.
