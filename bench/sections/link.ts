@@ -36,6 +36,11 @@ export interface LinkRun {
    */
   movingFraction: number;
   fixedMs: number;
+  /**
+   * From the sample where the whole file had crossed the link to the end of the run (± one 50 ms
+   * sample): the last answer's round trip and the server's sha check, plus the driver noticing.
+   */
+  afterLastByteMs: number;
   /** Lanes (baselines): 1, or for `bare` the product's maximum in flight. */
   lanes: number;
   /** Product: hash done → the first slice acknowledged (polled every 20 ms). */
@@ -108,7 +113,8 @@ export async function runLinkSection(
           const fraction = (ms: number): number => file.size / (ms / 1000) / link.bytesPerSecond;
           // From the first slice bytes to the sample where the whole file had crossed the link.
           const movingMs = timeline.find((sample) => sample.up >= file.size)?.t ?? timeline.at(-1)?.t ?? value.ms;
-          return { method, ...value, lanes, fractionOfCapacity: fraction(value.ms), movingFraction: fraction(movingMs), fixedMs: Math.max(0, value.ms - movingMs), timeline };
+          const afterLastByteMs = Math.max(0, (timeline.at(-1)?.t ?? movingMs) - movingMs);
+          return { method, ...value, lanes, fractionOfCapacity: fraction(value.ms), movingFraction: fraction(movingMs), fixedMs: Math.max(0, value.ms - movingMs), afterLastByteMs, timeline };
         } finally {
           await link.close();
         }
@@ -118,7 +124,7 @@ export async function runLinkSection(
         log(`  ! ${spec.name} ${method}: the upload was not accepted`);
       }
       result.runs[method] = run;
-      log(`  ${spec.name} ${method}${method === 'bare' ? ` ${lanes} lanes` : ''}: ${(run.fractionOfCapacity * 100).toFixed(0)} % of capacity (${(run.ms / 1000).toFixed(1)} s, ${run.inFlight.mean.toFixed(1)} / ${run.inFlight.max} in flight; ${(run.movingFraction * 100).toFixed(0)} % while bytes moved, ${run.fixedMs.toFixed(0)} ms before/after${run.firstAckMs !== undefined ? `; first slice acknowledged ${run.firstAckMs.toFixed(0)} ms after the hash` : ''})`);
+      log(`  ${spec.name} ${method}${method === 'bare' ? ` ${lanes} lanes` : ''}: ${(run.fractionOfCapacity * 100).toFixed(0)} % of capacity (${(run.ms / 1000).toFixed(1)} s, ${run.inFlight.mean.toFixed(1)} / ${run.inFlight.max} in flight; ${(run.movingFraction * 100).toFixed(0)} % while bytes moved, ${run.fixedMs.toFixed(0)} ms before/after, ${run.afterLastByteMs.toFixed(0)} after the last byte${run.firstAckMs !== undefined ? `; first slice acknowledged ${run.firstAckMs.toFixed(0)} ms after the hash` : ''})`);
     }
     links.push(result);
   }

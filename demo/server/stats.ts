@@ -11,6 +11,12 @@ export interface PathStats {
   bytesReceived: number;
   /** Payload bytes of slices the server already had: bytes the client sent twice. */
   bytesDuplicate: number;
+  /**
+   * Bytes the sha check read back from disk when a file was completed: 0 when the running sha of
+   * the received prefix kept up (session.ts), the file's size when it fell back to reading the part
+   * file (a session loaded after a restart).
+   */
+  bytesReadBack: number;
   /** How many times a file was completed at this path (uploaded or instant). */
   completed: number;
   /** The sha of the file completed last at this path. */
@@ -41,7 +47,7 @@ export interface ServerStats {
 }
 
 function emptyPathStats(): PathStats {
-  return { requests: 0, createRequests: 0, sliceRequests: 0, bytesReceived: 0, bytesDuplicate: 0, completed: 0 };
+  return { requests: 0, createRequests: 0, sliceRequests: 0, bytesReceived: 0, bytesDuplicate: 0, bytesReadBack: 0, completed: 0 };
 }
 
 export function createStats(): ServerStats {

@@ -17,6 +17,7 @@ import {
   hashInOrder,
   markReceived,
   resetSession,
+  runningSha,
   type Session,
   type SessionMeta,
 } from './session.js';
@@ -84,7 +85,10 @@ export class Uploads {
   }
 
   private newSession(meta: SessionMeta): Session {
-    const session = createSession(meta, this.options.discard ? undefined : this.metaPath(meta.id));
+    const session = createSession(
+      meta,
+      this.options.discard ? {} : { metaFile: this.metaPath(meta.id), partFile: this.partPath(meta.id) },
+    );
     this.sessions.set(meta.id, session);
     return session;
   }
@@ -198,8 +202,9 @@ export class Uploads {
       if (session.state !== 'open' && session.completion) return this.withSlice(await session.completion, session, offset);
       return { code: Codes.OK, data: { session: session.meta.id, offset } };
     }
+    // Written (the caller awaited it), then marked, then hashed: the hash only reads marked slices.
     markReceived(session, index);
-    if (data) hashInOrder(session, index, data);
+    hashInOrder(session, index, data);
     await session.save();
     // Only the request whose slice completes the file carries the result (or the -4016).
     if (session.state === 'open' && session.receivedCount === session.sliceCount) {
@@ -219,7 +224,13 @@ export class Uploads {
     const m = session.meta;
     const part = this.partPath(m.id);
     try {
-      const sha = session.hash ? session.hash.digest('hex') : await sha1OfFile(part);
+      // Normally the running hash is done by now (it hashed each slice as the prefix reached it);
+      // else (a session loaded after a restart) the whole part file is read back.
+      let sha = await runningSha(session);
+      if (sha === undefined) {
+        sha = await sha1OfFile(part);
+        count(this.options.stats, m.file.resourcePath, 'bytesReadBack', m.filesize);
+      }
       if (sha !== m.sha) {
         // Start the session over: the client re-hashes and sends everything again.
         resetSession(session);

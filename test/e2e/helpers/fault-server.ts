@@ -34,7 +34,7 @@ export interface UploadRequestRecord {
 
 export type FaultServerOptions = Omit<ProtocolServerOptions, 'dataDir'> & { sliceSize: number };
 
-const COUNTERS = ['requests', 'createRequests', 'sliceRequests', 'bytesReceived', 'bytesDuplicate', 'completed'] as const;
+const COUNTERS = ['requests', 'createRequests', 'sliceRequests', 'bytesReceived', 'bytesDuplicate', 'bytesReadBack', 'completed'] as const;
 
 /**
  * The demo protocol server on its own port, restartable like a real process: `restart()` closes it
@@ -95,7 +95,7 @@ export class FaultServer {
 
   /** A path's counters summed over every instance since start (restarts included). */
   pathTotals(path: string): PathStats {
-    const sum: PathStats = { requests: 0, createRequests: 0, sliceRequests: 0, bytesReceived: 0, bytesDuplicate: 0, completed: 0 };
+    const sum: PathStats = { requests: 0, createRequests: 0, sliceRequests: 0, bytesReceived: 0, bytesDuplicate: 0, bytesReadBack: 0, completed: 0 };
     for (const stats of this.allStats()) {
       const p = stats.paths[path];
       if (!p) continue;
