@@ -61,6 +61,9 @@ async function extract(file: File): Promise<PosterInfo> {
         video.currentTime = at;
         await once(video, 'seeked', 8000);
       } else if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
+        // With preload 'metadata' Firefox may stop before the first frame and never fire 'loadeddata'
+        // (the poster test's recorded WebM: 1 run in 3-5 kept its placeholder): ask for the data.
+        video.preload = 'auto';
         await once(video, 'loadeddata', 8000);
       }
       frame = await bitmapOf(video);
