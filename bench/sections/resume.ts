@@ -111,7 +111,8 @@ export async function runHashReload(
       const reloaded = page.waitForEvent('load', { timeout }).then(() => 'reloaded' as const);
       // A fast hash may end between two polls of the page, before it saw 50 %: then no reload comes.
       const finished = page
-        .waitForFunction(() => window.__benchProduct.hashedAt !== undefined, undefined, { timeout, polling: 50 })
+        // `?.`: a poll that lands in the reloaded document before its script ran must not throw there.
+        .waitForFunction(() => window.__benchProduct?.hashedAt !== undefined, undefined, { timeout, polling: 50 })
         .then(() => 'finished' as const, () => 'reloaded' as const); // the reload destroys its context
       await fileInput(page).setInputFiles(file.path);
       const outcome = await Promise.race([reloaded, finished]);
