@@ -13,7 +13,7 @@ test('the server renders the element into the HTML without errors', async ({ req
   const response = await request.get(`${app.url}/upload`);
   expect(response.status()).toBe(200);
   const html = await response.text();
-  expect(html).toMatch(/<vod-uploader endpoint="\/files\/v1" appid="1000001" bucket="videos" folder="next" name="video"><\/vod-uploader>/);
+  expect(html).toMatch(/<vod-uploader disabled="" endpoint="\/files\/v1" appid="1000001" bucket="videos" folder="next" name="video"><\/vod-uploader>/);
   expect(app.log()).not.toMatch(SERVER_ERROR);
 });
 

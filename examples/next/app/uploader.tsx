@@ -3,7 +3,8 @@
 // window, document, Worker or indexedDB there): the server renders the tag with its attributes and
 // the browser upgrades it. React 19 sets no property and adds no `on…` listener on a custom element
 // it hydrates (react#35446, open), only on one it creates: so the element is keyed to be created
-// anew once, right after hydration, and from then on React sets them as usual.
+// anew once, right after hydration, and from then on React sets them as usual. The server's element
+// is `disabled` (no file can be chosen into an element that cannot sign yet); the new one is not.
 import 'vod-uploader/vod-uploader.js';
 import type {} from 'vod-uploader/react';
 import type { VodUploaderElement, VodUploadSuccessEvent } from 'vod-uploader';
@@ -29,6 +30,8 @@ export function Uploader() {
       <form onSubmit={(e) => e.preventDefault()}>
         <vod-uploader
           key={hydrated ? 'client' : 'server'}
+          // Until then it has no signature provider: a file chosen into it would fail to sign.
+          disabled={!hydrated}
           endpoint={ENDPOINT}
           appid={APPID}
           bucket={BUCKET}

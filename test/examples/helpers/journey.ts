@@ -34,6 +34,8 @@ export async function uploadAcrossRouteChange(page: Page, server: TestServer, ap
     server.setFaults({ delayMs: REQUEST_DELAY_MS });
     await page.goto(`${app.url}${options.start}`);
     const uploader = page.locator('vod-uploader');
+    // A server-rendered app enables the element once it is hydrated and wired (examples/next).
+    await expect(uploader).not.toHaveAttribute('disabled');
     await uploader.locator('input[type=file]').setInputFiles(file.path);
 
     // Mid-upload: the server has slices, not the file. Leave by a client-side route change.
