@@ -80,7 +80,7 @@ export class FormField {
   sync(state: FormStateInput): void {
     const { paths, running } = formFacts(state.uploads);
     const last = this.#last;
-    if (!last || last.name !== state.name || !sameList(last.paths, paths)) {
+    if (!last || last.name !== state.name || !sameList(this.#paths, paths)) {
       if (state.name && paths.length > 0) {
         const data = new FormData();
         for (const path of paths) data.append(state.name, path);
@@ -97,11 +97,11 @@ export class FormField {
       else if (validity === 'missing') this.internals.setValidity({ valueMissing: true }, state.strings.formMissing, state.anchor);
       else this.internals.setValidity({});
     }
-    this.#last = { name: state.name, paths, validity, strings: state.strings, anchor: state.anchor };
+    this.#last = { name: state.name, validity, strings: state.strings, anchor: state.anchor };
     if (!this.#holding) this.#announce();
   }
 
-  #last?: { name: string; paths: readonly string[]; validity: 'running' | 'missing' | 'valid'; strings: VodUploaderStrings; anchor: HTMLElement | undefined };
+  #last?: { name: string; validity: 'running' | 'missing' | 'valid'; strings: VodUploaderStrings; anchor: HTMLElement | undefined };
 
   /** Runs `change` (a reset removes the finished rows one by one) and announces the value once, after it. */
   hold(change: () => void): void {
