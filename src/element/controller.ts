@@ -112,7 +112,11 @@ export class UploadController implements ReactiveController, QueueViewer {
     this.#unlisten = this.#listen(shared.queue);
     shared.queue.configure(this.#config.queueOptions());
     this.#setUploads(shared.queue.uploads);
-    this.#sync();
+    // Rows removed while this element was away (detached, or showing another queue) were named to
+    // no listener of it: what it kept for them goes now.
+    const gone = this.#rowsNotIn(shared.queue.uploads);
+    this.#forgetRows(gone);
+    this.#sync(gone);
     await shared.initialized;
     if (this.#shared !== shared) return;
     this.#setRestorable(await shared.queue.listRestorable(), true);
@@ -279,6 +283,13 @@ export class UploadController implements ReactiveController, QueueViewer {
       this.files.delete(id);
       this.announcedQuarter.delete(id);
     }
+  }
+
+  /** Ids this element keeps something for that `uploads` no longer holds (a walk, once per attach). */
+  #rowsNotIn(uploads: readonly UploadSnapshot[]): string[] {
+    if (this.files.size === 0 && this.announcedQuarter.size === 0) return [];
+    const present = new Set(uploads.map((u) => u.id));
+    return [...new Set([...this.files.keys(), ...this.announcedQuarter.keys()])].filter((id) => !present.has(id));
   }
 
   /** Forgets the file handles of entries no longer restorable (a short list). */

@@ -25,7 +25,7 @@ class FakeHost extends EventTarget {
 }
 
 /** A controller on a registry of its own over the fakes, showing the queue `key()` names. */
-function makeController(protocol: FakeProtocol, clock: FakeClock, key: () => string) {
+function makeController(protocol: FakeProtocol, clock: FakeClock, key: () => string, onUploadsChanged: (removed: readonly string[]) => void = () => undefined) {
   const host = new FakeHost();
   const registry = new UploadRegistry((current) => ({
     queue: new UploadQueue(
@@ -47,7 +47,7 @@ function makeController(protocol: FakeProtocol, clock: FakeClock, key: () => str
     strings: () => stringsFor('en'),
     lang: () => 'en',
     describeError: (e) => e.message,
-    onUploadsChanged: () => undefined,
+    onUploadsChanged,
   });
   return { controller, host, registry };
 }
@@ -91,5 +91,25 @@ describe('UploadController', () => {
     const second = registry.join('second', { connection: () => ({ endpoint: '', signatureUrl: '' }), queueOptions: () => ({ target: TARGET }), leaveWarning: () => true });
     expect(second.queue.uploads.map((u) => u.id)).toEqual(added.map((u) => u.id));
     expect(controller.uploads.map((u) => u.id)).toEqual(added.map((u) => u.id));
+  });
+
+  it('forgets, when it comes back, what it kept for rows removed while it was detached', async () => {
+    const clock = new FakeClock();
+    const protocol = new FakeProtocol();
+    const removedSeen: string[] = [];
+    const { controller, registry } = makeController(protocol, clock, () => 'k', (removed) => removedSeen.push(...removed));
+    await controller.ready();
+    const { added } = await controller.add([{ file: makeFile(3000) }, { file: makeFile(2000) }]);
+    const [gone, kept] = added.map((u) => u.id);
+    expect([...controller.files.keys()].sort()).toEqual([gone, kept].sort());
+    await waitFor(() => controller.uploads.every((u) => u.status === 'done'), 'both done');
+    // Another member keeps the queue alive while the element is away; the row is removed meanwhile.
+    const other = registry.join('k', { connection: () => ({ endpoint: '', signatureUrl: '' }), queueOptions: () => ({ target: TARGET }), leaveWarning: () => true });
+    controller.dispose();
+    other.queue.remove(gone!);
+    expect(removedSeen).toEqual([]);
+    await controller.ready();
+    expect([...controller.files.keys()]).toEqual([kept]);
+    expect(removedSeen).toEqual([gone]);
   });
 });
