@@ -41,11 +41,13 @@ test('pause stops sending, resume goes on from where the server is', async ({ pa
 });
 
 test('a running row keeps its elements while progress ticks: the Pause button a user aims at is the one clicked', async ({ page, server }) => {
-  // Slow slices, so the upload is still running after several ticks.
+  // Many slow slices, so the upload is still running after the ticks and at the click (with 24, a
+  // loaded Firefox run finished it in between: the button went with the last slice, as it should).
   server.setFaults({ delayMs: 400 });
+  test.setTimeout(120_000); // a loaded Firefox run took 52 s of the default 60
   const name = uniqueName('steady');
   const host = await openElementPage(page, server);
-  await choose(page, [{ name, buffer: randomBytes(24 * server.sliceSize) }]);
+  await choose(page, [{ name, buffer: randomBytes(64 * server.sliceSize) }]);
   const row = host.locator('[part=file]');
   await expect(row).toHaveAttribute('data-status', 'uploading');
   const pause = row.getByRole('button', { name: `Pause ${name}` });
