@@ -8,7 +8,9 @@ import { choose, openElementPage, recordedEvents, sha1 } from './helpers/element
 test('pause stops sending, resume goes on from where the server is', async ({ page, server }) => {
   server.setFaults({ delayMs: 250 });
   const name = uniqueName('pause');
-  const bytes = randomBytes(16 * server.sliceSize);
+  // Enough slow slices that a loaded machine cannot finish the upload before the click lands (the
+  // Pause button goes with the last slice, and a click waiting for it then times out).
+  const bytes = randomBytes(32 * server.sliceSize);
   const host = await openElementPage(page, server);
   await choose(page, [{ name, buffer: bytes }]);
   const row = host.locator('[part=file]');
@@ -36,6 +38,32 @@ test('pause stops sending, resume goes on from where the server is', async ({ pa
   const types = (await recordedEvents(page)).map((e) => e.type);
   expect(types.indexOf('vod-upload-pause')).toBeLessThan(types.indexOf('vod-upload-resume'));
   expect(types.indexOf('vod-upload-resume')).toBeLessThan(types.indexOf('vod-upload-success'));
+});
+
+test('a running row keeps its elements while progress ticks: the Pause button a user aims at is the one clicked', async ({ page, server }) => {
+  // Many slow slices, so the upload is still running after the ticks and at the click (with 24, a
+  // loaded Firefox run finished it in between: the button went with the last slice, as it should).
+  server.setFaults({ delayMs: 400 });
+  test.setTimeout(120_000); // a loaded Firefox run took 52 s of the default 60
+  const name = uniqueName('steady');
+  const host = await openElementPage(page, server);
+  await choose(page, [{ name, buffer: randomBytes(64 * server.sliceSize) }]);
+  const row = host.locator('[part=file]');
+  await expect(row).toHaveAttribute('data-status', 'uploading');
+  const pause = row.getByRole('button', { name: `Pause ${name}` });
+  const aimedAt = await pause.elementHandle();
+  const rowElement = await row.elementHandle();
+  const sent = (): Promise<number[]> =>
+    page.evaluate(() => [...new Set(window.vodEvents.filter((e) => e.type === 'vod-upload-progress').map((e) => e.uploadedBytes ?? 0))]);
+  const sentBefore = (await sent()).length;
+  // Three more slices acknowledged: the row was rendered again with new figures each time.
+  await expect.poll(async () => (await sent()).length, { timeout: 30_000 }).toBeGreaterThanOrEqual(sentBefore + 3);
+  await expect(row).toHaveAttribute('data-status', 'uploading');
+  expect(await pause.evaluate((button, earlier) => button === earlier, aimedAt)).toBe(true);
+  expect(await row.evaluate((li, earlier) => li === earlier, rowElement)).toBe(true);
+  // The click goes to that very element (Playwright would re-resolve a replaced one).
+  await aimedAt!.click();
+  await expect(row).toHaveAttribute('data-status', 'paused');
 });
 
 test('cancel stops the upload and the row can be removed', async ({ page, server }) => {

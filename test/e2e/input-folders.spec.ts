@@ -42,9 +42,17 @@ function hostAttributes(host: Locator, names: string[]): Promise<Record<string, 
   return host.evaluate((el, names) => Object.fromEntries(names.map((n) => [n, el.hasAttribute(n)])), names);
 }
 
-// Playwright sets a directory on a webkitdirectory input in Chromium only: in Firefox it waits for an
-// `input` event that never comes. The folder picker is the same <input webkitdirectory> there.
-const FOLDER_INPUT_UNSUPPORTED = 'Playwright cannot set a directory on a webkitdirectory input in Firefox';
+// Playwright 1.64 sets a directory on a webkitdirectory input in Chromium only. Stock Firefox is driven
+// over WebDriver BiDi (playwright.config.ts), whose input.setFiles (Firefox 153 ESR, remote agent's
+// windowglobal/input.sys.mjs) makes each path with File.createFromFileName and sets them with
+// mozSetFileArray: a directory is refused ("unsupported operation ... NS_ERROR_FILE_IS_DIRECTORY",
+// seen with DEBUG=pw:protocol), Playwright retries until its timeout, and even a list of files would
+// carry no webkitRelativePath. A folder *drop* is no way round it: a DataTransfer whose items give
+// real FileSystemDirectoryEntry objects cannot be made by page script (one built in the page holds
+// only Files, which is what the drop tests below use), and Playwright has no API that drags files
+// from the disk into a page. The walk over dropped entries is covered by unit tests over scripted entries
+// (test/unit/folder-walk.test.ts, file-intake.test.ts) and by the Chromium picker tests here.
+const FOLDER_INPUT_UNSUPPORTED = "Firefox's WebDriver BiDi input.setFiles refuses a directory (NS_ERROR_FILE_IS_DIRECTORY): no folder can be picked under Playwright";
 
 test('a real folder through the folder picker: 200 clips upload under their relative paths, litter is skipped silently, the refused files are one notice', async ({ page, server, browserName }) => {
   test.skip(browserName === 'firefox', FOLDER_INPUT_UNSUPPORTED);
