@@ -71,7 +71,7 @@ export function createProtocolHandler(options: ProtocolServerOptions): ProtocolH
   let faults: Faults = sanitizeFaults(options.faults ?? {});
   const uploads = new Uploads({ layout, sliceSize, discard, stats });
   const ctx: UploadContext = {
-    uploads, stats, appid, bucket, secretKey, discard, maxBodyBytes: sliceSize + FORM_OVERHEAD,
+    uploads, stats, appid, bucket, secretKey, discard, maxBodyBytes: sliceSize + FORM_OVERHEAD, verified: new Map(),
     unfinished: () => faults.unfinished,
   };
   const signature: SignatureEndpoint = {

@@ -2,6 +2,7 @@
 // survive a restart:
 //   secret.json           the generated SecretId/SecretKey (mode 0600; never sent to a browser)
 //   files.json            finished files: key `{appid}/{bucket}/{path}` -> {sha, size}
+//   files.jsonl           files finished since the last start, a line each (file-index.ts)
 //   blobs/{sha}           finished file contents, shared by every path holding the same sha
 //   sessions/{id}.json    unfinished sessions (received slices), written atomically
 //   sessions/{id}.part    the file being assembled: each slice written at its own offset
@@ -22,6 +23,7 @@ export interface Layout {
   blobs: string;
   sessions: string;
   filesIndex: string;
+  filesJournal: string;
 }
 
 export function prepareDataDir(dataDir: string): Layout {
@@ -30,6 +32,7 @@ export function prepareDataDir(dataDir: string): Layout {
     blobs: join(dataDir, 'blobs'),
     sessions: join(dataDir, 'sessions'),
     filesIndex: join(dataDir, 'files.json'),
+    filesJournal: join(dataDir, 'files.jsonl'),
   };
   mkdirSync(layout.blobs, { recursive: true });
   mkdirSync(layout.sessions, { recursive: true });

@@ -20,6 +20,11 @@ export interface UploadContext {
   secretKey: string;
   discard: boolean;
   maxBodyBytes: number;
+  /**
+   * Signatures (by appid, bucket and text) whose HMAC verified, with their expiry in seconds: a
+   * client signs once and sends the same text with every request.
+   */
+  verified: Map<string, number>;
   /** The -4019 fault mode in force (faults.ts). */
   unfinished?: () => Faults['unfinished'];
 }
@@ -45,13 +50,26 @@ const SIGNATURE_CODES: Record<number, Code> = {
   [-81]: Codes.SIGNATURE_MISMATCH,
 };
 
+/** Most signatures remembered as verified (UploadContext.verified); past it the memory starts over. */
+const VERIFIED_CACHE_SIZE = 1000;
+
 export async function checkSignature(ctx: UploadContext, file: FilePath, header: string | undefined): Promise<Reply | undefined> {
-  const result = await verifyUploadSignature(header ?? '', {
-    secretKey: ctx.secretKey,
-    appid: file.appid,
-    bucket: file.bucket,
-  });
-  if (!result.ok) return fail(SIGNATURE_CODES[result.code] ?? Codes.SIGNATURE_INVALID, result.reason);
+  // The HMAC of a text already verified for this appid and bucket is not computed again (it was an
+  // eighth of the server's time per small file); its expiry is, by the full check once it is due.
+  const known = ctx.verified;
+  const key = `${file.appid}\n${file.bucket}\n${header ?? ''}`;
+  const expiresAt = known.get(key);
+  if (expiresAt === undefined || expiresAt * 1000 <= Date.now()) {
+    known.delete(key);
+    const result = await verifyUploadSignature(header ?? '', {
+      secretKey: ctx.secretKey,
+      appid: file.appid,
+      bucket: file.bucket,
+    });
+    if (!result.ok) return fail(SIGNATURE_CODES[result.code] ?? Codes.SIGNATURE_INVALID, result.reason);
+    if (known.size >= VERIFIED_CACHE_SIZE) known.clear();
+    known.set(key, result.fields.e);
+  }
   if (file.appid !== ctx.appid || file.bucket !== ctx.bucket) {
     return fail(Codes.SIGNATURE_MISMATCH, `this server serves appid ${ctx.appid} / bucket ${ctx.bucket} only`);
   }

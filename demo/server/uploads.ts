@@ -10,7 +10,7 @@ import { Codes, fail, type Reply } from './codes.js';
 import type { Faults } from './faults.js';
 import type { FilePath } from './paths.js';
 import { count, recordCompleted, type ServerStats } from './stats.js';
-import { coalescingSaver, writeAtomic } from './storage.js';
+import { FileIndex } from './file-index.js';
 import {
   createSession,
   firstMissingOffset,
@@ -46,16 +46,13 @@ export const METADATA_FIELDS = ['biz_attr', 'video_cover', 'video_title', 'video
 export class Uploads {
   readonly files = new Map<string, FileEntry>();
   readonly sessions = new Map<string, Session>();
+  /** Sessions by file key (`unfinishedAt`). */
+  private readonly byPath = new Map<string, Session[]>();
   private readonly bySha = new Map<string, string>();
-  private readonly saveIndex: () => Promise<void>;
+  private readonly index: FileIndex;
 
   constructor(private readonly options: UploadsOptions) {
-    const { layout } = options;
-    const stored = readJson<Record<string, FileEntry>>(layout.filesIndex) ?? {};
-    for (const [key, entry] of Object.entries(stored)) this.setFile(key, entry);
-    this.saveIndex = coalescingSaver(() =>
-      writeAtomic(layout.filesIndex, JSON.stringify(Object.fromEntries(this.files))),
-    );
+    this.index = new FileIndex(options.layout, (key, entry) => this.setFile(key, entry));
     if (!options.discard) this.reloadSessions();
   }
 
@@ -90,12 +87,30 @@ export class Uploads {
       this.options.discard ? {} : { metaFile: this.metaPath(meta.id), partFile: this.partPath(meta.id) },
     );
     this.sessions.set(meta.id, session);
+    const atPath = this.byPath.get(meta.file.key);
+    if (atPath) atPath.push(session);
+    else this.byPath.set(meta.file.key, [session]);
     return session;
   }
 
+  /**
+   * The sessions of one path not done nor dropped: the first request looks there, not through every
+   * session (done ones stay in `sessions` to answer a re-sent last slice), so its cost does not
+   * grow with the files finished before. Done and dropped ones are pruned as they are met.
+   */
+  private unfinishedAt(key: string): Session[] {
+    const atPath = this.byPath.get(key);
+    if (!atPath) return [];
+    const open = atPath.filter((s) => s.state !== 'done' && !s.dropped);
+    if (open.length === 0) this.byPath.delete(key);
+    else if (open.length < atPath.length) this.byPath.set(key, open);
+    return open;
+  }
+
   private async recordFile(file: FilePath, sha: string, size: number, instant: boolean): Promise<void> {
-    this.setFile(file.key, { sha, size, completedAt: Date.now() });
-    await this.saveIndex();
+    const entry = { sha, size, completedAt: Date.now() };
+    this.setFile(file.key, entry);
+    await this.index.add(file.key, entry);
     recordCompleted(this.options.stats, { path: file.resourcePath, sha, size, instant, at: Date.now() });
   }
 
@@ -118,9 +133,9 @@ export class Uploads {
       return this.resume(session, done);
     }
     // Same path, same sha, unfinished: resume it rather than answer -4019 (one round trip less).
-    for (const session of this.sessions.values()) {
+    for (const session of this.unfinishedAt(file.key)) {
       const m = session.meta;
-      if (m.file.key === file.key && m.sha === req.sha && m.filesize === req.filesize && session.state !== 'done') {
+      if (m.sha === req.sha && m.filesize === req.filesize) {
         if (!req.unfinished) return this.resume(session, done);
         const data = req.unfinished === 'with-session' ? { session: m.id } : {};
         return fail(Codes.UPLOAD_UNFINISHED, 'this file is being uploaded and is not finished', undefined, data);
@@ -205,12 +220,13 @@ export class Uploads {
     // Written (the caller awaited it), then marked, then hashed: the hash only reads marked slices.
     markReceived(session, index);
     hashInOrder(session, index, data);
-    await session.save();
-    // Only the request whose slice completes the file carries the result (or the -4016).
+    // Only the request whose slice completes the file carries the result (or the -4016). Its session
+    // file is not saved first: a completion removes it, and one that fails saves it (complete()).
     if (session.state === 'open' && session.receivedCount === session.sliceCount) {
       session.completion = this.complete(session, done);
       return this.withSlice(await session.completion, session, offset);
     }
+    await session.save();
     return { code: Codes.OK, data: { session: session.meta.id, offset } };
   }
 
@@ -254,6 +270,7 @@ export class Uploads {
       return { code: Codes.OK, data: done(m.file) };
     } catch (error) {
       session.state = 'open';
+      await session.save().catch(() => undefined); // every slice received: a resume completes it
       return fail(Codes.INTERNAL, `completing the file failed: ${String(error)}`, 500);
     }
   }

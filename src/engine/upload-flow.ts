@@ -14,6 +14,14 @@ import { UploadStatus } from './types.js';
 import type { ByteRange, SignatureScope, SliceResult, StoredSession, UploadResult } from './types.js';
 import type { Upload } from './upload.js';
 
+/**
+ * The bytes of `range`: the file itself when the range is the whole file (a small file's one slice),
+ * since every `slice()` is a synchronous round trip to Chromium's browser process (~0.4 ms).
+ */
+export function sliceOf(file: Blob, [start, end]: ByteRange): Blob {
+  return start === 0 && end === file.size ? file : file.slice(start, end);
+}
+
 /** Thrown inside a run to stop it because the browser is offline (not an error). */
 class OfflinePause extends Error {}
 
@@ -217,7 +225,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
       // Hash the next slice while this one travels, so its sha is ready when its turn comes.
       if (next) void sliceSha(next);
     }
-    const body = u.file.slice(range[0], range[1]);
+    const body = sliceOf(u.file, range);
     // Firefox's fetch of a body it cannot read (the file deleted or shrunk) neither sends nor fails
     // until the timeout: one byte read first makes that a file error at once.
     await assertReadable(body, sliceSignal);
@@ -232,7 +240,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
   function sliceSha(range: ByteRange): Promise<string> {
     let p = sliceShas.get(range[0]);
     if (!p) {
-      p = deps.hasher.sliceSha1(u.file.slice(range[0], range[1]), signal);
+      p = deps.hasher.sliceSha1(sliceOf(u.file, range), signal);
       p.catch(() => undefined); // a prefetch nobody awaits must not be an unhandled rejection
       sliceShas.set(range[0], p);
     }

@@ -2,7 +2,7 @@
 // Several jobs may run at once (their blocks interleave at each await), so a quick sample() or
 // sliceSha1() is not stuck behind a long whole-file hash.
 
-import { hashBlob, sampleBlob } from './hash-core.js';
+import { hashBlob, sampleAndSha1 } from './hash-core.js';
 import type { HashRequest, HashResponse } from './messages.js';
 
 /** The part of DedicatedWorkerGlobalScope used here (named locally so Node tests can load this file). */
@@ -17,22 +17,24 @@ function post(message: HashResponse, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
 
-async function run(request: Exclude<HashRequest, { type: 'cancel' }>, signal: AbortSignal): Promise<string> {
+async function run(request: Exclude<HashRequest, { type: 'cancel' }>, signal: AbortSignal): Promise<{ sha: string; wholeSha?: string }> {
   const { id } = request;
   switch (request.type) {
     case 'sha1':
-      return hashBlob(request.file, {
+      return { sha: await hashBlob(request.file, {
         signal,
         from: request.from,
         ...request.tuning,
         onProgress: (bytes) => post({ type: 'progress', id, bytes }),
         onCheckpoint: (offset, state) =>
           post({ type: 'checkpoint', id, offset, state }, [state.buffer as ArrayBuffer]),
-      });
-    case 'sample':
-      return sampleBlob(request.file, signal);
+      }) };
+    case 'sample': {
+      const { sample, sha } = await sampleAndSha1(request.file, signal);
+      return { sha: sample, wholeSha: sha };
+    }
     case 'slice':
-      return hashBlob(request.blob, { signal });
+      return { sha: await hashBlob(request.blob, { signal }) };
   }
 }
 
@@ -46,8 +48,8 @@ scope.onmessage = (event: MessageEvent<HashRequest>) => {
   const controller = new AbortController();
   running.set(request.id, controller);
   run(request, controller.signal).then(
-    (sha) => {
-      if (!controller.signal.aborted) post({ type: 'done', id: request.id, sha });
+    ({ sha, wholeSha }) => {
+      if (!controller.signal.aborted) post({ type: 'done', id: request.id, sha, wholeSha });
     },
     (error: unknown) => {
       // A cancelled job's caller has already settled: say nothing more about it.

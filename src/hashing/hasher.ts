@@ -27,6 +27,7 @@ interface Job {
   reject(error: unknown): void;
   onProgress?(bytes: number): void;
   onCheckpoint?(checkpoint: HashCheckpoint): void;
+  onWholeSha?(sha: string): void;
 }
 
 type JobRequest = HashRequest extends infer R ? (R extends { type: 'cancel' } ? never : Omit<R, 'id'>) : never;
@@ -40,6 +41,12 @@ export class WorkerHasher implements Hasher {
   #idleTimer: ReturnType<typeof setTimeout> | undefined;
   readonly #jobs = new Map<number, Job>();
   #nextId = 1;
+  /**
+   * Whole-file shas a sample job computed from its read of a small file (hash-core's
+   * sampleAndSha1), each taken by the next sha1() of that very Blob: one worker job per small file.
+   * Taken once, so a re-hash (the server refused the sha) reads the file again.
+   */
+  readonly #wholeShas = new WeakMap<Blob, string>();
 
   constructor(options: WorkerHasherOptions = {}) {
     this.#idleTimeoutMs = options.idleTimeoutMs ?? WORKER_IDLE_TIMEOUT_MS;
@@ -47,13 +54,18 @@ export class WorkerHasher implements Hasher {
   }
 
   sha1(file: Blob, options: HashOptions = {}): Promise<string> {
+    const known = this.#wholeShas.get(file);
+    if (known !== undefined) {
+      this.#wholeShas.delete(file);
+      if (!options.from && !options.signal?.aborted) return Promise.resolve(known);
+    }
     // A copy: the caller keeps its checkpoint (it is stored), and posting must not detach it.
     const from = options.from ? { offset: options.from.offset, state: options.from.state.slice() } : undefined;
     return this.#run({ type: 'sha1', file, from, tuning: this.#tuning }, options.signal, options);
   }
 
   sample(file: Blob, signal?: AbortSignal): Promise<string> {
-    return this.#run({ type: 'sample', file }, signal, {});
+    return this.#run({ type: 'sample', file }, signal, { onWholeSha: (sha) => this.#wholeShas.set(file, sha) });
   }
 
   sliceSha1(blob: Blob, signal?: AbortSignal): Promise<string> {
@@ -68,7 +80,7 @@ export class WorkerHasher implements Hasher {
   #run(
     request: JobRequest,
     signal: AbortSignal | undefined,
-    handlers: Pick<Job, 'onProgress' | 'onCheckpoint'>,
+    handlers: Pick<Job, 'onProgress' | 'onCheckpoint' | 'onWholeSha'>,
   ): Promise<string> {
     if (signal?.aborted) return Promise.reject(hashAbortError(signal.reason));
     const id = this.#nextId++;
@@ -103,6 +115,7 @@ export class WorkerHasher implements Hasher {
         },
         onProgress: handlers.onProgress,
         onCheckpoint: handlers.onCheckpoint,
+        onWholeSha: handlers.onWholeSha,
       });
       signal?.addEventListener('abort', onAbort, { once: true });
       worker.postMessage({ ...request, id } as HashRequest);
@@ -141,6 +154,7 @@ export class WorkerHasher implements Hasher {
         job.onCheckpoint?.({ offset: message.offset, state: message.state });
         break;
       case 'done':
+        if (message.wholeSha !== undefined) job.onWholeSha?.(message.wholeSha);
         job.resolve(message.sha);
         break;
       case 'error':

@@ -22,7 +22,8 @@ export type HashResponse =
   | { type: 'progress'; id: number; bytes: number }
   /** `state` travels as a transferred buffer. */
   | { type: 'checkpoint'; id: number; offset: number; state: Uint8Array }
-  | { type: 'done'; id: number; sha: string }
+  /** `wholeSha`: a sample job's file read whole (hash-core's sampleAndSha1), its whole-file SHA-1. */
+  | { type: 'done'; id: number; sha: string; wholeSha?: string }
   /** A DOMException or Error flattened: structured clone keeps name/message but not subclasses. */
   | { type: 'error'; id: number; name: string; message: string };
 

@@ -140,7 +140,9 @@ export class IdbSessionStore implements SessionStore {
   }
 
   async get(key: string): Promise<StoredSession | undefined> {
-    await this.#writes.flush();
+    // This key's pending write only: with thousands of small files, each file's read waiting for
+    // every other file's writes made one IndexedDB transaction per file instead of a batch.
+    await this.#writes.flush(key);
     return this.#use(
       async (store) => {
         const value: unknown = await get(key, store);

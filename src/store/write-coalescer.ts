@@ -5,7 +5,8 @@
 // Guarantee: a value handed to `put` is written no later than `minIntervalMs` + one write's duration
 // after it was given (or is superseded by a newer value of the same key within that time). So after a
 // crash or reload at most the last ~minIntervalMs of updates are lost, which for an upload only means
-// re-sending the slices acknowledged in that window. `flush()` writes everything pending now.
+// re-sending the slices acknowledged in that window. `flush()` writes everything pending now,
+// `flush(key)` that key's.
 // The interval runs on an injected timer (clock.ts): in browsers a worker's, which hidden tabs do not
 // delay, so the guarantee holds in a background tab too.
 
@@ -64,10 +65,15 @@ export class WriteCoalescer<T> {
     if (!state.pending && !state.inFlight) this.#keys.delete(key);
   }
 
-  /** Writes every pending value now (no interval wait) and resolves when all are written. */
-  async flush(): Promise<void> {
+  /**
+   * Writes every pending value now (no interval wait), or only that of `key` (a read of one key
+   * waits for no other key's write), and resolves when they are written.
+   */
+  async flush(key?: string): Promise<void> {
     const inFlight: Promise<void>[] = [];
-    for (const state of this.#keys.values()) {
+    const one = key === undefined ? undefined : this.#keys.get(key);
+    if (key !== undefined && !one) return;
+    for (const state of one ? [one] : this.#keys.values()) {
       state.lastWriteStart = -Infinity;
       state.wake?.();
       if (state.inFlight) inFlight.push(state.inFlight);

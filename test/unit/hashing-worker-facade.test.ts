@@ -5,6 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isAbortError } from '../../src/engine/errors.js';
 import type { HashRequest, HashResponse } from '../../src/hashing/messages.js';
+import { SAMPLE_RANGE_SIZE, SAMPLE_RANGES } from '../../src/hashing/hash-core.js';
 import { WorkerHasher, createHasher } from '../../src/hashing/hasher.js';
 import { changedFile } from './fakes/changed-file.js';
 
@@ -144,6 +145,28 @@ describe('WorkerHasher (facade over the real worker module)', () => {
     await expect(hasher.sample(deleted)).rejects.toMatchObject(unreadable);
     await expect(hasher.sliceSha1(deleted)).rejects.toMatchObject(unreadable);
     await expect(hasher.sha1(changedFile(1024 * 1024, randomBytes(1000)))).rejects.toMatchObject(unreadable);
+    hasher.terminate();
+  });
+
+  it('a small file costs one job: its sample job also gives the whole sha, which sha1() takes once', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000 });
+    const small = randomBytes(64 * 1024);
+    const file = new Blob([small]);
+    const sample = await hasher.sample(file);
+    // The fingerprint is unchanged (hash-core's definition: the prefix and size, then the bytes).
+    expect(sample).toBe(createHash('sha1').update(`vod-sample-v1:${small.length}\n`).update(small).digest('hex'));
+    expect(await hasher.sha1(file)).toBe(sha1Of(small));
+    const worker = InProcessWorker.created[0]!;
+    expect(worker.received.map((m) => m.type)).toEqual(['sample']);
+    // Taken once: a second hash (a re-hash after the server refused the sha) reads the file again.
+    expect(await hasher.sha1(file)).toBe(sha1Of(small));
+    expect(worker.received.map((m) => m.type)).toEqual(['sample', 'sha1']);
+    // A file the sample does not read whole is hashed by a job of its own.
+    const big = randomBytes(SAMPLE_RANGES * SAMPLE_RANGE_SIZE + 1);
+    const bigFile = new Blob([big]);
+    await hasher.sample(bigFile);
+    expect(await hasher.sha1(bigFile)).toBe(sha1Of(big));
+    expect(worker.received.map((m) => m.type)).toEqual(['sample', 'sha1', 'sample', 'sha1']);
     hasher.terminate();
   });
 

@@ -79,6 +79,24 @@ describe('WriteCoalescer', () => {
     ]);
   });
 
+  it('flush(key) writes that key now and waits for no other key (a read of one stored session)', async () => {
+    const r = recorder(50);
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 10_000 });
+    void c.put('a', 1);
+    void c.put('b', 1);
+    await vi.advanceTimersByTimeAsync(60);
+    void c.put('a', 2);
+    void c.put('b', 2);
+    let unknownDone = false;
+    void c.flush('new').then(() => (unknownDone = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(unknownDone).toBe(true); // a key with nothing pending answers at once
+    const flushed = c.flush('a');
+    await vi.advanceTimersByTimeAsync(60);
+    await flushed;
+    expect(r.writes).toEqual([['a', 1], ['b', 1], ['a', 2]]); // b's second value still waits for its interval
+  });
+
   it('drop() forgets the pending value and waits for the write in flight', async () => {
     const r = recorder();
     const c = new WriteCoalescer({ write: r.write, minIntervalMs: 250 });
