@@ -89,11 +89,11 @@ describe('FileIntake', () => {
       if (ticking) setTimeout(tick, 0);
     };
     setTimeout(tick, 0);
-    // Each key's cost, and which page task it ran in (the tick count then).
-    const calls: Array<{ tick: number; at: number }> = [];
+    // Which page task each key's look ran in (the tick count then).
+    const calls: number[] = [];
     const slowKey = (f: File, folder?: string): string => {
       burn(0.2);
-      calls.push({ tick: ticks, at: performance.now() });
+      calls.push(ticks);
       return sameFile(f, folder);
     };
     const t = setup([], {}, slowKey);
@@ -101,15 +101,13 @@ describe('FileIntake', () => {
     const added = await t.intake.add(picked);
     ticking = false;
     expect(added).toHaveLength(600);
-    // 600 × 0.2 ms is 120 ms of work: no stretch of it may hold the page for more than a few slices.
-    let longest = 0;
-    let from = calls[0]!;
-    for (const c of calls) {
-      if (c.tick !== from.tick) from = c;
-      longest = Math.max(longest, c.at - from.at);
-    }
-    expect(longest).toBeLessThan(30);
-    expect(new Set(calls.map((c) => c.tick)).size).toBeGreaterThan(3);
+    // 600 × 0.2 ms is 120 ms of work: no page task may hold more than a few 8 ms stretches of it.
+    // Counted in looks per task, not in wall time, which a loaded machine stretches at random (a
+    // look burns 0.2 ms of wall time, so a preempted task holds fewer looks, never more).
+    const perTask = new Map<number, number>();
+    for (const tick of calls) perTask.set(tick, (perTask.get(tick) ?? 0) + 1);
+    expect(Math.max(...perTask.values())).toBeLessThanOrEqual(75);
+    expect(perTask.size).toBeGreaterThan(3);
   });
 
   it('takes picks one after another: two at once count against max-files together', async () => {
