@@ -49,6 +49,31 @@ export async function assertReadable(blob: Blob, signal?: AbortSignal): Promise<
   }
 }
 
+/**
+ * Runs `send` (a request whose body is `body`) with assertReadable(body) alongside, not before it:
+ * the check is a Blob read, a round trip to the browser's file system, and awaited before each slice
+ * it left that slice's lane idle for as long every time (bench/README.md, "Upload"). A check that
+ * fails aborts the request (Firefox's fetch of an unreadable body would wait for its timeout) and is
+ * the error thrown, whatever the request did meanwhile; a request that succeeded first stands (the
+ * server has the bytes; the next slice's check finds the file gone).
+ */
+export async function sendWhileReadable<T>(body: Blob, signal: AbortSignal, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const unreadable = new AbortController();
+  const check = assertReadable(body, signal).then(
+    () => undefined,
+    (e: unknown) => {
+      unreadable.abort(e);
+      return e;
+    },
+  );
+  try {
+    return await send(AbortSignal.any([signal, unreadable.signal]));
+  } catch (e) {
+    if (signal.aborted) throw e; // a pause or cancel: what the file holds no longer matters
+    throw (await check) ?? e;
+  }
+}
+
 export function toUploadError(e: unknown): UploadError {
   if (e instanceof UploadError) {
     // Whatever action an adapter chose, an unreadable file cannot be fixed by retrying.

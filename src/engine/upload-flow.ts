@@ -4,7 +4,7 @@
 // decides when a run starts, and a pause or cancel aborts `signal`.
 
 import { ErrorAction, ErrorKind, UploadError, isAbortError } from './errors.js';
-import { assertReadable, incompleteError, toUploadError, unfinishedElsewhere } from './error-mapping.js';
+import { assertReadable, incompleteError, sendWhileReadable, toUploadError, unfinishedElsewhere } from './error-mapping.js';
 import { fingerprintKey } from './fingerprint.js';
 import { addRange, clipRanges, plannedSlices } from './ranges.js';
 import { reconcileStored } from './session-record.js';
@@ -219,13 +219,14 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
     }
     const body = u.file.slice(range[0], range[1]);
     // Firefox's fetch of a body it cannot read (the file deleted or shrunk) neither sends nor fails
-    // until the timeout: one byte read first makes that a file error at once.
-    await assertReadable(body, sliceSignal);
-    return withSignature(deps.signer, scope(), sliceSignal, (signature) =>
-      deps.protocol.sendSlice({
-        target: u.settings.target, name: u.file.name, session, offset: range[0],
-        body, sha, signature, signal: sliceSignal,
-      }),
+    // until the timeout: one byte read alongside the request makes that a file error at once.
+    return sendWhileReadable(body, sliceSignal, (signal) =>
+      withSignature(deps.signer, scope(), signal, (signature) =>
+        deps.protocol.sendSlice({
+          target: u.settings.target, name: u.file.name, session, offset: range[0],
+          body, sha, signature, signal,
+        }),
+      ),
     );
   }
 
