@@ -31,35 +31,50 @@ export function fileUnreadableError(cause: unknown): UploadError {
   return new UploadError({ kind: ErrorKind.File, code, message: FILE_GONE, action: ErrorAction.Fatal, cause });
 }
 
+/** Resolves while the chosen file can still be read; rejects with the file error once it cannot. */
+export type ReadabilityCheck = (signal?: AbortSignal) => Promise<void>;
+
 /**
- * Reads the last byte of `blob` (the whole file, or one slice's body) and fails with the file error if
- * that read fails as an unreadable file or comes back short (Firefox reads a file that shrank on
- * disk short, without an error; a fetch with such a body waits for bytes that never come).
+ * A check of `file` to run again and again: it reads the file's last byte, and fails with the file
+ * error if that read fails as an unreadable file (deleted, moved, or changed: Chromium refuses reads of
+ * a file modified since it was chosen) or comes back short (Firefox reads a file that shrank on disk
+ * short, without an error; a fetch with such a body waits for bytes that never come). The byte is
+ * sliced once, not per check: each `slice()` is a synchronous call of the page into the browser.
  */
-export async function assertReadable(blob: Blob, signal?: AbortSignal): Promise<void> {
-  if (blob.size === 0) return;
-  let read: ArrayBuffer;
-  try {
-    read = await blob.slice(blob.size - 1).arrayBuffer();
-  } catch (e) {
-    throw isUnreadableFile(e, signal) ? fileUnreadableError(e) : toUploadError(e);
-  }
-  if (read.byteLength !== 1) {
-    throw fileUnreadableError(new DOMException(`the file ends before byte ${blob.size} of this part`, 'NotReadableError'));
-  }
+export function readabilityCheck(file: Blob): ReadabilityCheck {
+  if (file.size === 0) return () => Promise.resolve();
+  const lastByte = file.slice(file.size - 1);
+  return async (signal) => {
+    let read: ArrayBuffer;
+    try {
+      read = await lastByte.arrayBuffer();
+    } catch (e) {
+      throw isUnreadableFile(e, signal) ? fileUnreadableError(e) : toUploadError(e);
+    }
+    if (read.byteLength !== 1) {
+      throw fileUnreadableError(new DOMException(`the file ends before byte ${file.size}`, 'NotReadableError'));
+    }
+  };
 }
 
 /**
- * Runs `send` (a request whose body is `body`) with assertReadable(body) alongside, not before it:
- * the check is a Blob read, a round trip to the browser's file system, and awaited before each slice
- * it left that slice's lane idle for as long every time (bench/README.md, "Upload"). A check that
- * fails aborts the request (Firefox's fetch of an unreadable body would wait for its timeout) and is
- * the error thrown, whatever the request did meanwhile; a request that succeeded first stands (the
- * server has the bytes; the next slice's check finds the file gone).
+ * Sends a request for a part of the file with `readable` alongside, not before it: the check is a
+ * read of the file, a round trip to the browser's file system, and awaited before each slice it left
+ * that slice's lane idle for as long every time (bench/README.md, "Upload"). The request is started
+ * first (the protocol client calls fetch at once), then the check. A check that fails aborts the
+ * request (Firefox's fetch of an unreadable body would wait for its timeout) and is the error thrown,
+ * whatever the request did meanwhile; a request that succeeded first stands (the server has the
+ * bytes; the next slice's check finds the file gone).
  */
-export async function sendWhileReadable<T>(body: Blob, signal: AbortSignal, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+export async function sendWhileReadable<T>(readable: ReadabilityCheck, signal: AbortSignal, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
   const unreadable = new AbortController();
-  const check = assertReadable(body, signal).then(
+  let sent: Promise<T>;
+  try {
+    sent = send(AbortSignal.any([signal, unreadable.signal]));
+  } catch (e) {
+    sent = Promise.reject(e);
+  }
+  const check = readable(signal).then(
     () => undefined,
     (e: unknown) => {
       unreadable.abort(e);
@@ -67,7 +82,7 @@ export async function sendWhileReadable<T>(body: Blob, signal: AbortSignal, send
     },
   );
   try {
-    return await send(AbortSignal.any([signal, unreadable.signal]));
+    return await sent;
   } catch (e) {
     if (signal.aborted) throw e; // a pause or cancel: what the file holds no longer matters
     throw (await check) ?? e;
@@ -83,7 +98,7 @@ export function toUploadError(e: unknown): UploadError {
     return e;
   }
   // Without the signal an AbortError here cannot be told apart from the caller's: reads of the file
-  // go through assertReadable, which knows it.
+  // go through readabilityCheck, which knows it.
   if (errorName(e) === 'AbortError') return abortedError(e);
   if (isUnreadableFile(e)) return fileUnreadableError(e);
   if (e instanceof TypeError) {

@@ -1,7 +1,7 @@
 // A file that goes away or shrinks on disk in the middle of its upload, as Firefox reports it: reads
 // reject with an AbortError nobody asked for, or come back short, and a fetch of such a body neither
 // sends nor fails until its timeout. The upload stops with a file error, without retrying. The check
-// that finds it (a one-byte read of each slice) runs alongside the slice's request, not before it.
+// that finds it (a read of the file's last byte for each slice) runs alongside the slice's request.
 import { describe, expect, it } from 'vitest';
 import type { UploadSnapshot } from '../../src/engine/types.js';
 import { networkError, timeoutError } from './fakes/fake-protocol.js';
@@ -16,11 +16,15 @@ interface FileState {
   readsWaitFor?: Promise<void>;
   /** Reads started and not yet settled. */
   pendingReads: number;
+  /** Called as each read starts. */
+  onRead?: () => void;
+  /** slice() calls (each one a synchronous call into the browser). */
+  slices: number;
 }
 
 /** A File whose reads (of it and of its slices, as the engine reads) fail once `state.gone` is set. */
 function vanishingFile(size: number): { file: File; state: FileState } {
-  const state: FileState = { gone: 'no', pendingReads: 0 };
+  const state: FileState = { gone: 'no', pendingReads: 0, slices: 0 };
   const read = (arrayBuffer: () => Promise<ArrayBuffer>): Promise<ArrayBuffer> =>
     state.gone === 'deleted'
       ? Promise.reject(new DOMException('The operation was aborted.', 'AbortError'))
@@ -29,8 +33,12 @@ function vanishingFile(size: number): { file: File; state: FileState } {
         : arrayBuffer();
   const vanishing = <B extends Blob>(blob: B): B => {
     const { slice, arrayBuffer } = { slice: blob.slice.bind(blob), arrayBuffer: blob.arrayBuffer.bind(blob) };
-    blob.slice = (start?: number, end?: number, type?: string): Blob => vanishing(slice(start, end, type));
+    blob.slice = (start?: number, end?: number, type?: string): Blob => {
+      state.slices++;
+      return vanishing(slice(start, end, type));
+    };
     blob.arrayBuffer = async () => {
+      state.onRead?.();
       state.pendingReads++;
       try {
         await state.readsWaitFor;
@@ -120,4 +128,22 @@ describe('the readability check of each slice', () => {
     expect(h.queue.get(added[0]!.id)?.status).toBe('done');
   });
 
+  it('reads once each slice\'s request has left, and slices the file for it once per run', async () => {
+    const h = makeHarness({ concurrency: 1 });
+    h.protocol.sliceSize = 1000;
+    const { file, state } = vanishingFile(3000);
+    const sentAtEachRead: number[] = [];
+    let slicesBefore = 0;
+    h.protocol.onAnswer = (call) => {
+      if (call.op !== 'create') return;
+      slicesBefore = state.slices;
+      state.onRead = () => sentAtEachRead.push(h.protocol.slices().length);
+    };
+    const done = await upload(h, file);
+    expect(done.status).toBe('done');
+    // One check per slice, each read once that slice's request is with the server.
+    expect(sentAtEachRead).toEqual([1, 2, 3]);
+    // The three bodies, and the one byte every check reads.
+    expect(state.slices - slicesBefore).toBe(3 + 1);
+  });
 });
