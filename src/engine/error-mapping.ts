@@ -31,31 +31,70 @@ export function fileUnreadableError(cause: unknown): UploadError {
   return new UploadError({ kind: ErrorKind.File, code, message: FILE_GONE, action: ErrorAction.Fatal, cause });
 }
 
+/** Resolves while the chosen file can still be read; rejects with the file error once it cannot. */
+export type ReadabilityCheck = (signal?: AbortSignal) => Promise<void>;
+
 /**
- * A body this small is read whole rather than sliced to its last byte: in Chromium `slice()` is a
- * synchronous round trip to the browser process (~0.4 ms of the main thread), while reading a few
- * hundred KiB is asynchronous and costs microseconds (bench/README.md, "Many files").
+ * A file this small is read whole by the check rather than through a slice of its last byte: in
+ * Chromium every `slice()` is a synchronous round trip to the browser process (~0.4 ms of the main
+ * thread), while reading a few hundred KiB is asynchronous and cheap (bench/README.md, "Many files").
  */
 export const READ_WHOLE_MAX_BYTES = 256 * 1024;
 
 /**
- * Reads the last byte of `blob` (the whole file, or one slice's body; a small one read whole) and
- * fails with the file error if that read fails as an unreadable file or comes back short (Firefox
- * reads a file that shrank on disk short, without an error; a fetch with such a body waits for bytes
- * that never come).
+ * A check of `file` to run again and again: it reads the file's last byte (a small file whole), and
+ * fails with the file error if that read fails as an unreadable file (deleted, moved, or changed:
+ * Chromium refuses reads of a file modified since it was chosen) or comes back short (Firefox reads a
+ * file that shrank on disk short, without an error; a fetch with such a body waits for bytes that
+ * never come). The byte is sliced once, not per check.
  */
-export async function assertReadable(blob: Blob, signal?: AbortSignal): Promise<void> {
-  const size = blob.size;
-  if (size === 0) return;
+export function readabilityCheck(file: Blob): ReadabilityCheck {
+  const size = file.size;
+  if (size === 0) return () => Promise.resolve();
   const whole = size <= READ_WHOLE_MAX_BYTES;
-  let read: ArrayBuffer;
+  const part = whole ? file : file.slice(size - 1);
+  return async (signal) => {
+    let read: ArrayBuffer;
+    try {
+      read = await part.arrayBuffer();
+    } catch (e) {
+      throw isUnreadableFile(e, signal) ? fileUnreadableError(e) : toUploadError(e);
+    }
+    if (read.byteLength !== part.size) {
+      throw fileUnreadableError(new DOMException(`the file ends before byte ${size}`, 'NotReadableError'));
+    }
+  };
+}
+
+/**
+ * Sends a request for a part of the file with `readable` alongside, not before it: the check is a
+ * read of the file, a round trip to the browser's file system, and awaited before each slice it left
+ * that slice's lane idle for as long every time (bench/README.md, "Upload"). The request is started
+ * first (the protocol client calls fetch at once), then the check. A check that fails aborts the
+ * request (Firefox's fetch of an unreadable body would wait for its timeout) and is the error thrown,
+ * whatever the request did meanwhile; a request that succeeded first stands (the server has the
+ * bytes; the next slice's check finds the file gone).
+ */
+export async function sendWhileReadable<T>(readable: ReadabilityCheck, signal: AbortSignal, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const unreadable = new AbortController();
+  let sent: Promise<T>;
   try {
-    read = await (whole ? blob.arrayBuffer() : blob.slice(size - 1).arrayBuffer());
+    sent = send(AbortSignal.any([signal, unreadable.signal]));
   } catch (e) {
-    throw isUnreadableFile(e, signal) ? fileUnreadableError(e) : toUploadError(e);
+    sent = Promise.reject(e);
   }
-  if (read.byteLength !== (whole ? size : 1)) {
-    throw fileUnreadableError(new DOMException(`the file ends before byte ${size} of this part`, 'NotReadableError'));
+  const check = readable(signal).then(
+    () => undefined,
+    (e: unknown) => {
+      unreadable.abort(e);
+      return e;
+    },
+  );
+  try {
+    return await sent;
+  } catch (e) {
+    if (signal.aborted) throw e; // a pause or cancel: what the file holds no longer matters
+    throw (await check) ?? e;
   }
 }
 
@@ -68,7 +107,7 @@ export function toUploadError(e: unknown): UploadError {
     return e;
   }
   // Without the signal an AbortError here cannot be told apart from the caller's: reads of the file
-  // go through assertReadable, which knows it.
+  // go through readabilityCheck, which knows it.
   if (errorName(e) === 'AbortError') return abortedError(e);
   if (isUnreadableFile(e)) return fileUnreadableError(e);
   if (e instanceof TypeError) {

@@ -4,7 +4,8 @@
 // decides when a run starts, and a pause or cancel aborts `signal`.
 
 import { ErrorAction, ErrorKind, UploadError, isAbortError } from './errors.js';
-import { assertReadable, incompleteError, toUploadError, unfinishedElsewhere } from './error-mapping.js';
+import { incompleteError, readabilityCheck, sendWhileReadable, toUploadError, unfinishedElsewhere } from './error-mapping.js';
+import type { ReadabilityCheck } from './error-mapping.js';
 import { fingerprintKey } from './fingerprint.js';
 import { addRange, clipRanges, plannedSlices } from './ranges.js';
 import { reconcileStored } from './session-record.js';
@@ -32,6 +33,9 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
   const sliceShas = new Map<number, Promise<string>>();
   /** Gives back the queue's sending slot (send-slots.ts), once this run holds one. */
   let releaseSendSlot: (() => void) | undefined;
+  let fileCheck: ReadabilityCheck | undefined;
+  /** Whether the chosen file can still be read: one check for the run, made when first needed. */
+  const fileReadable: ReadabilityCheck = (s) => (fileCheck ??= readabilityCheck(u.file))(s);
 
   try {
     await prepare();
@@ -226,14 +230,15 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
       if (next) void sliceSha(next);
     }
     const body = sliceOf(u.file, range);
-    // Firefox's fetch of a body it cannot read (the file deleted or shrunk) neither sends nor fails
-    // until the timeout: one byte read first makes that a file error at once.
-    await assertReadable(body, sliceSignal);
     return withSignature(deps.signer, scope(), sliceSignal, (signature) =>
-      deps.protocol.sendSlice({
-        target: u.settings.target, name: u.file.name, session, offset: range[0],
-        body, sha, signature, signal: sliceSignal,
-      }),
+      // Firefox's fetch of a body it cannot read (the file deleted or shrunk) neither sends nor fails
+      // until the timeout: a read of the file alongside the request makes that a file error at once.
+      sendWhileReadable(fileReadable, sliceSignal, (signal) =>
+        deps.protocol.sendSlice({
+          target: u.settings.target, name: u.file.name, session, offset: range[0],
+          body, sha, signature, signal,
+        }),
+      ),
     );
   }
 
@@ -277,7 +282,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
         if (!deps.online.isOnline()) throw new OfflinePause();
         // A fetch whose Blob body can no longer be read fails as a network error (Chromium) or runs
         // into the timeout (Firefox): a file error then, not minutes of retries blaming the connection.
-        if (err.kind === ErrorKind.Network || err.kind === ErrorKind.Timeout) await assertReadable(u.file, signal);
+        if (err.kind === ErrorKind.Network || err.kind === ErrorKind.Timeout) await fileReadable(signal);
         return backoff(err);
       default:
         throw err;
