@@ -23,6 +23,11 @@ export type HashResponse =
   /** `state` travels as a transferred buffer. */
   | { type: 'checkpoint'; id: number; offset: number; state: Uint8Array }
   | { type: 'done'; id: number; sha: string }
+  /**
+   * The reader probe has run: job `id` stops at `offset` (`state` transferred) and is to go on in a
+   * fresh worker with `reader`; this worker is to be terminated (hash.worker.ts says why).
+   */
+  | { type: 'handoff'; id: number; offset: number; state: Uint8Array; reader: 'stream' | 'blocks' }
   /** A DOMException or Error flattened: structured clone keeps name/message but not subclasses. */
   | { type: 'error'; id: number; name: string; message: string };
 
