@@ -54,24 +54,42 @@ function processKind(pid: number): string {
   }
 }
 
-/** Summed PSS and RSS (bytes) of `pids`, and the PSS per process kind; processes that ended in between count 0. */
-export function residentOf(pids: number[]): { pss: number; rss: number; byKind: Record<string, number> } {
+/**
+ * PSS split by what backs the pages (smaps_rollup's Pss_Anon, Pss_File, Pss_Shmem): `anon` is the
+ * processes' own heap (ArrayBuffers, PartitionAlloc, V8), `shmem` the shared memory between them
+ * (Mojo data pipes, Blob transport), `file` mapped files: mostly Chromium's own code and data, whose
+ * PSS divides among every process mapping it, other Chromium instances on the machine included, so
+ * it moves when others start or end.
+ */
+export interface PssParts {
+  anon: number;
+  file: number;
+  shmem: number;
+}
+
+/** Summed PSS and RSS (bytes) of `pids`, by backing and per process kind; processes that ended in between count 0. */
+export function residentOf(pids: number[]): { pss: number; rss: number; parts: PssParts; byKind: Record<string, number> } {
   let pss = 0;
   let rss = 0;
+  const parts: PssParts = { anon: 0, file: 0, shmem: 0 };
   const byKind: Record<string, number> = {};
+  const field = (text: string, name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0) * 1024;
   for (const pid of pids) {
     try {
       const text = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8');
-      const own = Number(/^Pss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0) * 1024;
+      const own = field(text, 'Pss');
       pss += own;
-      rss += Number(/^Rss:\s+(\d+) kB/m.exec(text)?.[1] ?? 0) * 1024;
+      rss += field(text, 'Rss');
+      parts.anon += field(text, 'Pss_Anon');
+      parts.file += field(text, 'Pss_File');
+      parts.shmem += field(text, 'Pss_Shmem');
       const kind = processKind(pid);
       byKind[kind] = (byKind[kind] ?? 0) + own;
     } catch {
       /* gone */
     }
   }
-  return { pss, rss, byKind };
+  return { pss, rss, parts, byKind };
 }
 
 /** performance.measureUserAgentSpecificMemory().bytes, or undefined where the page cannot call it. */
@@ -85,11 +103,16 @@ export async function userAgentMemory(page: Page): Promise<number | undefined> {
 
 export interface TotalMemoryResult {
   /** Summed PSS of the browser's processes: before the work (after a GC), highest sample, after (after a GC). */
-  processes: { before: number; peak: number; after: number; peakRss: number; samples: number; beforeByKind: Record<string, number>; peakByKind: Record<string, number> };
+  processes: {
+    before: number; peak: number; after: number; peakRss: number; samples: number;
+    beforeByKind: Record<string, number>; peakByKind: Record<string, number>;
+    /** The PSS before and at the PSS peak by backing; the peak of each backing on its own. */
+    beforeParts: PssParts; peakParts: PssParts; partPeaks: PssParts;
+  };
   /** measureUserAgentSpecificMemory bytes before and after (after a GC; peak = the larger), when the page is cross-origin isolated. */
   userAgent?: { before: number; peak: number; after: number };
-  /** [ms since start, PSS bytes] every ~250 ms (for the report's chart). */
-  timeline: Array<[number, number]>;
+  /** [ms since start, PSS bytes, of which anon, shmem] every ~250 ms (for the report's chart). */
+  timeline: Array<[number, number, number, number]>;
 }
 
 const PROCESS_SAMPLE_MS = 250;
@@ -100,9 +123,12 @@ export class TotalMemorySampler {
   #pids: number[] = [];
   #timers: Array<ReturnType<typeof setInterval>> = [];
   #started = 0;
-  #processes: TotalMemoryResult['processes'] = { before: 0, peak: 0, after: 0, peakRss: 0, samples: 0, beforeByKind: {}, peakByKind: {} };
+  #processes: TotalMemoryResult['processes'] = {
+    before: 0, peak: 0, after: 0, peakRss: 0, samples: 0, beforeByKind: {}, peakByKind: {},
+    beforeParts: { anon: 0, file: 0, shmem: 0 }, peakParts: { anon: 0, file: 0, shmem: 0 }, partPeaks: { anon: 0, file: 0, shmem: 0 },
+  };
   #userAgent: { before: number; peak: number; after: number } | undefined;
-  #timeline: Array<[number, number]> = [];
+  #timeline: TotalMemoryResult['timeline'] = [];
 
   constructor(private readonly page: Page) {}
 
@@ -110,7 +136,10 @@ export class TotalMemorySampler {
     this.#pids = chromiumPids();
     this.#started = performance.now();
     const before = residentOf(this.#pids);
-    this.#processes = { before: before.pss, peak: before.pss, after: 0, peakRss: before.rss, samples: 0, beforeByKind: before.byKind, peakByKind: before.byKind };
+    this.#processes = {
+      before: before.pss, peak: before.pss, after: 0, peakRss: before.rss, samples: 0, beforeByKind: before.byKind, peakByKind: before.byKind,
+      beforeParts: before.parts, peakParts: before.parts, partPeaks: { ...before.parts },
+    };
     const ua = await userAgentMemory(this.page).catch(() => undefined);
     if (ua !== undefined) this.#userAgent = { before: ua, peak: ua, after: 0 };
     this.#timers.push(setInterval(() => this.#sampleProcesses(), PROCESS_SAMPLE_MS));
@@ -122,11 +151,15 @@ export class TotalMemorySampler {
     const now = residentOf(this.#pids);
     const p = this.#processes;
     // Where the memory sits at the peak: per process kind (renderer, network, browser, gpu-process...).
-    if (now.pss > p.peak) p.peakByKind = now.byKind;
+    if (now.pss > p.peak) {
+      p.peakByKind = now.byKind;
+      p.peakParts = now.parts;
+    }
+    for (const part of ['anon', 'file', 'shmem'] as const) p.partPeaks[part] = Math.max(p.partPeaks[part], now.parts[part]);
     p.peak = Math.max(p.peak, now.pss);
     p.peakRss = Math.max(p.peakRss, now.rss);
     p.samples++;
-    if (this.#timeline.length < TIMELINE_MAX) this.#timeline.push([Math.round(performance.now() - this.#started), now.pss]);
+    if (this.#timeline.length < TIMELINE_MAX) this.#timeline.push([Math.round(performance.now() - this.#started), now.pss, now.parts.anon, now.parts.shmem]);
   }
 
   /** Stops sampling (the work is done); `after()` then takes the after-GC figures. */

@@ -2,7 +2,7 @@
 // browser's processes' PSS, measureUserAgentSpecificMemory), with the leaky control beside them.
 
 import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
-import type { MemoryRun, MemorySectionResult } from '../sections/memory.js';
+import { byBacking, type MemoryRun, type MemorySectionResult } from '../sections/memory.js';
 import { formatSize, MiB } from './args.js';
 import { f2, mib, table, type AddTarget } from './format.js';
 
@@ -17,13 +17,16 @@ export function renderMemoryTables(memory: MemorySectionResult): string {
     // The kinds that moved by 1 MiB or more at the peak: where the growth sits.
     return Object.entries(peakByKind).map(([kind, bytes]) => [kind, bytes - (beforeByKind[kind] ?? 0)] as const).filter(([, d]) => Math.abs(d) >= MiB).map(([kind, d]) => `${kind} ${mib(d)}`).join(', ');
   };
-  const rows = (run: MemoryRun, label: string) => [label, mib(run.growth), mib(run.workerPeak), mib(run.userAgentGrowth), mib(run.memory.processes.before), mib(run.memory.processes.peak), mib(run.memory.processes.after), mib(run.processGrowth), byKind(run)];
+  const rows = (run: MemoryRun, label: string) => [label, mib(run.growth), mib(run.workerPeak), mib(run.userAgentGrowth), mib(run.memory.processes.before), mib(run.memory.processes.peak), mib(run.memory.processes.after), mib(run.processGrowth), byBacking(run, 'partPeaks'), byKind(run)];
   const all = memory.runs.map((run) => rows(run, `product, ${formatSize(run.fileBytes)}`));
+  if (memory.bare) all.push(rows(memory.bare, `bare client: the protocol's slices in ${memory.bare.lanes} lanes, no hashing, no UI, nothing kept (the browser's own cost of the same fetches), ${formatSize(memory.bare.fileBytes)}`));
   if (memory.control) all.push(rows(memory.control, `control: keeps every slice it sends, ${formatSize(memory.control.fileBytes)}`));
   return (
     `\n### Memory while hashing and uploading, product at concurrency ${DEFAULT_CONCURRENCY} (MiB; growth = peak − before)\n\n` +
-    table(['run', 'JS heap growth', 'worker heap peak', 'measureUserAgentSpecificMemory retained (after − before, GC)', 'browser processes PSS before', 'peak', 'after GC', 'PSS growth', 'PSS growth by process at the peak'], all) +
-    `\n\nJS heap: CDP JSHeapUsedSize every ~100 ms. PSS: /proc/<pid>/smaps_rollup of every Chromium process, summed, every 250 ms. ` +
+    table(['run', 'JS heap growth', 'worker heap peak', 'measureUserAgentSpecificMemory retained (after − before, GC)', 'browser processes PSS before', 'peak', 'after GC', 'PSS growth', 'PSS growth by backing (each one\'s own peak)', 'PSS growth by process at the peak'], all) +
+    `\n\nJS heap: CDP JSHeapUsedSize every ~100 ms. PSS: /proc/<pid>/smaps_rollup of every Chromium process, summed, every 250 ms; by backing: its Pss_Anon (the processes' own memory: ArrayBuffers, allocators, V8), ` +
+    `Pss_Shmem (memory shared between them: Mojo data pipes, Blob transport) and Pss_File (mapped files: mostly Chromium's own code, ` +
+    `whose share moves when other Chromium instances on the machine start or end). ` +
     `measureUserAgentSpecificMemory: ${memory.measureUserAgentSpecificMemory ? 'before and after, each after a forced GC (cross-origin isolated pages; sampling it during the upload stalled the hashing worker)' : 'not available (the page is not cross-origin isolated)'}.`
   );
 }

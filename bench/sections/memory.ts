@@ -1,7 +1,8 @@
 // Section 4: memory while the product hashes and uploads files of growing size: the JS heap of the
 // page and its workers, and beyond it what the machine pays: the resident size (PSS) of all the
 // browser's processes and measureUserAgentSpecificMemory() (the pages are cross-origin isolated).
-// A control, a bare client that keeps every slice it sends, proves the probes see a leak.
+// A control, a bare client that keeps every slice it sends, proves the probes see a leak; the bare
+// client that keeps nothing tells what the browser itself pays for the same slice fetches.
 
 import { MiB } from '../lib/args.js';
 import type { BrowserHarness, HeapResult } from '../lib/browser.js';
@@ -33,6 +34,8 @@ export interface MemorySectionResult {
   runs: MemoryRun[];
   /** The leaky control: the bytes it kept (the file) and what the probes saw. */
   control?: MemoryRun & { keptBytes: number };
+  /** The bare client (no hashing, no UI): the protocol's slices of the smallest file in the same lanes, nothing kept. */
+  bare?: MemoryRun & { lanes: number };
   /** Whether performance.measureUserAgentSpecificMemory() answered (needs cross-origin isolation). */
   measureUserAgentSpecificMemory: boolean;
 }
@@ -58,6 +61,12 @@ function toRun(fileBytes: number, heap: HeapResult, memory: TotalMemoryResult, t
 
 const mib = (bytes: number | undefined): string => (bytes === undefined ? '-' : (bytes / MiB).toFixed(1));
 
+/** The PSS growth by backing (memory-probe.ts PssParts): at the PSS peak, or each backing's own peak. */
+export function byBacking(run: MemoryRun, at: 'peakParts' | 'partPeaks'): string {
+  const { beforeParts } = run.memory.processes;
+  return (['anon', 'shmem', 'file'] as const).map((part) => `${part} ${mib(run.memory.processes[at][part] - beforeParts[part])}`).join(', ');
+}
+
 export async function runMemorySection(
   harness: BrowserHarness,
   sizes: number[],
@@ -77,7 +86,8 @@ export async function runMemorySection(
   const describe = (run: MemoryRun) =>
     `heap growth ${mib(run.growth)} MiB, worker peak ${mib(run.workerPeak)} MiB; processes (PSS) ${mib(run.memory.processes.before)} → peak ` +
     `${mib(run.memory.processes.peak)} → ${mib(run.memory.processes.after)} MiB (growth ${mib(run.processGrowth)}); ` +
-    `measureUserAgentSpecificMemory retained ${mib(run.userAgentGrowth)} MiB; PSS growth by process at the peak: ` +
+    `measureUserAgentSpecificMemory retained ${mib(run.userAgentGrowth)} MiB; PSS growth at the peak by backing: ${byBacking(run, 'peakParts')}; ` +
+    `each backing's own peak growth: ${byBacking(run, 'partPeaks')}; PSS growth by process at the peak: ` +
     Object.entries(run.memory.processes.peakByKind).map(([kind, bytes]) => `${kind} ${mib(bytes - (run.memory.processes.beforeByKind[kind] ?? 0))}`).join(', ');
 
   const runs: MemoryRun[] = [];
@@ -90,11 +100,17 @@ export async function runMemorySection(
     log(`  ${size / MiB} MiB: ${describe(runs.at(-1)!)}`);
   }
 
+  const baselineRun = async (file: { path: string; size: number; sha: string }, kind: 'slices' | 'keepingSlices') => {
+    const run = await withServer({ sliceSize: options.sliceSize, discard: options.discard }, (server) =>
+      runBaseline(harness, server, file, kind, options.concurrency, { memory: true }),
+    );
+    return toRun(file.size, run.heap!, run.memory!, run.ms);
+  };
+  const bareFile = await fileOf(Math.min(...sizes));
+  const bare = { ...(await baselineRun(bareFile, 'slices')), lanes: options.concurrency };
+  log(`  bare client (the protocol's slices, ${bare.lanes} lanes, nothing kept), ${bareFile.size / MiB} MiB: ${describe(bare)}`);
   const controlFile = await fileOf(Math.max(CONTROL_MIN_BYTES, Math.min(...sizes)));
-  const baseline = await withServer({ sliceSize: options.sliceSize, discard: options.discard }, (server) =>
-    runBaseline(harness, server, controlFile, 'keepingSlices', options.concurrency, { memory: true }),
-  );
-  const control = { ...toRun(controlFile.size, baseline.heap!, baseline.memory!, baseline.ms), keptBytes: controlFile.size };
+  const control = { ...(await baselineRun(controlFile, 'keepingSlices')), keptBytes: controlFile.size };
   log(`  control (keeps every slice), ${controlFile.size / MiB} MiB: ${describe(control)}`);
-  return { runs, control, measureUserAgentSpecificMemory: runs.some((r) => r.userAgentGrowth !== undefined) };
+  return { runs, control, bare, measureUserAgentSpecificMemory: runs.some((r) => r.userAgentGrowth !== undefined) };
 }

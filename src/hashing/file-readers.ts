@@ -49,6 +49,11 @@ export interface ReadOptions {
   bufferSize: number;
   blockSize: number;
   readAhead: number;
+  /**
+   * Called once the probe has measured both readers (its verdict is in `choice`), before the rest is
+   * read; it may throw to stop the read there (hash-core's `onProbed`: the worker hands the job over).
+   */
+  afterProbe?(): void;
 }
 
 /**
@@ -75,7 +80,10 @@ export async function readFile(file: Blob, at: () => number, consume: Consume, o
       else if (!(await streamFrom(file, from, choice.segmentBytes, consume, options))) kind = 'blocks';
       msPerByte[blocks] = Math.min(msPerByte[blocks]!, (performance.now() - started) / (at() - from));
     }
-    kind ??= choice.verdict = msPerByte[0]! <= msPerByte[1]! ? 'stream' : 'blocks';
+    if (!kind) {
+      kind = choice.verdict = msPerByte[0]! <= msPerByte[1]! ? 'stream' : 'blocks';
+      options.afterProbe?.();
+    }
   }
   if (kind !== 'blocks') await streamFrom(file, at(), Infinity, consume, options);
   if (at() < file.size) await readBlocks(file, at(), file.size, consume, options);

@@ -46,6 +46,12 @@ export interface HashLoopOptions {
   onProgress?(bytes: number): void;
   /** `state` is a fresh Uint8Array the callee may keep or transfer. */
   onCheckpoint?(offset: number, state: Uint8Array): void;
+  /**
+   * Called once, when the reader probe (file-readers.ts) has measured both readers on this file, with
+   * the offset, a fresh hash state there and the verdict; it may throw to stop hashing there (the
+   * worker does, to hand the rest to a fresh worker: hash.worker.ts).
+   */
+  onProbed?(offset: number, state: Uint8Array, reader: 'stream' | 'blocks'): void;
   /** Called between blocks; the main-thread fallback yields to the event loop here. */
   betweenBlocks?(): Promise<void>;
 }
@@ -102,9 +108,12 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
     if (signal?.aborted) throw abortError(signal);
   };
 
+  const choice = options.readerChoice ?? sharedReaderChoice;
+  const { onProbed } = options;
   await readFile(file, () => offset, consume, {
     reader: options.reader,
-    choice: options.readerChoice ?? sharedReaderChoice,
+    choice,
+    afterProbe: onProbed && (() => onProbed(offset, sha1.save(), choice.verdict!)),
     bufferSize: options.blockSize ?? STREAM_BUFFER_SIZE,
     blockSize: options.blockSize ?? BLOCK_SIZE,
     readAhead: Math.max(0, options.readAhead ?? READ_AHEAD),

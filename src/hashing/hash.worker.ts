@@ -13,6 +13,18 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope;
 const running = new Map<number, AbortController>();
 
+/**
+ * Thrown by `onProbed` to stop a whole-file hash once the reader probe has run, so that the rest goes
+ * on in a fresh worker. The probe's block reads leave up to 2 × PROBE_SEGMENT (+ the reads in flight)
+ * of ArrayBuffers that only a GC frees, and V8 starts one for such memory only after some 64 MiB of
+ * it: with the stream's one reused buffer after the probe, none came, and the garbage stayed in the
+ * renderer for the whole hash and the 10 s idle after it (bench/README.md, "Memory"). Terminating the
+ * worker frees it at once; the hash state and the verdict travel to the next worker.
+ */
+class Handoff {
+  constructor(readonly offset: number, readonly state: Uint8Array, readonly reader: 'stream' | 'blocks') {}
+}
+
 function post(message: HashResponse, transfer: Transferable[] = []): void {
   scope.postMessage(message, transfer);
 }
@@ -28,6 +40,10 @@ async function run(request: Exclude<HashRequest, { type: 'cancel' }>, signal: Ab
         onProgress: (bytes) => post({ type: 'progress', id, bytes }),
         onCheckpoint: (offset, state) =>
           post({ type: 'checkpoint', id, offset, state }, [state.buffer as ArrayBuffer]),
+        // Only when no other job runs here: terminating this worker would end them too.
+        onProbed: (offset, state, reader) => {
+          if (running.size === 1) throw new Handoff(offset, state, reader);
+        },
       }) };
     case 'sample': {
       const { sample, sha } = await sampleAndSha1(request.file, signal);
@@ -54,6 +70,10 @@ scope.onmessage = (event: MessageEvent<HashRequest>) => {
     (error: unknown) => {
       // A cancelled job's caller has already settled: say nothing more about it.
       if (controller.signal.aborted) return;
+      if (error instanceof Handoff) {
+        post({ type: 'handoff', id: request.id, offset: error.offset, state: error.state, reader: error.reader }, [error.state.buffer as ArrayBuffer]);
+        return;
+      }
       const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };
       post({ type: 'error', id: request.id, name, message });
     },

@@ -7,6 +7,8 @@
 // Abort rejects the caller's promise at once and sends 'cancel': the worker drops the job at its next
 // block boundary (a few ms). Terminating the worker would react no faster for the caller (its promise
 // is already settled) and would kill the other jobs sharing the worker and cost a new WASM start-up.
+// One exception: once the reader probe has run on a big file, the worker hands that job over to a
+// fresh worker and is terminated, taking the probe's garbage with it (hash.worker.ts, Handoff).
 
 import type { HashCheckpoint, HashOptions, Hasher } from '../engine/types.js';
 import { hashAbortError, hashFailure, isHashingUnavailable } from './hash-errors.js';
@@ -23,6 +25,8 @@ export interface WorkerHasherOptions {
 }
 
 interface Job {
+  /** What was asked, kept to send it again to the next worker (handoff). */
+  request: JobRequest;
   resolve(sha: string): void;
   reject(error: unknown): void;
   onProgress?(bytes: number): void;
@@ -47,6 +51,12 @@ export class WorkerHasher implements Hasher {
    * Taken once, so a re-hash (the server refused the sha) reads the file again.
    */
   readonly #wholeShas = new WeakMap<Blob, string>();
+  /**
+   * The reader the probe chose in the worker that handed over: its successor reads with it and
+   * probes no more. Forgotten when that worker ends (idle, failure), as the verdict kept in a worker
+   * was before the handoff: a verdict the load skewed does not outlive the queue it was made for.
+   */
+  #reader: 'stream' | 'blocks' | undefined;
 
   constructor(options: WorkerHasherOptions = {}) {
     this.#idleTimeoutMs = options.idleTimeoutMs ?? WORKER_IDLE_TIMEOUT_MS;
@@ -95,7 +105,7 @@ export class WorkerHasher implements Hasher {
     return new Promise<string>((resolve, reject) => {
       const onAbort = (): void => {
         if (!this.#jobs.delete(id)) return;
-        worker.postMessage({ type: 'cancel', id } satisfies HashRequest);
+        this.#worker?.postMessage({ type: 'cancel', id } satisfies HashRequest);
         reject(hashAbortError(signal?.reason));
         this.#scheduleIdle();
       };
@@ -105,6 +115,7 @@ export class WorkerHasher implements Hasher {
         this.#scheduleIdle();
       };
       this.#jobs.set(id, {
+        request,
         resolve: (sha) => {
           settle();
           resolve(sha);
@@ -118,8 +129,30 @@ export class WorkerHasher implements Hasher {
         onWholeSha: handlers.onWholeSha,
       });
       signal?.addEventListener('abort', onAbort, { once: true });
-      worker.postMessage({ ...request, id } as HashRequest);
+      this.#send(worker, id, request);
     });
+  }
+
+  /** Posts a job, with the reader an earlier worker's probe chose unless the tuning forces one. */
+  #send(worker: Worker, id: number, request: JobRequest): void {
+    let message = { ...request, id } as HashRequest;
+    if (message.type === 'sha1' && !message.tuning?.reader && this.#reader) message = { ...message, tuning: { ...message.tuning, reader: this.#reader } };
+    worker.postMessage(message);
+  }
+
+  /**
+   * The worker's probe has run (hash.worker.ts, Handoff): the job goes on from the state it reached,
+   * in a fresh worker, and the old worker, with the probe's garbage, is terminated. Other jobs posted
+   * to it meanwhile are sent again (the worker hands over only when it runs no other job).
+   */
+  #handOver(id: number, message: Extract<HashResponse, { type: 'handoff' }>): void {
+    this.#reader = message.reader;
+    const job = this.#jobs.get(id);
+    if (job?.request.type === 'sha1') job.request = { ...job.request, from: { offset: message.offset, state: message.state } };
+    this.#worker?.terminate();
+    this.#worker = undefined;
+    const worker = this.#ensureWorker();
+    for (const [jobId, pending] of this.#jobs) this.#send(worker, jobId, pending.request);
   }
 
   #ensureWorker(): Worker {
@@ -157,6 +190,9 @@ export class WorkerHasher implements Hasher {
         if (message.wholeSha !== undefined) job.onWholeSha?.(message.wholeSha);
         job.resolve(message.sha);
         break;
+      case 'handoff':
+        this.#handOver(message.id, message);
+        break;
       case 'error':
         job.reject(hashFailure(message.name, message.message));
         break;
@@ -166,6 +202,7 @@ export class WorkerHasher implements Hasher {
   #failAll(error: unknown): void {
     this.#worker?.terminate();
     this.#worker = undefined;
+    this.#reader = undefined;
     clearTimeout(this.#idleTimer);
     this.#idleTimer = undefined;
     const jobs = [...this.#jobs.values()];
@@ -180,6 +217,7 @@ export class WorkerHasher implements Hasher {
       if (this.#jobs.size > 0) return;
       this.#worker?.terminate();
       this.#worker = undefined;
+      this.#reader = undefined;
     }, this.#idleTimeoutMs);
   }
 }

@@ -24,6 +24,11 @@ export type HashResponse =
   | { type: 'checkpoint'; id: number; offset: number; state: Uint8Array }
   /** `wholeSha`: a sample job's file read whole (hash-core's sampleAndSha1), its whole-file SHA-1. */
   | { type: 'done'; id: number; sha: string; wholeSha?: string }
+  /**
+   * The reader probe has run: job `id` stops at `offset` (`state` transferred) and is to go on in a
+   * fresh worker with `reader`; this worker is to be terminated (hash.worker.ts says why).
+   */
+  | { type: 'handoff'; id: number; offset: number; state: Uint8Array; reader: 'stream' | 'blocks' }
   /** A DOMException or Error flattened: structured clone keeps name/message but not subclasses. */
   | { type: 'error'; id: number; name: string; message: string };
 

@@ -1,12 +1,13 @@
 // WorkerHasher in Node with the real worker module (hash.worker.ts) run in-process behind a fake
 // Worker: one worker reused, jobs multiplexed, abort sends 'cancel', idle termination, re-creation,
-// and a worker failure rejecting what is pending.
+// the handoff to a fresh worker after the reader probe, and a worker failure rejecting what is pending.
 import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { isAbortError } from '../../src/engine/errors.js';
 import type { HashRequest, HashResponse } from '../../src/hashing/messages.js';
 import { SAMPLE_RANGE_SIZE, SAMPLE_RANGES } from '../../src/hashing/hash-core.js';
 import { WorkerHasher, createHasher } from '../../src/hashing/hasher.js';
+import { PROBE_MIN_BYTES, PROBE_SEGMENT } from '../../src/hashing/file-readers.js';
 import { changedFile } from './fakes/changed-file.js';
 
 const sha1Of = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex');
@@ -115,6 +116,30 @@ describe('WorkerHasher (facade over the real worker module)', () => {
     expect(InProcessWorker.created).toHaveLength(2);
     hasher.terminate();
   });
+
+  it('after the reader probe of a big file the job goes on in a fresh worker, the old one (and its garbage) ends; the next big file in that worker skips the probe', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000 });
+    const bytes = randomBytes(PROBE_MIN_BYTES + 3);
+    const progress: number[] = [];
+    expect(await hasher.sha1(new Blob([bytes]), { onProgress: (n) => progress.push(n) })).toBe(sha1Of(bytes));
+    expect(InProcessWorker.created).toHaveLength(2);
+    const [prober, next] = InProcessWorker.created as [InProcessWorker, InProcessWorker];
+    expect(prober.terminated).toBe(true);
+    const resumed = next.received[0] as Extract<HashRequest, { type: 'sha1' }>;
+    expect(resumed.id).toBe(prober.received[0]!.id);
+    expect(resumed.from?.offset).toBe(4 * PROBE_SEGMENT);
+    const reader = resumed.tuning?.reader;
+    expect(reader === 'stream' || reader === 'blocks').toBe(true);
+    // Progress goes on from where the probe stopped, never back.
+    expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    expect(progress.at(-1)).toBe(bytes.length);
+    // The next big file is read with the verdict in the same (new) worker: no probe, no handoff.
+    const other = randomBytes(PROBE_MIN_BYTES + 5);
+    expect(await hasher.sha1(new Blob([other]))).toBe(sha1Of(other));
+    expect(InProcessWorker.created).toHaveLength(2);
+    expect((next.received[1] as Extract<HashRequest, { type: 'sha1' }>).tuning?.reader).toBe(reader);
+    hasher.terminate();
+  }, 60_000);
 
   it('checkpoints reach the caller and do not detach the caller’s own checkpoint', async () => {
     const hasher = new WorkerHasher({ idleTimeoutMs: 60_000, tuning: { blockSize: 1 << 20, checkpointEvery: 2 << 20 } });
