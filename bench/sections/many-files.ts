@@ -150,6 +150,9 @@ async function runProduct(harness: BrowserHarness, server: BenchServer, paths: s
     const shadowNodes = await page.evaluate(() => window.__benchMany.shadowNodes());
     const from = run.pickedAt ?? run.firstAddAt ?? 0;
     const after = gapsBetween(m.gaps, from, (run.lastDoneAt ?? 0) + 1);
+    // When each long gap after the pick happened (ms after change, as it ended): to match it to a --profile.
+    const late = (m.gaps.long ?? []).filter((g) => g.t >= from && g.gap > 50).map((g) => `${Math.min(g.gap, g.t - from).toFixed(0)} ms ending at +${(g.t - from).toFixed(0)}`);
+    if (late.length) log(`    gaps over 50 ms after the pick: ${late.slice(0, 20).join(', ')}`);
     const totalMs = (run.lastDoneAt ?? 0) - (run.firstAddAt ?? 0);
     return {
       variant: config.variant, files: n, fileBytes: config.fileBytes, delayMs: config.delayMs, parallel: config.parallel,

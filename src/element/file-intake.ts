@@ -68,7 +68,12 @@ export class FileIntake {
    * one after another (a second pick waits for the first), so max-files and duplicates count both.
    */
   add(picked: readonly PickedFile[]): Promise<UploadSnapshot[]> {
-    const run = this.#picks.then(() => this.#addNow(picked));
+    return this.#take(picked, (p) => p);
+  }
+
+  /** `picked` made into PickedFiles by `toPicked`, one by one inside the paced work (`#addNow`). */
+  #take<T>(picked: readonly T[], toPicked: (item: T) => PickedFile): Promise<UploadSnapshot[]> {
+    const run = this.#picks.then(() => this.#addNow(picked, toPicked));
     this.#picks = run.then(
       () => undefined,
       () => undefined,
@@ -79,19 +84,27 @@ export class FileIntake {
   #picks: Promise<void> = Promise.resolve();
 
   /**
-   * One pick. Every loop over its files is paced (page-yield.ts): Chromium's first look at a chosen
-   * file's size is a round trip to its browser process (~0.5 ms), which made a pick of 10,000 files
-   * freeze the page for seconds when it was done in one task.
+   * One pick. Nothing per file runs in the task of the event that brought it: right after a file
+   * input's `change` Chromium handles one message of its own per chosen file (10,000 MIME lookups
+   * for a pick of 10,000, in tasks that run ahead of the page's timers: bench/README.md), and work
+   * of ours in that task made the page's gap longer by as much again. Then every loop over the
+   * pick's files is paced (page-yield.ts): Chromium's first look at a chosen file's size is a round
+   * trip to its browser process (~0.5 ms), which made a pick of 10,000 files freeze the page for
+   * seconds when it was done in one task.
    */
-  async #addNow(picked: readonly PickedFile[]): Promise<UploadSnapshot[]> {
+  async #addNow<T>(picked: readonly T[], toPicked: (item: T) => PickedFile): Promise<UploadSnapshot[]> {
     const { controller } = this.#config;
     if (this.#config.disabled() || picked.length === 0) return [];
-    const flat = this.#config.settings.noFolderPaths;
-    const items = picked
-      .filter((p) => !isLitter(p.file.name, p.folder))
-      .map(({ folder, ...rest }): PickedFile => (folder && !flat ? { ...rest, folder } : rest));
-    if (items.length === 0) return [];
     const pacer = new Pacer();
+    await pacer.yield();
+    const flat = this.#config.settings.noFolderPaths;
+    const items: PickedFile[] = [];
+    for (const item of picked) {
+      if (pacer.due()) await pacer.yield();
+      const { folder, ...rest } = toPicked(item);
+      if (!isLitter(rest.file.name, folder)) items.push(folder && !flat ? { ...rest, folder } : rest);
+    }
+    if (items.length === 0) return [];
     // Each file's "same file" key once (it reads the size: the slow first look).
     const keys = new Map<File, string>();
     for (const p of items) {
@@ -121,8 +134,8 @@ export class FileIntake {
   }
 
   /** The files of a file input's `change`: the folder picker's keep their folders (`webkitRelativePath`). */
-  addChosen(files: Iterable<File>): Promise<UploadSnapshot[]> {
-    return this.add(Array.from(files, (file) => ({ file, folder: folderOf(file.webkitRelativePath ?? '') })));
+  addChosen(files: readonly File[]): Promise<UploadSnapshot[]> {
+    return this.#take(files, (file) => ({ file, folder: folderOf(file.webkitRelativePath ?? '') }));
   }
 
   /** A drop's files, folders walked; call it inside the drop event (the items empty when it returns). */
