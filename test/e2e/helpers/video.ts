@@ -3,33 +3,46 @@
 import type { Locator } from '@playwright/test';
 import type { VodUploaderElement } from '../../../src/index.js';
 
+/** A recording this small is the WebM header with no frame (~100 B): made again. */
+const MIN_RECORDED_BYTES = 1000;
+
 /** Records the video in the page and adds it to the element `host` as `name`. */
 export async function addRecordedVideo(host: Locator, name: string): Promise<void> {
-  await host.evaluate(async (el: VodUploaderElement, fileName) => {
-    const canvas = document.createElement('canvas');
-    canvas.width = 320;
-    canvas.height = 180;
-    const ctx = canvas.getContext('2d')!;
-    const stream = canvas.captureStream(25);
-    const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' });
-    const chunks: Blob[] = [];
-    recorder.ondataavailable = (e) => chunks.push(e.data);
-    const stopped = new Promise((resolve) => (recorder.onstop = resolve));
-    recorder.start();
-    const started = performance.now();
-    await new Promise<void>((resolve) => {
-      const draw = (): void => {
-        ctx.fillStyle = '#e11d48';
-        ctx.fillRect(0, 0, 320, 180);
-        ctx.fillStyle = '#fde047';
-        ctx.fillRect(((performance.now() - started) / 5) % 320, 60, 60, 60);
-        if (performance.now() - started < 800) requestAnimationFrame(draw);
-        else resolve();
-      };
-      draw();
-    });
-    recorder.stop();
-    await stopped;
+  await host.evaluate(async (el: VodUploaderElement, [fileName, minBytes]) => {
+    // A loaded machine's encoder can lag the frames: a CI run under load recorded 110 B in 0.8 s, the
+    // WebM header alone, and the video had no frame to show. Such a recording is made again, longer.
+    const record = async (ms: number): Promise<Blob[]> => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 320;
+      canvas.height = 180;
+      const ctx = canvas.getContext('2d')!;
+      const stream = canvas.captureStream(25);
+      const recorder = new MediaRecorder(stream, { mimeType: 'video/webm' });
+      const chunks: Blob[] = [];
+      recorder.ondataavailable = (e) => chunks.push(e.data);
+      const stopped = new Promise((resolve) => (recorder.onstop = resolve));
+      recorder.start();
+      const started = performance.now();
+      await new Promise<void>((resolve) => {
+        const draw = (): void => {
+          ctx.fillStyle = '#e11d48';
+          ctx.fillRect(0, 0, 320, 180);
+          ctx.fillStyle = '#fde047';
+          ctx.fillRect(((performance.now() - started) / 5) % 320, 60, 60, 60);
+          if (performance.now() - started < ms) requestAnimationFrame(draw);
+          else resolve();
+        };
+        draw();
+      });
+      recorder.stop();
+      await stopped;
+      return chunks;
+    };
+    let chunks: Blob[] = [];
+    for (let ms = 800; ms <= 6400; ms *= 2) {
+      chunks = await record(ms);
+      if (new Blob(chunks).size >= minBytes) break;
+    }
     await el.addFiles([new File(chunks, fileName, { type: 'video/webm' })]);
-  }, name);
+  }, [name, MIN_RECORDED_BYTES] as const);
 }
