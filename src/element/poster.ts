@@ -3,9 +3,8 @@
 // (unknown codec, a CSP without `blob:` in media-src) leave the plain placeholder; nothing waits.
 // Under a CSP without `media-src blob:` the first attempt is refused (one report) and no more are made.
 // Each file's turn has one budget (POSTER_BUDGET_MS) for every step, so a media pipeline that never
-// answers (metadata or a frame that never comes, a bitmap that is never made) costs that file its
-// poster and lets the next file's turn come; it can never hold up the rows after it. A seek that
-// stalls costs less: the first frame is taken instead (showFrame).
+// answers (a seek whose 'seeked' never comes, a bitmap that is never made) costs that file its poster
+// and lets the next file's turn come; it can never hold up the rows after it.
 
 /** All of one file's poster work (metadata, seek, bitmap) ends within this, painted or not. */
 export const POSTER_BUDGET_MS = 15_000;
