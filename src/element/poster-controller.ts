@@ -51,22 +51,15 @@ export class PosterController implements ReactiveController {
     try {
       poster = await import('./poster.js');
     } catch {
-      canvas.dataset.poster = 'none'; // no chunk, no poster: the placeholder stays
-      return;
+      return; // no chunk, no poster: the placeholder stays
     }
     const info = await poster.posterFor(file);
-    let painted = false;
     try {
-      if (info.frame && canvas.isConnected) {
-        poster.paintPoster(canvas, info.frame);
-        painted = true;
-      }
+      if (info.frame && canvas.isConnected) poster.paintPoster(canvas, info.frame);
     } finally {
       // The canvas keeps the pixels: the bitmap is not needed any more.
       poster.releasePoster(file);
     }
-    // The outcome, for styles (hide an empty placeholder) and tests: the job has ended either way.
-    canvas.dataset.poster = painted ? 'painted' : 'none';
     if (info.duration !== undefined && canvas.isConnected && !this.durations.has(id)) {
       this.durations.set(id, info.duration);
       this.#host.requestUpdate();

@@ -2,14 +2,6 @@
 // <video> seeks to a tenth of the clip and the frame is painted into the row's <canvas>. Failures
 // (unknown codec, a CSP without `blob:` in media-src) leave the plain placeholder; nothing waits.
 // Under a CSP without `media-src blob:` the first attempt is refused (one report) and no more are made.
-// Each file's turn has one budget (POSTER_BUDGET_MS) for every step, so a media pipeline that never
-// answers (a seek whose 'seeked' never comes, a bitmap that is never made) costs that file its poster
-// and lets the next file's turn come; it can never hold up the rows after it.
-
-/** All of one file's poster work (metadata, seek, bitmap) ends within this, painted or not. */
-export const POSTER_BUDGET_MS = 15_000;
-/** A seek not done by then is given up for the video's first frame (one more, short seek). */
-const SEEK_WAIT_MS = 3_000;
 
 export interface PosterInfo {
   /** Seconds, when the browser could read it. */
@@ -32,7 +24,7 @@ if (typeof document !== 'undefined') {
 export function posterFor(file: File): Promise<PosterInfo> {
   let job = cache.get(file);
   if (!job) {
-    job = chain.then(() => extract(file, AbortSignal.timeout(POSTER_BUDGET_MS))).catch(() => ({}));
+    job = chain.then(() => extract(file)).catch(() => ({}));
     chain = job;
     cache.set(file, job);
   }
@@ -49,7 +41,7 @@ export function releasePoster(file: File): void {
   void job?.then((info) => info.frame?.close());
 }
 
-async function extract(file: File, budget: AbortSignal): Promise<PosterInfo> {
+async function extract(file: File): Promise<PosterInfo> {
   if (typeof document === 'undefined' || blockedByCsp) return {};
   const video = document.createElement('video');
   video.muted = true;
@@ -58,14 +50,23 @@ async function extract(file: File, budget: AbortSignal): Promise<PosterInfo> {
   const url = URL.createObjectURL(file);
   try {
     video.src = url;
-    await once(video, 'loadedmetadata', budget);
+    await once(video, 'loadedmetadata', 8000);
     // WebKit reports 0 for a file it cannot play, recorded WebM often Infinity: neither is a duration.
     const duration = Number.isFinite(video.duration) && video.duration > 0 ? video.duration : undefined;
     let frame: ImageBitmap | undefined;
     if (video.videoWidth > 0) {
       // A tenth in (past black intro frames); recorded WebM often has no duration: its first frame then.
-      await showFrame(video, duration !== undefined ? Math.min(duration * 0.1, 5) : 0, budget);
-      frame = await bitmapOf(video, budget);
+      const at = duration !== undefined ? Math.min(duration * 0.1, 5) : 0;
+      if (at > 0) {
+        video.currentTime = at;
+        await once(video, 'seeked', 8000);
+      } else if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) {
+        // With preload 'metadata' Firefox may stop before the first frame and never fire 'loadeddata'
+        // (the poster test's recorded WebM: 1 run in 3-5 kept its placeholder): ask for the data.
+        video.preload = 'auto';
+        await once(video, 'loadeddata', 8000);
+      }
+      frame = await bitmapOf(video);
     }
     return { duration, frame };
   } catch {
@@ -78,89 +79,36 @@ async function extract(file: File, budget: AbortSignal): Promise<PosterInfo> {
 }
 
 /**
- * Brings the frame at `at` seconds (or, failing that, the first one) into the video, decoded.
- * With preload 'metadata' Firefox may stop loading before any frame (it fires 'suspend' right after
- * the metadata): the first-frame path then never saw 'loadeddata' (the poster test's recorded WebM,
- * 1 run in 3-5), and a seek made then may wait on data the element is not fetching. So the data is
- * asked for before anything waits on a frame, and a seek that still stalls falls back to the start.
- * A seek to where the video already is would be one some engines report no 'seeked' for: not made.
- */
-async function showFrame(video: HTMLVideoElement, at: number, budget: AbortSignal): Promise<void> {
-  video.preload = 'auto';
-  if (at > 0 && Math.abs(video.currentTime - at) > 0.001) {
-    video.currentTime = at;
-    try {
-      await once(video, 'seeked', budget, SEEK_WAIT_MS);
-      return;
-    } catch (error) {
-      if (budget.aborted) throw error;
-    }
-    // The first frame instead: a new seek replaces a stuck one; a video still at the start needs none.
-    if (video.seeking || video.currentTime > 0.001) {
-      video.currentTime = 0;
-      await once(video, 'seeked', budget);
-      return;
-    }
-  }
-  if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) await once(video, 'loadeddata', budget);
-}
-
-/**
  * The current frame as a small bitmap. Right after 'seeked', with readyState already
  * HAVE_ENOUGH_DATA, Chromium can still refuse ("InvalidStateError: The image source is not usable")
  * while the decoded frame is not ready; a loaded machine made this happen in about 1 test run in 3.
- * It is tried again every 100 ms until the budget ends.
+ * It is tried again for up to a second before the poster is given up.
  */
-async function bitmapOf(video: HTMLVideoElement, budget: AbortSignal): Promise<ImageBitmap> {
-  for (;;) {
+async function bitmapOf(video: HTMLVideoElement): Promise<ImageBitmap> {
+  for (let attempt = 1; ; attempt++) {
     try {
-      return await withinBudget(createImageBitmap(video, { resizeWidth: 192, resizeQuality: 'medium' }), budget);
+      return await createImageBitmap(video, { resizeWidth: 192, resizeQuality: 'medium' });
     } catch (error) {
-      if (budget.aborted || !(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
+      if (attempt >= 10 || !(error instanceof DOMException && error.name === 'InvalidStateError')) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
 }
 
-/** The bitmap, unless the budget ends first: one made after that is closed, never kept. */
-function withinBudget(making: Promise<ImageBitmap>, budget: AbortSignal): Promise<ImageBitmap> {
+function once(target: HTMLMediaElement, name: string, timeoutMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const over = (): void => reject(budget.reason);
-    if (budget.aborted) over();
-    else budget.addEventListener('abort', over, { once: true });
-    making.then(
-      (bitmap) => {
-        budget.removeEventListener('abort', over);
-        if (budget.aborted) bitmap.close();
-        else resolve(bitmap);
-      },
-      (error: unknown) => {
-        budget.removeEventListener('abort', over);
-        reject(error);
-      },
-    );
-  });
-}
-
-/** The media event `name`, or a rejection on a media error, at the end of the budget or after `timeoutMs`. */
-function once(target: HTMLMediaElement, name: string, budget: AbortSignal, timeoutMs?: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = timeoutMs === undefined ? undefined : setTimeout(() => done(new Error(`no ${name} within ${timeoutMs} ms`)), timeoutMs);
-    const done = (error?: unknown): void => {
+    const timer = setTimeout(() => done(new Error('timeout')), timeoutMs);
+    const done = (error?: Error): void => {
       clearTimeout(timer);
       target.removeEventListener(name, ok);
       target.removeEventListener('error', fail);
-      budget.removeEventListener('abort', over);
       if (error) reject(error);
       else resolve();
     };
     const ok = (): void => done();
     const fail = (): void => done(new Error('media error'));
-    const over = (): void => done(budget.reason);
-    if (budget.aborted) return over();
     target.addEventListener(name, ok);
     target.addEventListener('error', fail);
-    budget.addEventListener('abort', over);
   });
 }
 

@@ -1,9 +1,7 @@
 // <vod-uploader> reads a poster frame from the video itself and paints it in the row, without
 // holding up the upload. The video is recorded in the page (helpers/video.ts).
 import { randomBytes } from 'node:crypto';
-import type { Locator } from '@playwright/test';
 import type { VodUploaderElement } from '../../src/index.js';
-import { POSTER_BUDGET_MS } from '../../src/element/poster.js';
 import { expect, test, uniqueName } from './helpers/server.js';
 import { choose, openElementPage } from './helpers/element-page.js';
 import { addRecordedVideo } from './helpers/video.js';
@@ -27,19 +25,6 @@ function silentWav(seconds: number): Buffer {
   return Buffer.concat([header, Buffer.alloc(samples, 128)]);
 }
 
-// Room for posterOutcome's wait on top of the recording and the uploads, on a loaded machine.
-test.describe.configure({ timeout: 120_000 });
-
-/**
- * How the row's poster job ended: 'painted' or 'none'. The element bounds each job by POSTER_BUDGET_MS
- * from its turn, so this waits for an answer, not for a guess of how fast a loaded machine decodes.
- * The wait adds room for the turn to come (page idle, the poster chunk loaded, earlier files' turns).
- */
-async function posterOutcome(poster: Locator): Promise<string | null> {
-  await expect(poster).toHaveAttribute('data-poster', /^(painted|none)$/, { timeout: POSTER_BUDGET_MS + 30_000 });
-  return poster.getAttribute('data-poster');
-}
-
 test('a real video gets its poster frame painted in the row', async ({ page, server }) => {
   const host = await openElementPage(page, server);
   const name = uniqueName('recorded', '.webm');
@@ -47,9 +32,10 @@ test('a real video gets its poster frame painted in the row', async ({ page, ser
   const row = host.locator('[part=file]');
   await expect(row).toHaveAttribute('data-status', 'done');
   const poster = row.locator('[part=poster]');
-  expect(await posterOutcome(poster)).toBe('painted');
   // paintPoster sizes the canvas to the frame (192 px wide) and draws it: red pixels, not the blank placeholder.
-  expect(await poster.evaluate((c: HTMLCanvasElement) => c.width)).toBe(192);
+  // Extraction starts when the page is idle and decodes the video: on a loaded CI machine (other tests
+  // in parallel) that took over the default 5 s once, so the wait is longer; how fast is not the point.
+  await expect.poll(() => poster.evaluate((c: HTMLCanvasElement) => c.width), { timeout: 20_000 }).toBe(192);
   const pixel = await poster.evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(2, 2, 1, 1).data));
   expect(pixel[0]).toBeGreaterThan(150);
   expect(pixel[1]).toBeLessThan(100);
@@ -76,10 +62,7 @@ test('poster bitmaps are closed once painted; nothing is kept for rows that are 
   ]);
   await expect(host.locator('[part=file][data-status=done]')).toHaveCount(3);
   const poster = host.locator('[part=file]').first().locator('[part=poster]');
-  expect(await posterOutcome(poster)).toBe('painted');
-  expect(await poster.evaluate((c: HTMLCanvasElement) => c.width)).toBe(192);
-  // The other two files have no frame: their jobs end with the placeholder.
-  for (const i of [1, 2]) expect(await posterOutcome(host.locator('[part=poster]').nth(i))).toBe('none');
+  await expect.poll(() => poster.evaluate((c: HTMLCanvasElement) => c.width), { timeout: 20_000 }).toBe(192);
   const bitmaps = () => page.evaluate(() => (window as unknown as { bitmaps: ImageBitmap[] }).bitmaps.map((b) => b.width));
   await expect.poll(async () => (await bitmaps()).length).toBeGreaterThan(0);
   await expect.poll(bitmaps).toEqual((await bitmaps()).map(() => 0));
@@ -102,32 +85,4 @@ test('poster bitmaps are closed once painted; nothing is kept for rows that are 
   await host.evaluate((el: VodUploaderElement) => el.clear());
   await expect(host.locator('[part=file]')).toHaveCount(0);
   expect(await kept()).toEqual({ files: 0, quarters: 0, durations: 0 });
-});
-
-test('a seek that never ends costs its row only the chosen frame: the first is painted, and the next row gets its poster', async ({ page, server, browserName }) => {
-  test.skip(browserName !== 'firefox', "only Firefox reads a duration from the recorded WebM, so only there is a seek made (elsewhere the first frame is taken without one)");
-  // The fault: every <video> in the page ignores a seek past the start, so its 'seeked' never comes
-  // (what a stalled media pipeline looks like to the page). Seeks to 0 still work.
-  await page.addInitScript(() => {
-    const own = Object.getOwnPropertyDescriptor(HTMLMediaElement.prototype, 'currentTime')!;
-    Object.defineProperty(HTMLMediaElement.prototype, 'currentTime', {
-      configurable: true,
-      get(this: HTMLMediaElement) {
-        return own.get!.call(this) as number;
-      },
-      set(this: HTMLMediaElement, value: number) {
-        if (value === 0) own.set!.call(this, value);
-      },
-    });
-  });
-  const host = await openElementPage(page, server);
-  await addRecordedVideo(host, uniqueName('stuck', '.webm'));
-  await addRecordedVideo(host, uniqueName('next', '.webm'));
-  const posters = host.locator('[part=poster]');
-  await expect(posters).toHaveCount(2);
-  for (const i of [0, 1]) {
-    expect(await posterOutcome(posters.nth(i))).toBe('painted');
-    const pixel = await posters.nth(i).evaluate((c: HTMLCanvasElement) => Array.from(c.getContext('2d')!.getImageData(2, 2, 1, 1).data));
-    expect(pixel[0]).toBeGreaterThan(150);
-  }
 });
