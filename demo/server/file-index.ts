@@ -5,8 +5,8 @@
 // fsync either way). At start the journal is folded into files.json and removed.
 
 import { appendFile } from 'node:fs/promises';
-import { existsSync, readFileSync, renameSync, unlinkSync, writeFileSync } from 'node:fs';
-import { coalescingSaver, readJson, type FileEntry, type Layout } from './storage.js';
+import { existsSync, readFileSync, unlinkSync } from 'node:fs';
+import { coalescingSaver, readJson, writeAtomicSync, type FileEntry, type Layout } from './storage.js';
 
 export class FileIndex {
   readonly #journal: string;
@@ -22,9 +22,7 @@ export class FileIndex {
         const record = parseLine(line);
         if (record) files[record.key] = record.entry;
       }
-      const temp = `${layout.filesIndex}.${process.pid}.tmp`;
-      writeFileSync(temp, JSON.stringify(files));
-      renameSync(temp, layout.filesIndex);
+      writeAtomicSync(layout.filesIndex, JSON.stringify(files));
       unlinkSync(this.#journal);
     }
     for (const [key, entry] of Object.entries(files)) into(key, entry);

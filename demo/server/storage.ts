@@ -8,7 +8,7 @@
 //   sessions/{id}.part    the file being assembled: each slice written at its own offset
 
 import { createHash, randomBytes } from 'node:crypto';
-import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { createReadStream, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { rename, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
@@ -67,10 +67,22 @@ export function loadOrCreateSecret(
 }
 
 /** Writes a temp file and renames it over the target: readers never see half a file. */
+/** Where a write of `file` goes before it is renamed over it. */
+function tempOf(file: string): string {
+  return `${file}.${process.pid}.tmp`;
+}
+
 export async function writeAtomic(file: string, text: string): Promise<void> {
-  const temp = `${file}.${process.pid}.tmp`;
+  const temp = tempOf(file);
   await writeFile(temp, text);
   await rename(temp, file);
+}
+
+/** writeAtomic at start-up, before anything else runs. */
+export function writeAtomicSync(file: string, text: string): void {
+  const temp = tempOf(file);
+  writeFileSync(temp, text);
+  renameSync(temp, file);
 }
 
 /**
