@@ -2,7 +2,7 @@
 // checkpoints and progress (the bytes come from file-readers.ts), the sampled fingerprint, one blob's SHA-1.
 // Only Blob, timers and WebAssembly (sha1.ts): type-checks under both the DOM and the WebWorker libs.
 
-import { changedOnDisk, readFile, sharedReaderChoice, type ReaderChoice } from './file-readers.js';
+import { changedOnDisk, readFile, sharedReaderChoice, type ReaderChoice, type ReaderKind } from './file-readers.js';
 import { createSha1 } from './sha1.js';
 
 const KiB = 1024;
@@ -35,7 +35,7 @@ export interface HashLoopOptions {
   signal?: AbortSignal;
   from?: { offset: number; state: Uint8Array };
   /** `stream` (BYOB) or `blocks`, forced; by default the one measured fastest here (see BLOCK_SIZE). */
-  reader?: 'stream' | 'blocks';
+  reader?: ReaderKind;
   /** Where the measured choice is kept: the worker's shared one by default. */
   readerChoice?: ReaderChoice;
   /** The block size in `blocks` mode, the buffer size in `stream` mode. */
@@ -51,7 +51,7 @@ export interface HashLoopOptions {
    * the offset, a fresh hash state there and the verdict; it may throw to stop hashing there (the
    * worker does, to hand the rest to a fresh worker: hash.worker.ts).
    */
-  onProbed?(offset: number, state: Uint8Array, reader: 'stream' | 'blocks'): void;
+  onProbed?(offset: number, state: Uint8Array, reader: ReaderKind): void;
   /** Called between blocks; the main-thread fallback yields to the event loop here. */
   betweenBlocks?(): Promise<void>;
 }

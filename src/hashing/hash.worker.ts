@@ -3,6 +3,7 @@
 // sliceSha1() is not stuck behind a long whole-file hash.
 
 import { hashBlob, sampleAndSha1 } from './hash-core.js';
+import type { ReaderKind } from './file-readers.js';
 import type { HashRequest, HashResponse } from './messages.js';
 
 /** The part of DedicatedWorkerGlobalScope used here (named locally so Node tests can load this file). */
@@ -22,7 +23,7 @@ const running = new Map<number, AbortController>();
  * worker frees it at once; the hash state and the verdict travel to the next worker.
  */
 class Handoff {
-  constructor(readonly offset: number, readonly state: Uint8Array, readonly reader: 'stream' | 'blocks') {}
+  constructor(readonly offset: number, readonly state: Uint8Array, readonly reader: ReaderKind) {}
 }
 
 function post(message: HashResponse, transfer: Transferable[] = []): void {

@@ -13,6 +13,7 @@
 import type { HashCheckpoint, HashOptions, Hasher } from '../engine/types.js';
 import { hashAbortError, hashFailure, isHashingUnavailable } from './hash-errors.js';
 import { MainThreadHasher } from './main-thread-hasher.js';
+import type { ReaderKind } from './file-readers.js';
 import type { HashRequest, HashResponse, HashTuning } from './messages.js';
 
 /** Terminate the worker after this long without jobs; it is re-created on the next job. */
@@ -56,7 +57,7 @@ export class WorkerHasher implements Hasher {
    * probes no more. Forgotten when that worker ends (idle, failure), as the verdict kept in a worker
    * was before the handoff: a verdict the load skewed does not outlive the queue it was made for.
    */
-  #reader: 'stream' | 'blocks' | undefined;
+  #reader: ReaderKind | undefined;
 
   constructor(options: WorkerHasherOptions = {}) {
     this.#idleTimeoutMs = options.idleTimeoutMs ?? WORKER_IDLE_TIMEOUT_MS;

@@ -1,6 +1,8 @@
 // The messages between the main thread (hasher.ts) and the hashing worker (hash.worker.ts).
 // Types only: both sides import this file, so neither pulls the other's code into its bundle.
 
+import type { ReaderKind } from './file-readers.js';
+
 /** Main thread → worker. Every job carries an id; jobs run concurrently (see hasher.ts for why). */
 export type HashRequest =
   | {
@@ -28,13 +30,13 @@ export type HashResponse =
    * The reader probe has run: job `id` stops at `offset` (`state` transferred) and is to go on in a
    * fresh worker with `reader`; this worker is to be terminated (hash.worker.ts says why).
    */
-  | { type: 'handoff'; id: number; offset: number; state: Uint8Array; reader: 'stream' | 'blocks' }
+  | { type: 'handoff'; id: number; offset: number; state: Uint8Array; reader: ReaderKind }
   /** A DOMException or Error flattened: structured clone keeps name/message but not subclasses. */
   | { type: 'error'; id: number; name: string; message: string };
 
 /** hash-core's reader, block size, read-ahead depth and checkpoint interval, when not the defaults. */
 export interface HashTuning {
-  reader?: 'stream' | 'blocks';
+  reader?: ReaderKind;
   blockSize?: number;
   readAhead?: number;
   checkpointEvery?: number;
