@@ -51,13 +51,16 @@ export async function sendWithProtocol(
   if (answer.data.access_url === undefined) {
     if (!session || !sliceSize) throw new Error('the create answer has no session or slice_size');
     await inLanes(answer.data.offset ?? 0, file.size, sliceSize, lanes, async (offset) => {
-      const form = new FormData();
-      form.append('op', 'upload_slice');
       const slice = file.slice(offset, offset + sliceSize);
       await onSlice?.(slice);
-      form.append('filecontent', slice, file.name);
+      // The product client's fields in its order: session and offset before the bytes, so that the
+      // server writes the slice as it arrives (demo/server/upload-request.ts); bytes first, it has to
+      // collect the whole slice in memory before it knows where it goes, a different server path.
+      const form = new FormData();
+      form.append('op', 'upload_slice');
       form.append('session', session);
       form.append('offset', String(offset));
+      form.append('filecontent', slice, file.name);
       answer = await post(fileUrl, form, signature);
       requests++;
       if (answer.data.access_url !== undefined) last = answer.data;
