@@ -143,8 +143,8 @@ export const uploaderStyles = css`
     transform-origin: left center;
     transform: scaleX(var(--vod-uploader-fraction, 0));
     /* No transition: progress arrives every 200 ms, and a 0.2 s transition between updates kept the
-       compositor drawing 60 frames a second for the whole upload (without a GPU, on the CPU the
-       upload needs: bench/README.md, "HTTPS rows"). The bar steps 5 times a second instead. */
+       compositor drawing frames for the whole upload (without a GPU, on the CPU the upload needs:
+       bench/README.md, "The HTTPS rows"). The bar steps 5 times a second instead. */
   }
   :host(:dir(rtl)) .fill {
     transform-origin: right center;

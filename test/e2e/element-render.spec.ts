@@ -38,7 +38,7 @@ test('progress renders at most ~5 times a second, not once per slice; the status
 
 // The bar steps with each progress render (5 a second) and runs no animation between them: a
 // transition per update kept the compositor drawing for the whole upload, CPU the upload itself
-// needs when the machine is busy with TLS (bench/README.md, "HTTPS rows").
+// needs when the machine is busy with TLS (bench/README.md, "The HTTPS rows").
 test('the progress bars run no animation while a file uploads', async ({ page, server }) => {
   const name = uniqueName('no-animation');
   const host = await openElementPage(page, server);
