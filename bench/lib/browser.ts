@@ -151,6 +151,11 @@ export interface GapResult {
   long?: Array<{ t: number; gap: number; split?: GapSplit }>;
   /** How far the split's windows may be off (half the best driver round trip), when split. */
   splitAlignMs?: number;
+  /**
+   * Page time + this = CLOCK_MONOTONIC ms, when split: the clock of a --profile's timestamps (µs) and
+   * of Chrome traces, to match a gap to them.
+   */
+  splitOffsetMs?: number;
 }
 
 /** Gaps within a phase: the longest, how many over 50 ms, and the same less the time spent waiting for a core. */
@@ -167,6 +172,8 @@ export interface PhaseGaps {
    */
   maxBusyOrAsleepMs?: number;
   busyOrAsleepOver50?: number;
+  /** The most time the main thread spent on a core within one gap: the page's and the browser's work on it. */
+  maxOnCpuMs?: number;
 }
 
 /**
@@ -190,6 +197,7 @@ export function gapsBetween(result: GapResult, from: number, to: number): PhaseG
     longest: longest?.split,
     maxBusyOrAsleepMs: split ? Math.max(0, ...inside.map((g) => g.own)) : undefined,
     busyOrAsleepOver50: split ? inside.filter((g) => g.own > 50).length : undefined,
+    maxOnCpuMs: split ? Math.max(0, ...inside.map((g) => g.split?.onCpuMs ?? g.gap)) : undefined,
   };
 }
 
@@ -208,6 +216,7 @@ export async function stopGaps(page: Page): Promise<GapResult> {
   if (split) {
     result.long = result.long?.map((g, i) => ({ ...g, split: split.splits[i] }));
     result.splitAlignMs = split.alignMs;
+    result.splitOffsetMs = split.offsetMs;
   }
   return result;
 }

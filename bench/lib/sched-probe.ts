@@ -19,12 +19,23 @@ export interface GapSplit {
   onCpuMs: number;
   waitingMs: number;
   asleepMs: number;
+  /**
+   * Of `asleepMs`, the share the samples in the window saw asleep somewhere other than the thread's
+   * usual sleep (its message loop's wait: the mode of its sleeping stack pointer), scaled to ms:
+   * blocked inside a task, e.g. in a synchronous call. Undefined when no sample saw it asleep.
+   */
+  blockedMs?: number;
   /** How far each figure may be off: the sampler's interval at the window's ends. */
   edgeMs: number;
 }
 
-/** Samples: [monotonic ms, on-core ms, run-queue wait ms] per thread, in sampling order. */
-type Samples = Map<number, Array<[number, number, number]>>;
+/**
+ * Samples: [monotonic ms, on-core ms, run-queue wait ms, where it sleeps] per thread, in sampling
+ * order. Where it sleeps: 0 running or runnable, the stack pointer of the system call it sleeps in
+ * (/proc/<tid>/syscall), or -1 when that cannot be read.
+ */
+export type Sample = [number, number, number, number];
+type Samples = Map<number, Sample[]>;
 
 const SAMPLE_EVERY_MS = 1;
 
@@ -45,7 +56,10 @@ const sample = () => {
   for (const tid of tids) {
     try {
       const [cpu, wait] = readFileSync('/proc/' + tid + '/task/' + tid + '/schedstat', 'utf8').split(' ').map(Number);
-      samples.get(tid).push([Number(process.hrtime.bigint()) / 1e6, cpu / 1e6, wait / 1e6]);
+      // "running", or "nr arg1..arg6 sp pc" of the call it sleeps in: 0 for running, else its stack pointer.
+      let sp = -1;
+      try { const call = readFileSync('/proc/' + tid + '/task/' + tid + '/syscall', 'utf8').trim().split(' '); sp = call.length > 8 ? Number(call[7]) : 0; } catch {}
+      samples.get(tid).push([Number(process.hrtime.bigint()) / 1e6, cpu / 1e6, wait / 1e6, sp]);
     } catch {}
   }
 };
@@ -59,7 +73,7 @@ parentPort.postMessage([...samples]);
 `;
 
 /** Counters of `series` at monotonic time `t`, interpolated between the samples around it, and their distance. */
-function at(series: Array<[number, number, number]>, t: number): { cpu: number; wait: number; spacing: number } | undefined {
+function at(series: Sample[], t: number): { cpu: number; wait: number; spacing: number } | undefined {
   let lo = 0;
   let hi = series.length - 1;
   if (t < series[0]![0] || t > series[hi]![0]) return undefined;
@@ -79,14 +93,35 @@ function at(series: Array<[number, number, number]>, t: number): { cpu: number; 
  * `edgeMs`: the longer of the two sample intervals the window's ends fall in: what happened inside
  * them is spread evenly, so the split may be off by up to that much.
  */
-export function splitWindow(series: Array<[number, number, number]>, from: number, to: number): GapSplit | undefined {
+export function splitWindow(series: Sample[], from: number, to: number, loopSleeps: ReadonlySet<number> = new Set()): GapSplit | undefined {
   const start = at(series, from);
   const end = at(series, to);
   if (!start || !end) return undefined;
   const length = to - from;
   const onCpuMs = Math.min(length, Math.max(0, end.cpu - start.cpu));
   const waitingMs = Math.min(length - onCpuMs, Math.max(0, end.wait - start.wait));
-  return { onCpuMs, waitingMs, asleepMs: length - onCpuMs - waitingMs, edgeMs: Math.max(start.spacing, end.spacing) };
+  const asleepMs = length - onCpuMs - waitingMs;
+  const asleep = series.filter(([t, , , sp]) => t >= from && t <= to && sp > 0);
+  const blocked = asleep.filter(([, , , sp]) => !loopSleeps.has(sp)).length;
+  return {
+    onCpuMs,
+    waitingMs,
+    asleepMs,
+    blockedMs: asleep.length ? (asleepMs * blocked) / asleep.length : undefined,
+    edgeMs: Math.max(start.spacing, end.spacing),
+  };
+}
+
+/** Where the thread usually sleeps (its message loop): each stack pointer of 10 % or more of its sleeping samples. */
+export function loopSleepsOf(series: Sample[]): Set<number> {
+  const counts = new Map<number, number>();
+  let asleep = 0;
+  for (const [, , , sp] of series) {
+    if (sp <= 0) continue;
+    asleep++;
+    counts.set(sp, (counts.get(sp) ?? 0) + 1);
+  }
+  return new Set([...counts].filter(([, n]) => n >= 0.1 * asleep).map(([sp]) => sp));
 }
 
 export class SchedSampler {
@@ -135,19 +170,21 @@ export class SchedSampler {
    * Stops, and splits each gap (`t`: page time when the gap ended, `gap`: its length) on the renderer
    * whose main thread ran the most meanwhile (the page's: the others are idle).
    */
-  async stop(gaps: Array<{ t: number; gap: number }>): Promise<{ splits: Array<GapSplit | undefined>; alignMs: number } | undefined> {
+  async stop(gaps: Array<{ t: number; gap: number }>): Promise<{ splits: Array<GapSplit | undefined>; alignMs: number; offsetMs: number } | undefined> {
     await this.#align();
-    const done = new Promise<Array<[number, Array<[number, number, number]>]>>((resolve) => this.worker.once('message', resolve));
+    const done = new Promise<Array<[number, Sample[]]>>((resolve) => this.worker.once('message', resolve));
     Atomics.store(this.stopFlag, 0, 1);
     Atomics.notify(this.stopFlag, 0);
     const samples: Samples = new Map(await done);
     await this.worker.terminate();
-    const ran = (s: Array<[number, number, number]>) => (s.length ? s.at(-1)![1] - s[0]![1] : -1);
+    const ran = (s: Sample[]) => (s.length ? s.at(-1)![1] - s[0]![1] : -1);
     const series = [...samples.values()].sort((a, b) => ran(b) - ran(a))[0];
     if (!series || series.length < 2) return undefined;
+    const loop = loopSleepsOf(series);
     return {
-      splits: gaps.map((g) => splitWindow(series, g.t - g.gap + this.#offset, g.t + this.#offset)),
+      splits: gaps.map((g) => splitWindow(series, g.t - g.gap + this.#offset, g.t + this.#offset, loop)),
       alignMs: this.#alignError,
+      offsetMs: this.#offset,
     };
   }
 }
@@ -156,5 +193,6 @@ export class SchedSampler {
 export function splitText(split: GapSplit | undefined): string {
   if (!split) return 'not split';
   const r = (ms: number) => ms.toFixed(0);
-  return `${r(split.onCpuMs)} on a core, ${r(split.waitingMs)} waiting for one, ${r(split.asleepMs)} asleep (±${r(split.edgeMs)})`;
+  const blocked = split.blockedMs !== undefined && split.blockedMs >= 1 ? `, ${r(split.blockedMs)} of it outside its loop` : '';
+  return `${r(split.onCpuMs)} on a core, ${r(split.waitingMs)} waiting for one, ${r(split.asleepMs)} asleep${blocked} (±${r(split.edgeMs)})`;
 }
