@@ -184,9 +184,9 @@ export interface PhaseGaps {
 export function gapsBetween(result: GapResult, from: number, to: number): PhaseGaps {
   const inside = (result.long ?? []).filter((g) => g.t >= from && g.t < to).map((g) => {
     const gap = Math.min(g.gap, g.t - from);
-    // Only waiting beyond the sampler's uncertainty is taken off (an unsplit gap keeps it all), and a
+    // Only waiting beyond the sampler's uncertainty (an interval at each end) is taken off (an unsplit gap keeps it all), and a
     // gap cut at `from` keeps the share of waiting of the whole gap.
-    const waiting = g.split ? Math.max(0, g.split.waitingMs - g.split.edgeMs) : 0;
+    const waiting = g.split ? Math.max(0, g.split.waitingMs - 2 * g.split.edgeMs) : 0;
     return { gap, split: g.split, own: gap - (waiting * gap) / g.gap };
   });
   const longest = inside.reduce<(typeof inside)[number] | undefined>((max, g) => (!max || g.gap > max.gap ? g : max), undefined);

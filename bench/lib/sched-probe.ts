@@ -1,13 +1,16 @@
 // What the renderer's main thread did during each long gap of the page's 10 ms timer (browser.ts's
 // gap probe): on a core (JavaScript, GC, style, layout, IPC: busy), runnable but waiting for a core
 // (the kernel did not schedule it: the machine's, not the page's), or asleep (idle or blocked, e.g.
-// on a synchronous call into the browser). From the kernel's own counters: a worker thread of the
-// bench reads /proc/<pid>/task/<pid>/schedstat (time on a core, time waiting on a run queue, both
-// cumulative ns) of every renderer's main thread every millisecond or two; a gap's window is then
-// the difference of the counters at its two ends, interpolated between samples. The page's
-// performance.now() is mapped to the bench's monotonic clock (both CLOCK_MONOTONIC on Linux) by the
-// driver round trip with the smallest delay, so each window is off by at most half that round trip.
-// Linux only; elsewhere (no /proc) gaps are reported without a split.
+// on a synchronous call into the browser). From the kernel: a worker thread of the bench reads, for
+// every renderer's main thread, its time on a core (/proc/<pid>/task/<pid>/schedstat, cumulative,
+// brought up to date at every tick and switch) and its state (/proc/…/stat: R runnable or running,
+// else asleep) every millisecond. A gap's window: the time on a core is the counter's difference at
+// its two ends (interpolated between samples); runnable time is the window's time whose sample said
+// R; waiting = runnable − on a core. Not schedstat's run-queue delay: the kernel adds a wait to it
+// only when the wait ends, often after the window, which made busy threads look asleep.
+// The page's performance.now() is mapped to the bench's monotonic clock (both CLOCK_MONOTONIC on
+// Linux) by the driver round trip with the smallest delay, so each window is off by at most half that
+// round trip. Linux only; elsewhere (no /proc) gaps are reported without a split.
 
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
@@ -19,22 +22,12 @@ export interface GapSplit {
   onCpuMs: number;
   waitingMs: number;
   asleepMs: number;
-  /**
-   * Of `asleepMs`, the share the samples in the window saw asleep somewhere other than the thread's
-   * usual sleep (its message loop's wait: the mode of its sleeping stack pointer), scaled to ms:
-   * blocked inside a task, e.g. in a synchronous call. Undefined when no sample saw it asleep.
-   */
-  blockedMs?: number;
   /** How far each figure may be off: the sampler's interval at the window's ends. */
   edgeMs: number;
 }
 
-/**
- * Samples: [monotonic ms, on-core ms, run-queue wait ms, where it sleeps] per thread, in sampling
- * order. Where it sleeps: 0 running or runnable, the stack pointer of the system call it sleeps in
- * (/proc/<tid>/syscall), or -1 when that cannot be read.
- */
-export type Sample = [number, number, number, number];
+/** Samples: [monotonic ms, on-core ms, 1 runnable or running / 0 asleep] per thread, in sampling order. */
+export type Sample = [number, number, number];
 type Samples = Map<number, Sample[]>;
 
 const SAMPLE_EVERY_MS = 1;
@@ -55,11 +48,10 @@ const samples = new Map(tids.map((tid) => [tid, []]));
 const sample = () => {
   for (const tid of tids) {
     try {
-      const [cpu, wait] = readFileSync('/proc/' + tid + '/task/' + tid + '/schedstat', 'utf8').split(' ').map(Number);
-      // "running", or "nr arg1..arg6 sp pc" of the call it sleeps in: 0 for running, else its stack pointer.
-      let sp = -1;
-      try { const call = readFileSync('/proc/' + tid + '/task/' + tid + '/syscall', 'utf8').trim().split(' '); sp = call.length > 8 ? Number(call[7]) : 0; } catch {}
-      samples.get(tid).push([Number(process.hrtime.bigint()) / 1e6, cpu / 1e6, wait / 1e6, sp]);
+      const cpu = Number(readFileSync('/proc/' + tid + '/task/' + tid + '/schedstat', 'utf8').split(' ')[0]);
+      const stat = readFileSync('/proc/' + tid + '/task/' + tid + '/stat', 'utf8');
+      const state = stat[stat.lastIndexOf(')') + 2];
+      samples.get(tid).push([Number(process.hrtime.bigint()) / 1e6, cpu / 1e6, state === 'R' ? 1 : 0]);
     } catch {}
   }
 };
@@ -72,56 +64,45 @@ while (Atomics.load(stop, 0) === 0) {
 parentPort.postMessage([...samples]);
 `;
 
-/** Counters of `series` at monotonic time `t`, interpolated between the samples around it, and their distance. */
-function at(series: Sample[], t: number): { cpu: number; wait: number; spacing: number } | undefined {
+/** Index of the last sample at or before `t` (t within the samples). */
+function before(series: Sample[], t: number): number {
   let lo = 0;
   let hi = series.length - 1;
-  if (t < series[0]![0] || t > series[hi]![0]) return undefined;
   while (hi - lo > 1) {
     const mid = (lo + hi) >> 1;
     if (series[mid]![0] <= t) lo = mid;
     else hi = mid;
   }
-  const [t0, c0, w0] = series[lo]!;
-  const [t1, c1, w1] = series[hi]!;
-  const k = t1 > t0 ? (t - t0) / (t1 - t0) : 0;
-  return { cpu: c0 + k * (c1 - c0), wait: w0 + k * (w1 - w0), spacing: t1 - t0 };
+  return series[hi]![0] <= t ? hi : lo;
+}
+
+/** The on-core counter at `t`, interpolated between the samples around it. */
+function cpuAt(series: Sample[], t: number): number {
+  const i = before(series, t);
+  const [t0, c0] = series[i]!;
+  const [t1, c1] = series[Math.min(i + 1, series.length - 1)]!;
+  return t1 > t0 ? c0 + ((t - t0) / (t1 - t0)) * (c1 - c0) : c0;
 }
 
 /**
  * Splits [from, to] (monotonic ms) of one thread's samples; undefined outside the sampled time.
- * `edgeMs`: the longer of the two sample intervals the window's ends fall in: what happened inside
- * them is spread evenly, so the split may be off by up to that much.
+ * Each sample's state holds until the next sample. `edgeMs`: the longest sample interval the window
+ * touches: each figure may be off by up to that much.
  */
-export function splitWindow(series: Sample[], from: number, to: number, loopSleeps: ReadonlySet<number> = new Set()): GapSplit | undefined {
-  const start = at(series, from);
-  const end = at(series, to);
-  if (!start || !end) return undefined;
+export function splitWindow(series: Sample[], from: number, to: number): GapSplit | undefined {
+  if (series.length < 2 || from < series[0]![0] || to > series.at(-1)![0]) return undefined;
   const length = to - from;
-  const onCpuMs = Math.min(length, Math.max(0, end.cpu - start.cpu));
-  const waitingMs = Math.min(length - onCpuMs, Math.max(0, end.wait - start.wait));
-  const asleepMs = length - onCpuMs - waitingMs;
-  const asleep = series.filter(([t, , , sp]) => t >= from && t <= to && sp > 0);
-  const blocked = asleep.filter(([, , , sp]) => !loopSleeps.has(sp)).length;
-  return {
-    onCpuMs,
-    waitingMs,
-    asleepMs,
-    blockedMs: asleep.length ? (asleepMs * blocked) / asleep.length : undefined,
-    edgeMs: Math.max(start.spacing, end.spacing),
-  };
-}
-
-/** Where the thread usually sleeps (its message loop): each stack pointer of 10 % or more of its sleeping samples. */
-export function loopSleepsOf(series: Sample[]): Set<number> {
-  const counts = new Map<number, number>();
-  let asleep = 0;
-  for (const [, , , sp] of series) {
-    if (sp <= 0) continue;
-    asleep++;
-    counts.set(sp, (counts.get(sp) ?? 0) + 1);
+  const onCpuMs = Math.min(length, Math.max(0, cpuAt(series, to) - cpuAt(series, from)));
+  let runnableMs = 0;
+  let edgeMs = 0;
+  for (let i = before(series, from); i < series.length - 1 && series[i]![0] < to; i++) {
+    const [t0, , state] = series[i]!;
+    const t1 = series[i + 1]![0];
+    edgeMs = Math.max(edgeMs, t1 - t0);
+    if (state === 1) runnableMs += Math.min(t1, to) - Math.max(t0, from);
   }
-  return new Set([...counts].filter(([, n]) => n >= 0.1 * asleep).map(([sp]) => sp));
+  const waitingMs = Math.min(length - onCpuMs, Math.max(0, runnableMs - onCpuMs));
+  return { onCpuMs, waitingMs, asleepMs: length - onCpuMs - waitingMs, edgeMs };
 }
 
 export class SchedSampler {
@@ -180,9 +161,8 @@ export class SchedSampler {
     const ran = (s: Sample[]) => (s.length ? s.at(-1)![1] - s[0]![1] : -1);
     const series = [...samples.values()].sort((a, b) => ran(b) - ran(a))[0];
     if (!series || series.length < 2) return undefined;
-    const loop = loopSleepsOf(series);
     return {
-      splits: gaps.map((g) => splitWindow(series, g.t - g.gap + this.#offset, g.t + this.#offset, loop)),
+      splits: gaps.map((g) => splitWindow(series, g.t - g.gap + this.#offset, g.t + this.#offset)),
       alignMs: this.#alignError,
       offsetMs: this.#offset,
     };
@@ -193,6 +173,5 @@ export class SchedSampler {
 export function splitText(split: GapSplit | undefined): string {
   if (!split) return 'not split';
   const r = (ms: number) => ms.toFixed(0);
-  const blocked = split.blockedMs !== undefined && split.blockedMs >= 1 ? `, ${r(split.blockedMs)} of it outside its loop` : '';
-  return `${r(split.onCpuMs)} on a core, ${r(split.waitingMs)} waiting for one, ${r(split.asleepMs)} asleep${blocked} (±${r(split.edgeMs)})`;
+  return `${r(split.onCpuMs)} on a core, ${r(split.waitingMs)} waiting for one, ${r(split.asleepMs)} asleep (±${r(split.edgeMs)})`;
 }

@@ -5,25 +5,20 @@ import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import { gapsBetween, type GapResult } from '../../bench/lib/browser.js';
-import { loopSleepsOf, SchedSampler, splitWindow, type Sample } from '../../bench/lib/sched-probe.js';
+import { SchedSampler, splitWindow, type Sample } from '../../bench/lib/sched-probe.js';
 
 describe('splitWindow', () => {
-  // [monotonic ms, on-core ms, waiting ms, where asleep]: 0-40 on a core, 40-70 waiting, 70-100
-  // asleep: in the message loop's wait (500) at 80 and 100, elsewhere (700, a call) at 90.
-  const series: Sample[] = [[0, 0, 0, 0], [40, 40, 0, 0], [70, 40, 30, 0], [80, 40, 30, 500], [90, 40, 30, 700], [100, 40, 30, 500]];
+  // [monotonic ms, on-core ms, runnable]: 0-40 on a core, 40-70 runnable but waiting, 70-100 asleep.
+  const series: Sample[] = [[0, 0, 1], [10, 10, 1], [20, 20, 1], [30, 30, 1], [40, 40, 1], [50, 40, 1], [60, 40, 1], [70, 40, 0], [80, 40, 0], [90, 40, 0], [100, 40, 0]];
 
-  it('splits a window into time on a core, waiting for one and asleep, and what of the sleep was outside the loop', () => {
-    expect(splitWindow(series, 20, 90, new Set([500]))).toEqual({ onCpuMs: 20, waitingMs: 30, asleepMs: 20, blockedMs: 10, edgeMs: 40 });
+  it('splits a window into time on a core, waiting for one and asleep', () => {
+    expect(splitWindow(series, 20, 90)).toEqual({ onCpuMs: 20, waitingMs: 30, asleepMs: 20, edgeMs: 10 });
+    expect(splitWindow(series, 25, 75)).toEqual({ onCpuMs: 15, waitingMs: 30, asleepMs: 5, edgeMs: 10 });
   });
 
   it('does not split a window outside the sampled time', () => {
     expect(splitWindow(series, -10, 50)).toBeUndefined();
     expect(splitWindow(series, 50, 120)).toBeUndefined();
-  });
-
-  it('takes the sleeps of 10 % or more of the sleeping samples for the loop', () => {
-    const many: Sample[] = [...Array.from({ length: 19 }, (_, i): Sample => [i, 0, 0, 500]), [19, 0, 0, 700]];
-    expect(loopSleepsOf(many)).toEqual(new Set([500]));
   });
 });
 
@@ -37,7 +32,7 @@ describe('gapsBetween with splits', () => {
     ]), 0, 3000);
     expect(gaps.maxGapMs).toBe(90);
     expect(gaps.gapsOver50).toBe(2);
-    expect(gaps.maxBusyOrAsleepMs).toBe(57); // 60 - (5 - 2); the 90 ms gap keeps 25
+    expect(gaps.maxBusyOrAsleepMs).toBe(59); // 60 - (5 - 2 × 2); the 90 ms gap keeps 90 - (70 - 2 × 5) = 30
     expect(gaps.busyOrAsleepOver50).toBe(1);
     expect(gaps.longest?.waitingMs).toBe(70);
     expect(gaps.maxOnCpuMs).toBe(55);
@@ -84,9 +79,12 @@ describe.skipIf(!existsSync('/proc/self/schedstat'))('SchedSampler on a real thr
     const split = await sampler.stop(gaps);
     await worker.terminate();
     const [computing, sleeping] = split!.splits;
-    // Not all of it: interrupts and softirq work (loopback traffic) taken while it runs count on neither counter.
-    expect(computing!.onCpuMs + computing!.waitingMs).toBeGreaterThan(0.6 * gaps[0]!.gap - computing!.edgeMs);
+    // Off by one sample interval at each end (edgeMs) and the clocks' mapping (a few ms); and under
+    // load (average ~20) a busy thread was once seen asleep for 40 % of it (bench/README.md, figure 3).
+    expect(computing!.onCpuMs + computing!.waitingMs).toBeGreaterThan(0.5 * gaps[0]!.gap - 2 * computing!.edgeMs);
+    expect(computing!.asleepMs).toBeLessThan(sleeping!.asleepMs);
     expect(computing!.onCpuMs).toBeGreaterThan(0);
-    expect(sleeping!.asleepMs).toBeGreaterThan(0.8 * gaps[1]!.gap - sleeping!.edgeMs);
+    // The 150 ms of Atomics.wait; the rest of that window is its wake-up, runnable until it got a core.
+    expect(sleeping!.asleepMs).toBeGreaterThan(150 - 2 * sleeping!.edgeMs - 5);
   });
 });
