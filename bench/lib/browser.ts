@@ -5,9 +5,10 @@ import { existsSync } from 'node:fs';
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type CDPSession, type Page } from '@playwright/test';
-import { createServer, type ViteDevServer } from 'vite';
+import { createServer, defaultClientConditions, type ViteDevServer } from 'vite';
 import { chromiumArgs } from '../../playwright.config.js';
 import { BENCH_DIR, REPO_ROOT } from './files.js';
+import { SchedSampler, type GapSplit } from './sched-probe.js';
 
 export interface BrowserHarness {
   browser: Browser;
@@ -58,6 +59,11 @@ export async function startBrowserHarness(): Promise<BrowserHarness> {
         });
       },
     }],
+    // Dependencies' production builds, as in what ships (a bundler resolves 'production' for a
+    // release): a dev server resolves 'development', and lit's development build logs every render
+    // for its dev tools and checks each binding (in the many-files profile: debugLogEvent alone
+    // 132 ms of a 9 s run on 50 files). `development|production` would be read as development here.
+    resolve: { conditions: defaultClientConditions.map((c) => (c === 'development|production' ? 'production' : c)) },
     // Pre-bundled up front so that no page triggers a dependency re-optimisation (and a reload) mid-run.
     optimizeDeps: {
       entries: ['bench/pages/*.html'],
@@ -138,8 +144,36 @@ export interface GapResult {
   /** Interval gaps over 50 ms. */
   gapsOver50: number;
   ticks: number;
-  /** Interval gaps of 20 ms or more: when they ended (performance.now) and how long they were. */
-  long?: Array<{ t: number; gap: number }>;
+  /**
+   * Interval gaps of 20 ms or more: when they ended (performance.now) and how long they were; in
+   * Chromium on Linux, what the renderer's main thread did meanwhile (sched-probe.ts).
+   */
+  long?: Array<{ t: number; gap: number; split?: GapSplit }>;
+  /** How far the split's windows may be off (half the best driver round trip), when split. */
+  splitAlignMs?: number;
+  /**
+   * Page time + this = CLOCK_MONOTONIC ms, when split: the clock of a --profile's timestamps (µs) and
+   * of Chrome traces, to match a gap to them.
+   */
+  splitOffsetMs?: number;
+}
+
+/** Gaps within a phase: the longest, how many over 50 ms, and the same less the time spent waiting for a core. */
+export interface PhaseGaps {
+  maxGapMs: number;
+  gapsOver50: number;
+  /** The longest gap's split, when the gaps were split. */
+  longest?: GapSplit;
+  /**
+   * Each gap less the time the main thread was runnable but not running (waiting for a core), less
+   * the sampler's uncertainty: the longest, and how many stay over 50 ms. What the page's own work
+   * and the browser's work on its main thread made of the gap (a gap not split counts whole);
+   * undefined when the run was not split.
+   */
+  maxBusyOrAsleepMs?: number;
+  busyOrAsleepOver50?: number;
+  /** The most time the main thread spent on a core within one gap: the page's and the browser's work on it. */
+  maxOnCpuMs?: number;
 }
 
 /**
@@ -147,19 +181,44 @@ export interface GapResult {
  * began before `from` counts from `from` on: the browser's own work on a pick of 10,000 files (2.9 s
  * on a bare page, before its change event) is not the product's.
  */
-export function gapsBetween(result: GapResult, from: number, to: number): { maxGapMs: number; gapsOver50: number } {
-  const inside = (result.long ?? []).filter((g) => g.t >= from && g.t < to).map((g) => Math.min(g.gap, g.t - from));
+export function gapsBetween(result: GapResult, from: number, to: number): PhaseGaps {
+  const inside = (result.long ?? []).filter((g) => g.t >= from && g.t < to).map((g) => {
+    const gap = Math.min(g.gap, g.t - from);
+    // Only waiting beyond the sampler's uncertainty (an interval at each end) is taken off (an unsplit gap keeps it all), and a
+    // gap cut at `from` keeps the share of waiting of the whole gap.
+    const waiting = g.split ? Math.max(0, g.split.waitingMs - 2 * g.split.edgeMs) : 0;
+    return { gap, split: g.split, own: gap - (waiting * gap) / g.gap };
+  });
+  const longest = inside.reduce<(typeof inside)[number] | undefined>((max, g) => (!max || g.gap > max.gap ? g : max), undefined);
+  const split = result.splitAlignMs !== undefined;
   return {
-    maxGapMs: inside.reduce((max, gap) => Math.max(max, gap), 0),
-    gapsOver50: inside.filter((gap) => gap > 50).length,
+    maxGapMs: longest?.gap ?? 0,
+    gapsOver50: inside.filter((g) => g.gap > 50).length,
+    longest: longest?.split,
+    maxBusyOrAsleepMs: split ? Math.max(0, ...inside.map((g) => g.own)) : undefined,
+    busyOrAsleepOver50: split ? inside.filter((g) => g.own > 50).length : undefined,
+    maxOnCpuMs: split ? Math.max(0, ...inside.map((g) => g.split?.onCpuMs ?? g.gap)) : undefined,
   };
 }
 
+const schedSamplers = new WeakMap<Page, SchedSampler>();
+
 export async function startGaps(page: Page): Promise<void> {
+  const sampler = await SchedSampler.start(page);
+  if (sampler) schedSamplers.set(page, sampler);
   await page.evaluate('globalThis.__benchGaps.start()');
 }
 export async function stopGaps(page: Page): Promise<GapResult> {
-  return (await page.evaluate('globalThis.__benchGaps.stop()')) as GapResult;
+  const result = (await page.evaluate('globalThis.__benchGaps.stop()')) as GapResult;
+  const sampler = schedSamplers.get(page);
+  schedSamplers.delete(page);
+  const split = await sampler?.stop(result.long ?? []);
+  if (split) {
+    result.long = result.long?.map((g, i) => ({ ...g, split: split.splits[i] }));
+    result.splitAlignMs = split.alignMs;
+    result.splitOffsetMs = split.offsetMs;
+  }
+  return result;
 }
 
 export interface HeapResult {

@@ -41,7 +41,7 @@ export function chromiumPids(root = process.pid): number[] {
 }
 
 /** A Chromium process's kind from its command line: browser, renderer, gpu-process, network, utility... */
-function processKind(pid: number): string {
+export function processKind(pid: number): string {
   try {
     // Chromium retitles its children (setproctitle): their arguments may be joined by spaces.
     const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split(/[\0 ]/);

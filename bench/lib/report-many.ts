@@ -47,6 +47,13 @@ export function manyTargets(s: ManySectionResult | undefined, add: Add): void {
   if (products.length) {
     const worst = products.reduce((a, b) => (b.maxGapMs > a.maxGapMs ? b : a));
     add('many files: no main-thread gap over 50 ms after the pick', worst.maxGapMs <= 50, `longest ${f0(worst.maxGapMs)} ms (${worst.files} × ${formatSize(worst.fileBytes)}, ${worst.delayMs} ms, parallel-files ${worst.parallel}; the whole run with the pick: ${f0(worst.maxGapWholeMs)} ms)`);
+    if (products.every((r) => r.maxBusyOrAsleepMs !== undefined)) {
+      // The same gaps less the time the kernel kept the main thread waiting for a core (sched-probe.ts).
+      const own = products.reduce((a, b) => (b.maxBusyOrAsleepMs! > a.maxBusyOrAsleepMs! ? b : a));
+      const bare = s.runs.filter((r) => r.variant === 'bare' && r.maxBusyOrAsleepMs !== undefined);
+      const control = bare.length ? `; bare client: ${f0(Math.max(...bare.map((r) => r.maxBusyOrAsleepMs!)))} ms` : '';
+      add('many files: no main-thread gap over 50 ms after the pick, less the time the thread waited for a core', own.maxBusyOrAsleepMs! <= 50, `longest ${f0(own.maxBusyOrAsleepMs!)} ms, ${products.reduce((sum, r) => sum + r.busyOrAsleepOver50!, 0)} over 50 ms (${own.files} × ${formatSize(own.fileBytes)}, ${own.delayMs} ms, parallel-files ${own.parallel})${control}`);
+    }
     const heaviest = products.reduce((a, b) => (b.heapPeakBytes > a.heapPeakBytes ? b : a));
     add('many files: page heap ≤ 64 MiB', heaviest.heapPeakBytes <= 64 * 1024 * 1024, `peak ${mib(heaviest.heapPeakBytes)} MiB (${heaviest.files} × ${formatSize(heaviest.fileBytes)}, ${heaviest.delayMs} ms)`);
     const incomplete = s.runs.filter((r) => r.completed < r.files);

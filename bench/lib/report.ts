@@ -12,6 +12,8 @@ import type { ResumeSectionResult } from '../sections/resume.js';
 import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
 import { CHECKPOINT_EVERY } from '../../src/hashing/hash-core.js';
 import { formatSize } from './args.js';
+import { gapsBetween, type GapResult, type PhaseGaps } from './browser.js';
+import { splitText } from './sched-probe.js';
 import { f0, f1, f2, kb, mib, table } from './format.js';
 import { linkTargets, renderLinkTable } from './report-link.js';
 import { manyTargets, renderManyTable } from './report-many.js';
@@ -53,17 +55,21 @@ function productRuns(upload: UploadSectionResult | undefined): ProductUploadResu
 }
 
 /** Main-thread gaps of the sequential and parallel baseline pages (no UI, almost no script). */
-function baselineGaps(upload: UploadSectionResult | undefined): { maxGapMs: number; gapsOver50: number; maxFrameGapMs: number } | undefined {
+function baselineGaps(upload: UploadSectionResult | undefined): { maxGapMs: number; gapsOver50: number; maxFrameGapMs: number; maxBusyOrAsleepMs?: number; busyOrAsleepOver50?: number } | undefined {
   if (!upload) return undefined;
   const runs = Object.entries(upload.configs)
     .filter(([key]) => key.startsWith('sequential') || key.startsWith('parallel'))
     .flatMap(([, config]) => config.runs as BaselineRun[])
     .filter((run) => run.gaps);
   if (runs.length === 0) return undefined;
+  const whole = runs.map((x) => gapsBetween(x.gaps, -Infinity, Infinity));
+  const split = whole.every((p) => p.maxBusyOrAsleepMs !== undefined);
   return {
     maxGapMs: Math.max(...runs.map((x) => x.gaps.maxGapMs)),
     gapsOver50: runs.reduce((sum, x) => sum + x.gaps.gapsOver50, 0),
     maxFrameGapMs: Math.max(...runs.map((x) => x.gaps.maxFrameGapMs)),
+    maxBusyOrAsleepMs: split ? Math.max(...whole.map((p) => p.maxBusyOrAsleepMs!)) : undefined,
+    busyOrAsleepOver50: split ? whole.reduce((sum, p) => sum + p.busyOrAsleepOver50!, 0) : undefined,
   };
 }
 
@@ -102,6 +108,16 @@ export function judgeTargets(r: BenchResults): Target[] {
     // Without upload runs only the hashing half was measured: say so in the label, not "0 ms uploading".
     if (runs.length) add('no main-thread gap over 50 ms during hash and upload', Math.max(hashGap, uploadGap) <= 50, `longest ${f0(hashGap)} ms hashing, ${f0(uploadGap)} ms uploading; ${over} gaps over 50 ms${controlText}`);
     else add('no main-thread gap over 50 ms while hashing (upload section not run)', hashGap <= 50, `longest ${f0(hashGap)} ms; ${over} gaps over 50 ms`);
+    const phases = runs.flatMap((x) => [x.gaps.hash, x.gaps.upload]);
+    if (runs.length && phases.every((p) => p.maxBusyOrAsleepMs !== undefined)) {
+      // The same gaps less the time the kernel kept the main thread waiting for a core (sched-probe.ts).
+      const own = Math.max(...phases.map((p) => p.maxBusyOrAsleepMs!));
+      const ownOver = phases.reduce((sum, p) => sum + p.busyOrAsleepOver50!, 0);
+      const longest = phases.reduce((a, b) => (b.maxGapMs > a.maxGapMs ? b : a));
+      const controlOwn = control?.maxBusyOrAsleepMs !== undefined ? `; control: ${f0(control.maxBusyOrAsleepMs)} ms` : '';
+      const onCpu = Math.max(...phases.map((p) => p.maxOnCpuMs!));
+      add('no main-thread gap over 50 ms during hash and upload, less the time the thread waited for a core', own <= 50, `longest ${f0(own)} ms, ${ownOver} over 50 ms${controlOwn}; the longest gap (${f0(longest.maxGapMs)} ms): ${splitText(longest.longest)}; the most on a core in one gap: ${f0(onCpu)} ms`);
+    }
   }
 
   memoryTargets(r.memory, add);
@@ -181,15 +197,21 @@ export function renderReport(r: BenchResults): string {
   if (ch?.gaps || runs.length) {
     out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');
     const rows: string[][] = [];
-    if (ch?.idleGaps) rows.push(['idle page (control: the machine, no work)', f0(ch.idleGaps.maxGapMs), String(ch.idleGaps.gapsOver50), f0(ch.idleGaps.maxFrameGapMs)]);
+    // Less waiting: each gap less the time its thread was runnable but not on a core (sched-probe.ts).
+    const lessWaiting = (phases: Array<Pick<PhaseGaps, 'maxBusyOrAsleepMs' | 'busyOrAsleepOver50'>>) =>
+      phases.length && phases.every((p) => p.maxBusyOrAsleepMs !== undefined)
+        ? [f0(Math.max(...phases.map((p) => p.maxBusyOrAsleepMs!))), String(phases.reduce((sum, p) => sum + p.busyOrAsleepOver50!, 0))]
+        : ['–', '–'];
+    const whole = (g: GapResult) => gapsBetween(g, -Infinity, Infinity);
+    if (ch?.idleGaps) rows.push(['idle page (control: the machine, no work)', f0(ch.idleGaps.maxGapMs), String(ch.idleGaps.gapsOver50), f0(ch.idleGaps.maxFrameGapMs), ...lessWaiting([whole(ch.idleGaps)])]);
     const control = baselineGaps(r.upload);
-    if (control) rows.push(['bare slice-upload pages (control: the same upload load, no product; all baseline runs)', f0(control.maxGapMs), String(control.gapsOver50), f0(control.maxFrameGapMs)]);
-    if (ch?.gaps) rows.push(['hash section (product hasher)', f0(ch.gaps.maxGapMs), String(ch.gaps.gapsOver50), f0(ch.gaps.maxFrameGapMs)]);
+    if (control) rows.push(['bare slice-upload pages (control: the same upload load, no product; all baseline runs)', f0(control.maxGapMs), String(control.gapsOver50), f0(control.maxFrameGapMs), ...lessWaiting([control])]);
+    if (ch?.gaps) rows.push(['hash section (product hasher)', f0(ch.gaps.maxGapMs), String(ch.gaps.gapsOver50), f0(ch.gaps.maxFrameGapMs), ...lessWaiting([whole(ch.gaps)])]);
     if (runs.length) {
-      rows.push(['element, hashing phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.hash.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.hash.gapsOver50, 0)), '']);
-      rows.push(['element, upload phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.upload.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.upload.gapsOver50, 0)), f0(Math.max(...runs.map((x) => x.gaps.all.maxFrameGapMs)))]);
+      rows.push(['element, hashing phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.hash.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.hash.gapsOver50, 0)), '', ...lessWaiting(runs.map((x) => x.gaps.hash))]);
+      rows.push(['element, upload phase (all upload runs)', f0(Math.max(...runs.map((x) => x.gaps.upload.maxGapMs))), String(runs.reduce((s, x) => s + x.gaps.upload.gapsOver50, 0)), f0(Math.max(...runs.map((x) => x.gaps.all.maxFrameGapMs))), ...lessWaiting(runs.map((x) => x.gaps.upload))]);
     }
-    out.push(table(['phase', 'longest gap ms', 'gaps > 50 ms', 'longest frame gap ms'], rows));
+    out.push(table(['phase', 'longest gap ms', 'gaps > 50 ms', 'longest frame gap ms', 'longest less waiting for a core ms', 'so > 50 ms'], rows));
   }
   if (r.memory) out.push(renderMemoryTables(r.memory));
   if (r.many) out.push(renderManyTable(r.many));

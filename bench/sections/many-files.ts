@@ -10,6 +10,7 @@ import { formatSize, KiB, MiB } from '../lib/args.js';
 import { gapsBetween, HeapSampler, startGaps, stopGaps, type BrowserHarness } from '../lib/browser.js';
 import { manyFiles } from '../lib/files.js';
 import { MainThreadProfiler } from '../lib/profile.js';
+import { splitText } from '../lib/sched-probe.js';
 import { browserUrls, withServer, type BenchServer } from '../lib/server.js';
 import { fileInput } from './product-run.js';
 
@@ -28,6 +29,9 @@ export interface ManyRunResult {
   /** Longest 10 ms interval gap after the pick (the input's change event), and how many were over 50 ms. */
   maxGapMs: number;
   gapsOver50: number;
+  /** The gaps after the pick less the time the main thread waited for a core (sched-probe.ts), when split. */
+  maxBusyOrAsleepMs?: number;
+  busyOrAsleepOver50?: number;
   /** Longest gap over the whole run, the pick itself included (the browser making the File objects). */
   maxGapWholeMs: number;
   heapPeakBytes: number;
@@ -151,12 +155,15 @@ async function runProduct(harness: BrowserHarness, server: BenchServer, paths: s
     const from = run.pickedAt ?? run.firstAddAt ?? 0;
     const after = gapsBetween(m.gaps, from, (run.lastDoneAt ?? 0) + 1);
     // When each long gap after the pick happened (ms after change, as it ended): to match it to a --profile.
-    const late = (m.gaps.long ?? []).filter((g) => g.t >= from && g.gap > 50).map((g) => `${Math.min(g.gap, g.t - from).toFixed(0)} ms ending at +${(g.t - from).toFixed(0)}`);
+    const late = (m.gaps.long ?? [])
+      .filter((g) => g.t >= from && g.gap > 50)
+      .map((g) => `${Math.min(g.gap, g.t - from).toFixed(0)} ms ending at +${(g.t - from).toFixed(0)}${g.split ? ` (${splitText(g.split)})` : ''}`);
     if (late.length) log(`    gaps over 50 ms after the pick: ${late.slice(0, 20).join(', ')}`);
     const totalMs = (run.lastDoneAt ?? 0) - (run.firstAddAt ?? 0);
     return {
       variant: config.variant, files: n, fileBytes: config.fileBytes, delayMs: config.delayMs, parallel: config.parallel,
       totalMs, perFileMs: totalMs / n, maxGapMs: after.maxGapMs, gapsOver50: after.gapsOver50, maxGapWholeMs: m.gaps.maxGapMs,
+      maxBusyOrAsleepMs: after.maxBusyOrAsleepMs, busyOrAsleepOver50: after.busyOrAsleepOver50,
       heapPeakBytes: m.heap.peak, heapAfterBytes: m.heap.after, shadowNodes,
       requests: run.fetch.requests, maxInFlight: run.fetch.maxInFlight,
       completed: server.server.stats.completedFiles.length, errors: run.errors, pick: how,
@@ -183,6 +190,7 @@ async function runBare(harness: BrowserHarness, server: BenchServer, paths: stri
     return {
       variant: 'bare', files: r.files, fileBytes: config.fileBytes, delayMs: config.delayMs, parallel: BARE_PARALLEL,
       totalMs: r.ms, perFileMs: r.ms / r.files, maxGapMs: after.maxGapMs, gapsOver50: after.gapsOver50, maxGapWholeMs: m.gaps.maxGapMs,
+      maxBusyOrAsleepMs: after.maxBusyOrAsleepMs, busyOrAsleepOver50: after.busyOrAsleepOver50,
       heapPeakBytes: m.heap.peak, heapAfterBytes: m.heap.after,
       requests: r.requests, maxInFlight: r.fetch.maxInFlight,
       completed: server.server.stats.completedFiles.length, errors: [], pick: how,
@@ -226,7 +234,8 @@ export async function runManyFilesSection(
         runs.push(result);
         log(
           `  ${variant} p${parallel} ${config.files} × ${formatSize(config.fileBytes)} d${delayMs}: ${result.perFileMs.toFixed(1)} ms/file ` +
-            `(${(result.totalMs / 1000).toFixed(1)} s), gap ${result.maxGapMs.toFixed(0)} ms (whole run ${result.maxGapWholeMs.toFixed(0)}), ` +
+            `(${(result.totalMs / 1000).toFixed(1)} s), gap ${result.maxGapMs.toFixed(0)} ms (whole run ${result.maxGapWholeMs.toFixed(0)}` +
+            `${result.maxBusyOrAsleepMs !== undefined ? `; less waiting for a core ${result.maxBusyOrAsleepMs.toFixed(0)}` : ''}), ` +
             `heap ${(result.heapPeakBytes / MiB).toFixed(0)} MiB, ${result.shadowNodes ?? '–'} shadow nodes, ${result.completed}/${config.files} completed, ` +
             `max ${result.maxInFlight} in flight; pick: ${result.pick}` +
             (result.errors.length ? `; errors: ${result.errors.join(' | ')}` : ''),

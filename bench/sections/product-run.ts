@@ -3,7 +3,7 @@
 
 import type { Page } from '@playwright/test';
 import type { ProductRun } from '../pages/product-page.js';
-import { gapsBetween, startGaps, stopGaps, type BrowserHarness, type GapResult, type HeapResult } from '../lib/browser.js';
+import { gapsBetween, startGaps, stopGaps, type BrowserHarness, type GapResult, type HeapResult, type PhaseGaps } from '../lib/browser.js';
 import { MemoryProbes, type TotalMemoryResult } from '../lib/memory-probe.js';
 import { MainThreadProfiler, type ProfileSummary } from '../lib/profile.js';
 import { summarizeRequests, type RequestSummary } from '../lib/measure.js';
@@ -20,7 +20,7 @@ export interface ProductUploadResult {
   firstAckMs?: number;
   /** The page's performance.now() when the file was added: the origin of `gaps.all.long[].t`. */
   addedAt: number;
-  gaps: { hash: { maxGapMs: number; gapsOver50: number }; upload: { maxGapMs: number; gapsOver50: number }; all: GapResult };
+  gaps: { hash: PhaseGaps; upload: PhaseGaps; all: GapResult };
   heap?: HeapResult;
   /** With `heap`: the browser's resident memory and measureUserAgentSpecificMemory (memory-probe.ts). */
   memory?: TotalMemoryResult;

@@ -6,6 +6,7 @@
 
 import type { BrowserHarness } from '../lib/browser.js';
 import { figure, mibps, type Figure } from '../lib/measure.js';
+import { splitText } from '../lib/sched-probe.js';
 import { withServer, type BenchServer } from '../lib/server.js';
 import { runBaseline, type BaselineKind, type BaselineRun } from './baseline-run.js';
 import { runProductUpload, type ProductUploadResult } from './product-run.js';
@@ -122,6 +123,10 @@ export async function runUploadSection(
           `${runs[0]!.requests.count} requests, ${configs[key].inFlight.mean.toFixed(1)} in flight on average ` +
           `(max ${configs[key].inFlight.max}), ${runs[0]!.requests.meanMs.toFixed(0)} ms each${versionsText(httpVersions)}`,
       );
+      const { hash, upload } = runs[0]!.gaps;
+      if (upload.maxBusyOrAsleepMs !== undefined) {
+        log(`    less waiting for a core: hash ${hash.maxBusyOrAsleepMs!.toFixed(0)} / upload ${upload.maxBusyOrAsleepMs.toFixed(0)} ms; longest upload gap: ${splitText(upload.longest)}`);
+      }
       const profile = runs[0]!.profile;
       if (profile) {
         log(`    main thread profile ${profile.file} (${profile.totalMs} ms), top self time:`);
