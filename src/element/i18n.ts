@@ -213,8 +213,20 @@ export function loadStrings(lang: string | null | undefined): Promise<void> | un
 
 /** The strings for `lang` with `overrides` on top; English until `loadStrings(lang)` has settled. */
 export function stringsFor(lang: string | null | undefined, overrides?: Partial<VodUploaderStrings>): VodUploaderStrings {
-  return { ...(tables.get(resolveLocale(lang)) ?? en), ...overrides };
+  const table = tables.get(resolveLocale(lang)) ?? en;
+  if (!overrides) return table;
+  let byOverrides = merged.get(table);
+  if (!byOverrides) merged.set(table, (byOverrides = new WeakMap()));
+  let strings = byOverrides.get(overrides);
+  if (!strings) byOverrides.set(overrides, (strings = Object.freeze({ ...table, ...overrides })));
+  return strings;
 }
+/**
+ * The same strings object while the table and the overrides object are the same: the element's row
+ * templates are reused while their strings are (render-row.ts, RowTemplates). An `i18n` change is
+ * therefore a new object, as Lit sees property changes anyway, not an edit of the one already set.
+ */
+const merged = new WeakMap<VodUploaderStrings, WeakMap<Partial<VodUploaderStrings>, VodUploaderStrings>>();
 
 /** Fills `{name}` placeholders; unknown placeholders stay visible so a broken override is noticed. */
 export function format(template: string, params: Record<string, string | number>): string {

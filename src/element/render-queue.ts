@@ -8,7 +8,7 @@ import type { UploadSnapshot } from '../engine/types.js';
 import { format, formatBytes, formatDuration, formatNumber, formatPlural, type VodUploaderStrings } from './i18n.js';
 import type { QueueTotals } from './queue-summary.js';
 import { LIST_FILTERS, WINDOW_THRESHOLD, type ListFilter, type ListWindow } from './queue-window.js';
-import { cssProperty, progressBar, renderRow, type RowContext } from './render-row.js';
+import { cssProperty, progressBar, type RowContext, type RowTemplates } from './render-row.js';
 
 export type BulkAction = 'retry-failed' | 'clear-finished' | 'cancel-all';
 
@@ -84,14 +84,16 @@ export function renderList(
   view: ListWindow,
   ctx: RowContext,
   durationOf: (id: string) => number | undefined,
+  templates: RowTemplates,
 ): TemplateResult | typeof nothing {
+  templates.begin();
   const list = view.visible(uploads);
   if (list.length === 0) {
     return uploads.length > 0 ? html`<p class="hint" part="filter-empty">${ctx.strings.filterEmpty}</p>` : nothing;
   }
   if (list.length <= WINDOW_THRESHOLD) {
     return html`<ul aria-label=${ctx.strings.fileList}>
-      ${repeat(list, (u) => u.id, (u) => renderRow(u, { ...ctx, duration: durationOf(u.id) }))}
+      ${repeat(list, (u) => u.id, (u) => templates.row(u, { ...ctx, duration: durationOf(u.id) }))}
     </ul>`;
   }
   const focusedId = view.focusedId;
@@ -109,7 +111,7 @@ export function renderList(
       ${repeat(
         rows,
         (r) => list[r.index]!.id,
-        (r) => renderRow(list[r.index]!, compact, { position: r.index + 1, size: list.length, gapBefore: r.gapBefore }),
+        (r) => templates.row(list[r.index]!, compact, { position: r.index + 1, size: list.length, gapBefore: r.gapBefore }),
       )}
     </ul>
   </div>`;

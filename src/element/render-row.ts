@@ -191,3 +191,38 @@ export function renderRow(u: UploadSnapshot, ctx: RowContext, place?: RowPlace):
     </div>
   </li>`;
 }
+
+/**
+ * The rows' templates of the last render, kept per upload id: a row whose snapshot and context are
+ * the same objects as last time gets its TemplateResult back instead of being built again. A render
+ * comes with every progress tick of any upload, and building a row (its numbers formatted, its
+ * buttons' templates) for each of up to 50 unchanged rows was a main-thread cost per tick
+ * (bench/README.md, "Main-thread gaps"). The queue hands out the same frozen snapshot until an upload
+ * changes, so identity is the test. `act` is not compared: its behaviour must not depend on the render
+ * that made it (the element's is `(a, id) => this.#onRowAction(a, id)`). `now` is compared only for a
+ * row counting down to a retry, the only row that shows it. Rows not rendered are forgotten.
+ */
+export class RowTemplates {
+  #rows = new Map<string, { deps: readonly unknown[]; template: TemplateResult }>();
+  #next = new Map<string, { deps: readonly unknown[]; template: TemplateResult }>();
+
+  /** Call once per render before the rows: the rows of the render before are kept for reuse. */
+  begin(): void {
+    this.#rows = this.#next;
+    this.#next = new Map();
+  }
+
+  row(u: UploadSnapshot, ctx: RowContext, place?: RowPlace): TemplateResult {
+    const deps = [
+      u, ctx.strings, ctx.lang, ctx.disabled, ctx.duration, ctx.compact === true,
+      place?.position, place?.size, place?.gapBefore, u.retryAt === undefined ? undefined : ctx.now,
+    ];
+    const last = this.#rows.get(u.id) ?? this.#next.get(u.id);
+    const entry =
+      last && last.deps.length === deps.length && last.deps.every((d, i) => d === deps[i])
+        ? last
+        : { deps, template: renderRow(u, ctx, place) };
+    this.#next.set(u.id, entry);
+    return entry.template;
+  }
+}

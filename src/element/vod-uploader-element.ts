@@ -25,7 +25,7 @@ import { PosterController } from './poster-controller.js';
 import { ListWindow } from './queue-window.js';
 import { renderDropzone, renderNotices, renderReading, renderRestorable } from './render-panels.js';
 import { renderList, renderSummary, type BulkAction } from './render-queue.js';
-import { describeError, type RowAction } from './render-row.js';
+import { describeError, RowTemplates, type RowAction } from './render-row.js';
 import { uploaderStyles } from './styles.js';
 import { ConfirmGate, CountdownController, NoticeList } from './view-state.js';
 
@@ -384,6 +384,7 @@ export class VodUploaderElement extends LitElement {
   get #strings(): VodUploaderStrings {
     return stringsFor(this.#effectiveLang, this.i18n);
   }
+  readonly #rowTemplates = new RowTemplates();
   /** The language in effect, as a tag Intl accepts (`zh_CN` → `zh-CN`, garbage → `en`). */
   get #effectiveLang(): string {
     // The property first: LitElement renders before it reflects the attribute. On the server (SSR)
@@ -503,7 +504,7 @@ export class VodUploaderElement extends LitElement {
         disabled,
         now,
         act: (a, id) => this.#onRowAction(a, id),
-      }, (id) => this.posters.duration(id))}
+      }, (id) => this.posters.duration(id), this.#rowTemplates)}
       ${this.controller.uploads.length === 0 ? html`<slot name="empty"></slot>` : nothing}
       <div class="visually-hidden" role="status" aria-live="polite">${this.controller.announcement}</div>
     </div>`;
