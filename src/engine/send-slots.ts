@@ -15,6 +15,15 @@ export class SendSlots {
     return this.#held;
   }
 
+  /**
+   * Whether a file may give its slot back once its last slices are on their way (upload-flow.ts,
+   * handOverSendSlot). Not with one slot: `parallelFiles` 1 is strictly one file after another, the
+   * next file's first request after the previous file's last answer (and the bench's "one at a time").
+   */
+  get handOverEarly(): boolean {
+    return this.limit > 1;
+  }
+
   setLimit(limit: number): void {
     this.limit = limit;
     this.#wake();
