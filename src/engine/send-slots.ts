@@ -1,6 +1,7 @@
 // The queue's sending slots: how many of its files may talk to the server at once (`parallelFiles`).
 // A file takes one after its hash is complete and before its first request, and holds it until its
-// run ends; files hashed ahead wait here, in the order they asked, without holding the server.
+// run ends or (above one slot) until its last slices are on their way; files hashed ahead wait here,
+// in the order they asked, without holding the server.
 
 import { raceAbort } from './abort-race.js';
 
