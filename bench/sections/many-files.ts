@@ -9,6 +9,7 @@ import { DEFAULT_PARALLEL_FILES, MAX_SLICES_IN_FLIGHT } from '../../src/engine/o
 import { formatSize, KiB, MiB } from '../lib/args.js';
 import { gapsBetween, HeapSampler, startGaps, stopGaps, type BrowserHarness } from '../lib/browser.js';
 import { manyFiles } from '../lib/files.js';
+import { summarizeRequests, type FetchStats } from '../lib/measure.js';
 import { MainThreadProfiler } from '../lib/profile.js';
 import { splitText } from '../lib/sched-probe.js';
 import { browserUrls, withServer, type BenchServer } from '../lib/server.js';
@@ -40,6 +41,10 @@ export interface ManyRunResult {
   shadowNodes?: number;
   requests: number;
   maxInFlight: number;
+  /** Upload requests in flight on average over the run (first add → last done), and their mean duration:
+   *  below the connections the browser opens, they idle (bench/README.md, "The cost per small file"). */
+  meanInFlight: number;
+  meanRequestMs: number;
   /** Files the server completed. */
   completed: number;
   errors: string[];
@@ -57,6 +62,11 @@ export interface ManyConfig {
 export interface ManySectionResult {
   runs: ManyRunResult[];
   defaultParallelFiles: number;
+}
+
+/** Mean requests in flight over `totalMs` (idle stretches count as 0) and mean request time. */
+function requestLoad(fetch: FetchStats, totalMs: number): { meanInFlight: number; meanRequestMs: number } {
+  return { meanInFlight: totalMs > 0 ? fetch.inFlightMs / totalMs : 0, meanRequestMs: summarizeRequests(fetch).meanMs };
 }
 
 /** The bare client sends as many files at once as the browser opens connections to one host. */
@@ -165,7 +175,7 @@ async function runProduct(harness: BrowserHarness, server: BenchServer, paths: s
       totalMs, perFileMs: totalMs / n, maxGapMs: after.maxGapMs, gapsOver50: after.gapsOver50, maxGapWholeMs: m.gaps.maxGapMs,
       maxBusyOrAsleepMs: after.maxBusyOrAsleepMs, busyOrAsleepOver50: after.busyOrAsleepOver50,
       heapPeakBytes: m.heap.peak, heapAfterBytes: m.heap.after, shadowNodes,
-      requests: run.fetch.requests, maxInFlight: run.fetch.maxInFlight,
+      requests: run.fetch.requests, maxInFlight: run.fetch.maxInFlight, ...requestLoad(run.fetch, totalMs),
       completed: server.server.stats.completedFiles.length, errors: run.errors, pick: how,
     };
   } finally {
@@ -192,7 +202,7 @@ async function runBare(harness: BrowserHarness, server: BenchServer, paths: stri
       totalMs: r.ms, perFileMs: r.ms / r.files, maxGapMs: after.maxGapMs, gapsOver50: after.gapsOver50, maxGapWholeMs: m.gaps.maxGapMs,
       maxBusyOrAsleepMs: after.maxBusyOrAsleepMs, busyOrAsleepOver50: after.busyOrAsleepOver50,
       heapPeakBytes: m.heap.peak, heapAfterBytes: m.heap.after,
-      requests: r.requests, maxInFlight: r.fetch.maxInFlight,
+      requests: r.requests, maxInFlight: r.fetch.maxInFlight, ...requestLoad(r.fetch, r.ms),
       completed: server.server.stats.completedFiles.length, errors: [], pick: how,
     };
   } finally {
@@ -237,7 +247,7 @@ export async function runManyFilesSection(
             `(${(result.totalMs / 1000).toFixed(1)} s), gap ${result.maxGapMs.toFixed(0)} ms (whole run ${result.maxGapWholeMs.toFixed(0)}` +
             `${result.maxBusyOrAsleepMs !== undefined ? `; less waiting for a core ${result.maxBusyOrAsleepMs.toFixed(0)}` : ''}), ` +
             `heap ${(result.heapPeakBytes / MiB).toFixed(0)} MiB, ${result.shadowNodes ?? '–'} shadow nodes, ${result.completed}/${config.files} completed, ` +
-            `max ${result.maxInFlight} in flight; pick: ${result.pick}` +
+            `max ${result.maxInFlight} in flight (mean ${result.meanInFlight.toFixed(2)}, ${result.meanRequestMs.toFixed(0)} ms a request); pick: ${result.pick}` +
             (result.errors.length ? `; errors: ${result.errors.join(' | ')}` : ''),
         );
       }

@@ -46,7 +46,10 @@ export interface QueueOptions {
   target: UploadTarget;
   /** Most slices in flight per file (a cap; adaptive concurrency stays below it): default 5, 1..6. */
   concurrency?: number;
-  /** Files sending at once (a cap): default DEFAULT_PARALLEL_FILES, 1..16. */
+  /**
+   * Files sending at once (a cap; above 1, a file that only waits for the answers to its last slices
+   * makes room for the next): default DEFAULT_PARALLEL_FILES, 1..16.
+   */
   parallelFiles?: number;
   /** Default true: start when added. */
   autoStart?: boolean;
@@ -67,7 +70,11 @@ export const DEFAULT_CONCURRENCY = 5;
  * small file"): the browser opens 6 connections to one host, so files beyond 6 only queue there, and
  * with big files every extra file splits the same slices further. 8 was measured against 6 on
  * 1,000 × 64 KiB at 50 ms and was not faster in a way the noise allowed to tell (faster in one run,
- * slower in the next): 6 is kept.
+ * slower in the next): 6 is kept. With a file's place handed over once its last slices are on their
+ * way (upload-flow.ts), 8 and 10 were faster than 6 in each of three runs on a loaded machine, but
+ * its load moved between and within the runs, and with big files more files sending only split the
+ * same page budget of slices (bench/README.md, "Connections idling between a small file's
+ * requests"): 6 is kept until a quiet run tells them apart.
  */
 export const DEFAULT_PARALLEL_FILES = 6;
 export const MAX_PARALLEL_FILES = 16;

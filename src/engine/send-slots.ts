@@ -1,6 +1,7 @@
 // The queue's sending slots: how many of its files may talk to the server at once (`parallelFiles`).
 // A file takes one after its hash is complete and before its first request, and holds it until its
-// run ends; files hashed ahead wait here, in the order they asked, without holding the server.
+// run ends or (above one slot) until its last slices are on their way; files hashed ahead wait here,
+// in the order they asked, without holding the server.
 
 import { raceAbort } from './abort-race.js';
 
@@ -13,6 +14,15 @@ export class SendSlots {
   /** Files sending now. */
   get inUse(): number {
     return this.#held;
+  }
+
+  /**
+   * Whether a file may give its slot back once its last slices are on their way (upload-flow.ts,
+   * handOverSendSlot). Not with one slot: `parallelFiles` 1 is strictly one file after another, the
+   * next file's first request after the previous file's last answer (and the bench's "one at a time").
+   */
+  get handOverEarly(): boolean {
+    return this.limit > 1;
   }
 
   setLimit(limit: number): void {

@@ -4,6 +4,7 @@
 // Stops launching at the first failure; a transient failure lets the slices in flight finish (they
 // may well succeed, and their bytes then need not be sent again), any other failure aborts them.
 // A `done` answer (which may arrive on any slice) aborts the rest: the server has the whole file.
+// Once the last slice is launched the pool says so (`onAllSent`): from then on it only awaits answers.
 
 import { ErrorAction, UploadError, isAbortError } from './errors.js';
 import type { SliceBudget } from './slice-budget.js';
@@ -18,6 +19,8 @@ export interface SlicePoolOptions {
   /** A slice was acknowledged (also the one that completed the file). */
   onAck(range: ByteRange): void;
   onError?(error: unknown): void;
+  /** Every slice is launched and none has failed: what is left is waiting for answers. Called once. */
+  onAllSent?(): void;
 }
 
 export interface SlicePoolOutcome {
@@ -44,6 +47,7 @@ export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
     let settled = false;
     let failure: unknown;
     let result: UploadResult | undefined;
+    let allSent = false;
     const slots = o.budget.join(() => launch());
 
     const settle = (): void => {
@@ -92,6 +96,10 @@ export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
             afterSettle();
           },
         );
+      }
+      if (!allSent && !stopped && next >= o.slices.length && inFlight > 0) {
+        allSent = true;
+        o.onAllSent?.();
       }
       // With nothing in flight and slices left, the file waits for a slot of the page's budget.
       if (inFlight === 0 && finished()) settle();

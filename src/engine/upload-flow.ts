@@ -217,7 +217,31 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
       onError: (e) => {
         if (e instanceof UploadError && e.kind === ErrorKind.Timeout) u.adaptive.onTimeout();
       },
-    }).finally(() => sliceShas.clear()); // prefetched shas of a finished round are stale
+      onAllSent: () => handOverSendSlot(),
+    }).finally(() => {
+      sliceShas.clear(); // prefetched shas of a finished round are stale
+      u.awaitingAnswers = false; // a round without the done answer takes a slot again (uploadPhase)
+    });
+  }
+
+  /**
+   * The last slice of the round is on its way: the next file may send its first request now, so that
+   * its request waits in the browser's queue for a connection while this file waits for its answers,
+   * instead of a connection idling until this file's answer is handled on the main thread (issue 14:
+   * a small file is two requests, each answer a main-thread hop). The slices stay in the page's
+   * budget until answered; a round that fails or ends without 'done' asks for a slot again.
+   * Safety is unchanged: the server session was handed to the store after the first answer (the
+   * store coalesces writes, session-record.ts). A reload before that write lands loses the server
+   * session, not the file: the next first request with the same sha and path finds the server's
+   * unfinished upload (resumed at once by the demo server, or -4019 naming its session, which
+   * `recover` follows); for a file of one slice, that slice is all there is to send again.
+   */
+  function handOverSendSlot(): void {
+    if (!releaseSendSlot || !u.host.sendSlots.handOverEarly) return;
+    releaseSendSlot();
+    releaseSendSlot = undefined;
+    u.awaitingAnswers = true;
+    u.host.slotsChanged();
   }
 
   async function sendSlice(range: ByteRange, next: ByteRange | undefined, sliceSignal: AbortSignal): Promise<SliceResult> {

@@ -25,7 +25,7 @@ export interface UploadHost {
   emit<K extends keyof UploadQueueEventMap>(type: K, detail: UploadQueueEventMap[K]): void;
   /** Something visible of `upload` changed (the queue dispatches one 'change' per burst). */
   changed(upload: Upload): void;
-  /** The run ended, or stopped occupying a slot (waiting for another tab): schedule others. */
+  /** The run ended, or stopped occupying a slot (waiting for another tab, or only for answers): schedule others. */
   slotsChanged(): void;
   /** The queue's sending slots: one is taken once the hash is complete, before the first request. */
   sendSlots: SendSlots;
@@ -62,6 +62,11 @@ export class Upload {
   uploadedBytes = 0;
   /** Slices acknowledged by any run of this upload: a done without them was instant. */
   slicesAcked = 0;
+  /**
+   * Every request of the current round is sent and only answers are awaited: the run has given its
+   * sending slot to the next file and does not count among the queue's runs (upload-flow.ts).
+   */
+  awaitingAnswers = false;
   #wantsToRun: boolean;
   #pausedReason?: PausedReason;
   #controller?: AbortController;
@@ -95,7 +100,7 @@ export class Upload {
   // ---- what the queue asks -----------------------------------------------------------------
 
   get isActive(): boolean { return this.#running !== undefined; }
-  get occupiesSlot(): boolean { return this.isActive && !this.elsewhere; }
+  get occupiesSlot(): boolean { return this.isActive && !this.elsewhere && !this.awaitingAnswers; }
   get isRunnable(): boolean { return this.status === UploadStatus.Queued && this.#wantsToRun && !this.isActive; }
   get isSending(): boolean {
     return this.isActive && (this.status === UploadStatus.Uploading || this.status === UploadStatus.Retrying);

@@ -7,6 +7,7 @@ import { HASH_AHEAD_FILES } from '../../src/engine/options.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
 import { makeHarness, waitFor, type Harness } from './fakes/harness.js';
 import { makeFile } from './fakes/fakes.js';
+import { networkError } from './fakes/fake-protocol.js';
 
 /** Resolves once `n` uploads of the queue succeeded (event-driven: no walk over the list). */
 function allDone(h: Harness, n: number): Promise<void> {
@@ -16,6 +17,24 @@ function allDone(h: Harness, n: number): Promise<void> {
       if (++done === n) resolve();
     });
   });
+}
+
+/** Holds the answers to `name`'s requests of kind `op` until `release()` (the other requests go on). */
+function heldAnswers(protocol: Harness['protocol'], op: 'create' | 'sendSlice', name: string): { release(): void } {
+  let open!: () => void;
+  const gate = new Promise<void>((resolve) => (open = resolve));
+  let released = false;
+  const send = protocol[op].bind(protocol) as (req: { name: string }) => Promise<unknown>;
+  (protocol as unknown as Record<string, unknown>)[op] = async (req: { name: string }) => {
+    if (req.name === name && !released) {
+      const answer = send(req); // sent (and counted) now, answered after the gate
+      answer.catch(() => undefined); // a failure is awaited below, after the gate
+      await gate;
+      return answer;
+    }
+    return send(req);
+  };
+  return { release: () => { released = true; open(); } };
 }
 
 function tinyFiles(n: number): File[] {
@@ -45,21 +64,86 @@ describe('files in parallel', () => {
     for (let i = 1; i < names.length; i++) expect(sent.lastIndexOf(names[i - 1]!)).toBeLessThan(sent.indexOf(names[i]!));
   });
 
-  it('never has more than parallelFiles files sending, and reaches that many', async () => {
+  it('never has more than parallelFiles files with requests left to send, and reaches that many', async () => {
     const h = makeHarness({ parallelFiles: 3, concurrency: 2 });
     h.protocol.sliceSize = 1000;
-    let most = 0;
-    h.protocol.onAnswer = () => {
-      const counts = h.queue.statusCounts;
-      most = Math.max(most, counts.uploading + counts.retrying);
-    };
     const files = Array.from({ length: 10 }, (_, i) => makeFile(4000, `f${i}.mp4`, { seed: i }));
     const done = allDone(h, files.length);
     h.queue.add(files);
     await done;
+    // A file starts with its first request and has sent everything once its last slice is on its way
+    // (the calls are in the order they were sent).
+    const starting = new Set<string>();
+    let most = 0;
+    for (const c of h.protocol.calls) {
+      if (c.op === 'create') starting.add(c.name);
+      most = Math.max(most, starting.size);
+      if (c.op === 'slice' && c.offset! + c.size === 4000) starting.delete(c.name);
+    }
     expect(most).toBe(3);
     expect(h.protocol.maxSlicesInFlight).toBeLessThanOrEqual(6);
     expect(h.queue.statusCounts.done).toBe(10);
+  });
+
+  it('a file whose last slice is on its way lets the next file send its first request', async () => {
+    const h = makeHarness({ parallelFiles: 2 });
+    h.protocol.sliceSize = 64 * 1024;
+    const answers = ['a.mp4', 'b.mp4'].map((name) => heldAnswers(h.protocol, 'sendSlice', name));
+    const { added } = h.queue.add(['a', 'b', 'c'].map((n, i) => makeFile(3000, `${n}.mp4`, { seed: i })));
+    // a and b wait for the answers to their one slice; c does not wait for either to finish.
+    await waitFor(() => h.protocol.creates().some((c) => c.name === 'c.mp4'), "c's first request while a's and b's slices are unanswered");
+    expect(h.protocol.slices().map((c) => c.name).sort()).toEqual(['a.mp4', 'b.mp4']);
+    expect(added.slice(0, 2).map((u) => h.queue.get(u.id)!.status)).toEqual(['uploading', 'uploading']);
+    for (const a of answers) a.release();
+    for (const u of added) await h.until(u.id, 'done');
+  });
+
+  it('with parallelFiles 1 the next file starts after the last answer of the one before', async () => {
+    const h = makeHarness({ parallelFiles: 1 });
+    h.protocol.sliceSize = 64 * 1024;
+    const aAnswers = heldAnswers(h.protocol, 'sendSlice', 'a.mp4');
+    const { added } = h.queue.add(['a', 'b'].map((n, i) => makeFile(3000, `${n}.mp4`, { seed: i })));
+    await waitFor(() => h.protocol.slices().some((c) => c.name === 'a.mp4'), "a's one slice is sent");
+    await waitFor(() => h.hasher.sha1Calls.length === 2, 'b hashed ahead');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.protocol.creates().map((c) => c.name)).toEqual(['a.mp4']);
+    aAnswers.release();
+    await h.until(added[1]!.id, 'done');
+  });
+
+  it('a file waiting for the answers to its last slices leaves its place to a file hashed ahead', async () => {
+    const h = makeHarness({ parallelFiles: 2 });
+    h.protocol.sliceSize = 64 * 1024;
+    heldAnswers(h.protocol, 'sendSlice', 'f0.mp4');
+    heldAnswers(h.protocol, 'create', 'f1.mp4');
+    heldAnswers(h.protocol, 'create', 'f2.mp4');
+    const files = Array.from({ length: HASH_AHEAD_FILES + 4 }, (_, i) => makeFile(3000, `f${i}.mp4`, { seed: i }));
+    h.queue.add(files);
+    await waitFor(() => h.protocol.creates().some((c) => c.name === 'f2.mp4'), "f2's first request");
+    // f0 waits for its answer, f1 and f2 send, and HASH_AHEAD_FILES more are hashed: the last one waits.
+    await waitFor(() => h.hasher.sha1Calls.length === 3 + HASH_AHEAD_FILES, 'the files hashed ahead');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(h.hasher.sha1Calls).toHaveLength(3 + HASH_AHEAD_FILES);
+    h.queue.dispose();
+  });
+
+  it('a file whose last slice fails waits for a sending slot again before it retries', async () => {
+    const h = makeHarness({ parallelFiles: 2 });
+    h.protocol.sliceSize = 64 * 1024;
+    const stuck = heldAnswers(h.protocol, 'create', 'stuck.mp4'); // holds the other slot throughout
+    const aAnswers = heldAnswers(h.protocol, 'sendSlice', 'a.mp4');
+    h.protocol.fail((c) => c.op === 'slice' && c.name === 'a.mp4', networkError());
+    const bAnswers = heldAnswers(h.protocol, 'sendSlice', 'b.mp4');
+    const { added } = h.queue.add(['stuck', 'a', 'b'].map((n, i) => makeFile(3000, `${n}.mp4`, { seed: i })));
+    await waitFor(() => h.protocol.creates().some((c) => c.name === 'b.mp4'), "b's first request");
+    aAnswers.release(); // a's slice fails: a retries, but b holds the slot until its own slice is sent
+    await waitFor(() => h.protocol.slices().some((c) => c.name === 'b.mp4'), "b's slice");
+    await h.until(added[1]!.id, 'done');
+    const calls = h.protocol.calls.map((c) => `${c.op} ${c.name}`);
+    expect(calls.lastIndexOf('create a.mp4')).toBeGreaterThan(calls.indexOf('slice b.mp4'));
+    bAnswers.release();
+    stuck.release();
+    for (const u of added) await h.until(u.id, 'done');
   });
 
   it('a file hashed ahead that is paused gives up its place; the others go on', async () => {
