@@ -28,6 +28,8 @@ export interface ProductUploadResult {
   profile?: ProfileSummary;
   /** Upload requests (FormData POSTs) seen in the page: mean and max in flight, mean duration. */
   requests: RequestSummary;
+  /** Hashing workers started and the reader probe's verdict (worker-stats.ts). */
+  workers: ProductRun['workers'];
   /** The server completed the file with the sha Node computed. */
   shaOk: boolean;
   bytesReceived: number;
@@ -112,6 +114,7 @@ export async function runProductUpload(
       memory,
       profile,
       requests: summarizeRequests(run.fetch),
+      workers: run.workers,
       shaOk: server.server.stats.completedFiles.some((f) => f.sha === file.sha && f.size === file.size),
       bytesReceived: total.bytesReceived,
       bytesDuplicate: total.bytesDuplicate,
