@@ -23,8 +23,8 @@ export interface MemoryRun {
   workerPeak?: number;
   samples: number;
   totalMs: number;
-  /** The product's runs: the pick → whole file hashed, and its hashing workers (worker-stats.ts). */
-  hashMs?: number;
+  /** The product's runs: the whole file hashed, in ms on the memory timeline, and its hashing workers (worker-stats.ts). */
+  hashedAt?: number;
   workers?: { started: number; reader?: string };
   /** Summed PSS of the browser's processes: peak − before. */
   processGrowth: number;
@@ -81,10 +81,10 @@ export function anonOverTime(run: MemoryRun): string {
   const before = run.memory.processes.beforeParts.anon;
   const points: string[] = [];
   let next = 0;
-  let hashMarked = run.hashMs === undefined;
+  let hashMarked = run.hashedAt === undefined;
   for (const [t, , anon] of run.memory.timeline) {
     if (t < next) continue;
-    if (!hashMarked && t >= run.hashMs!) {
+    if (!hashMarked && t >= run.hashedAt!) {
       points.push('| hashed |');
       hashMarked = true;
     }
@@ -92,7 +92,7 @@ export function anonOverTime(run: MemoryRun): string {
     next = t + TIMELINE_STEP_MS;
   }
   const workers = run.workers ? `${run.workers.started} hashing worker(s), reader verdict ${run.workers.reader ?? 'none (no probe)'}; ` : '';
-  return `${workers}hash ${run.hashMs === undefined ? '-' : (run.hashMs / 1000).toFixed(1)} s of ${(run.totalMs / 1000).toFixed(1)} s; anon growth (MiB) every ${TIMELINE_STEP_MS} ms: ${points.join(' ')}`;
+  return `${workers}hashed at ${run.hashedAt === undefined ? '-' : (run.hashedAt / 1000).toFixed(1)} s on the timeline below, success ${(run.totalMs / 1000).toFixed(1)} s after the file was added; anon growth (MiB) every ${TIMELINE_STEP_MS} ms: ${points.join(' ')}`;
 }
 
 export async function runMemorySection(
@@ -124,7 +124,7 @@ export async function runMemorySection(
     const result = await withServer({ sliceSize: options.sliceSize, discard: options.discard }, (server) =>
       runProductUpload(harness, server, file, { concurrency: options.concurrency, heap: true }),
     );
-    runs.push({ ...toRun(size, result.heap!, result.memory!, result.totalMs), hashMs: result.hashMs, workers: result.workers });
+    runs.push({ ...toRun(size, result.heap!, result.memory!, result.totalMs), hashedAt: result.hashedOnProbeClock, workers: result.workers });
     log(`  ${size / MiB} MiB: ${describe(runs.at(-1)!)}`);
     log(`    ${anonOverTime(runs.at(-1)!)}`);
   }

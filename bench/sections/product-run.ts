@@ -24,6 +24,8 @@ export interface ProductUploadResult {
   heap?: HeapResult;
   /** With `heap`: the browser's resident memory and measureUserAgentSpecificMemory (memory-probe.ts). */
   memory?: TotalMemoryResult;
+  /** With `heap`: the whole file hashed, in ms since the probes started (on their timeline). */
+  hashedOnProbeClock?: number;
   /** With --profile: the main thread's CPU profile of this run. */
   profile?: ProfileSummary;
   /** Upload requests (FormData POSTs) seen in the page: mean and max in flight, mean duration. */
@@ -92,6 +94,8 @@ export async function runProductUpload(
   try {
     await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
     await probes?.start();
+    // The page's clock when the probes started: their timeline's origin (memory section).
+    const probesStartedAt = probes ? await page.evaluate(() => performance.now()) : undefined;
     const profiler = options.profile ? await MainThreadProfiler.start(page) : undefined;
     await startGaps(page);
     await fileInput(page).setInputFiles(file.path);
@@ -112,6 +116,7 @@ export async function runProductUpload(
       gaps: { hash: gapsBetween(all, run.addedAt, run.hashedAt), upload: gapsBetween(all, run.hashedAt, run.doneAt + 1), all },
       heap,
       memory,
+      hashedOnProbeClock: probesStartedAt === undefined ? undefined : run.hashedAt - probesStartedAt,
       profile,
       requests: summarizeRequests(run.fetch),
       workers: run.workers,
