@@ -75,7 +75,11 @@ export async function waitForProduct(page: Page, size: number, until: 'done' | '
     { timeout, polling: 50 },
   );
   await finished.catch(async (error: unknown) => {
-    const state = await page.evaluate(() => ({ run: window.__benchProduct, uploads: document.querySelector('vod-uploader')?.uploads }));
+    // The uploads and the latest figures first: the timeline would fill the 2000 characters shown.
+    const state = await page.evaluate(() => {
+      const { timeline, ...run } = window.__benchProduct;
+      return { uploads: document.querySelector('vod-uploader')?.uploads, run, timelineEnd: timeline.slice(-3) };
+    });
     throw new Error(`the product did not finish: ${String(error)}\n${JSON.stringify(state).slice(0, 2000)}`);
   });
   const run = await page.evaluate(() => window.__benchProduct);
