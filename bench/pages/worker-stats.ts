@@ -7,6 +7,7 @@ import type { ReaderKind } from '../../src/hashing/file-readers.js';
 import type { HashResponse } from '../../src/hashing/messages.js';
 
 export interface WorkerStats {
+  /** Hashing workers started (the probe's handoff starts a second one). */
   started: number;
   /** The probe's verdict, from the first handoff (undefined: no probe ran, e.g. a small file). */
   reader?: ReaderKind;
@@ -19,6 +20,8 @@ export const workerStats: WorkerStats = { started: 0 };
   globalThis.Worker = class extends Original {
     constructor(url: string | URL, options?: WorkerOptions) {
       super(url, options);
+      // The element starts other workers too (src/timers/worker-timers.ts): count the hashing ones.
+      if (!/hash/i.test(String(url))) return;
       workerStats.started++;
       this.addEventListener('message', (event: MessageEvent<HashResponse>) => {
         if (event.data?.type === 'handoff') workerStats.reader ??= event.data.reader;
