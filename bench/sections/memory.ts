@@ -112,7 +112,7 @@ export async function runMemorySection(
     return { path: entry.path, sha: entry.sha, size };
   };
   const describe = (run: MemoryRun) =>
-    `heap growth ${mib(run.growth)} MiB, worker peak ${mib(run.workerPeak)} MiB; processes (PSS) ${mib(run.memory.processes.before)} → peak ` +
+    `heap growth ${mib(run.growth)} MiB (after a GC ${mib(run.after - run.before)}: what stays), worker peak ${mib(run.workerPeak)} MiB; processes (PSS) ${mib(run.memory.processes.before)} → peak ` +
     `${mib(run.memory.processes.peak)} → ${mib(run.memory.processes.after)} MiB (growth ${mib(run.processGrowth)}); ` +
     `measureUserAgentSpecificMemory retained ${mib(run.userAgentGrowth)} MiB; PSS growth at the peak by backing: ${byBacking(run, 'peakParts')}; ` +
     `each backing's own peak growth: ${byBacking(run, 'partPeaks')}; PSS growth by process at the peak: ` +
