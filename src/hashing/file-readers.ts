@@ -156,6 +156,21 @@ async function streamFrom(file: Blob, start: number, limit: number, consume: Con
   }
 }
 
+/**
+ * Bytes read in blocks by this worker (or page) so far: ArrayBuffers that only a GC frees
+ * (BLOCKS_MARGIN). The worker asks to be ended once idle when this is large (hash.worker.ts, retire).
+ */
+export const blockReads = { bytes: 0 };
+
+/**
+ * Once a worker has read this much in blocks, each 'done' asks the page to end it as soon as it has
+ * no job rather than after the 10 s idle timeout: the blocks' ArrayBuffers are garbage that only a GC
+ * frees, and an idle worker runs none. A worker that hashed a 256 MiB file in blocks held 85-89 MiB
+ * from the hash's end until it idled out (bench/README.md, "Memory at 256 MiB"). Each worker counts
+ * from 0, so a queue of small block-read files restarts the worker at most once per this many bytes.
+ */
+export const RETIRE_AFTER_BLOCK_BYTES = 64 * MiB;
+
 /** `blob.slice().arrayBuffer()` in blocks over [offset, end), `readAhead` reads in flight while one is hashed. */
 async function readBlocks(file: Blob, offset: number, end: number, consume: Consume, options: ReadOptions): Promise<void> {
   const reads: Array<{ read: Promise<ArrayBuffer>; expected: number }> = [];
@@ -175,6 +190,7 @@ async function readBlocks(file: Blob, offset: number, end: number, consume: Cons
   while (reads.length) {
     const { read, expected } = reads.shift()!;
     const buffer = await read;
+    blockReads.bytes += buffer.byteLength;
     if (buffer.byteLength !== expected) throw changedOnDisk(`a block of ${expected} bytes read as ${buffer.byteLength}`);
     fillReadAhead(); // start the next read before hashing this block
     await consume(new Uint8Array(buffer));
