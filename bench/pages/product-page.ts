@@ -3,6 +3,7 @@
 // every vod-upload-* event (progress events are throttled to 5/s: too coarse for the phase ends).
 
 import { fetchStats } from './fetch-stats.js'; // first: wraps fetch before the element loads
+import { workerStats, type WorkerStats } from './worker-stats.js'; // wraps Worker before the element loads
 import '../../src/vod-uploader.js';
 import { elementFromQuery } from './element-from-query.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
@@ -37,6 +38,7 @@ export interface ProductRun {
    */
   timeline: TimelinePoint[];
   fetch: FetchStats;
+  workers: WorkerStats;
 }
 
 const TIMELINE_STEP_MS = 250;
@@ -45,7 +47,7 @@ const TIMELINE_MAX = 1000;
 const params = new URLSearchParams(location.search);
 const element = elementFromQuery(params);
 
-const run: ProductRun = { sawHashing: false, timeline: [], fetch: fetchStats };
+const run: ProductRun = { sawHashing: false, timeline: [], fetch: fetchStats, workers: workerStats };
 
 function observe(): void {
   const upload = element.uploads[0];

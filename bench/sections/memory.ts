@@ -23,6 +23,9 @@ export interface MemoryRun {
   workerPeak?: number;
   samples: number;
   totalMs: number;
+  /** The product's runs: the whole file hashed, in ms on the memory timeline, and its hashing workers (worker-stats.ts). */
+  hashedAt?: number;
+  workers?: { started: number; reader?: string };
   /** Summed PSS of the browser's processes: peak − before. */
   processGrowth: number;
   /** measureUserAgentSpecificMemory: after − before, both after a GC: what stays (undefined when not available). */
@@ -67,6 +70,31 @@ export function byBacking(run: MemoryRun, at: 'peakParts' | 'partPeaks'): string
   return (['anon', 'shmem', 'file'] as const).map((part) => `${part} ${mib(run.memory.processes[at][part] - beforeParts[part])}`).join(', ');
 }
 
+const TIMELINE_STEP_MS = 500;
+
+/**
+ * When the memory came: the `anon` PSS growth every TIMELINE_STEP_MS of the run, with the end of the
+ * hash marked, the hashing workers started and the reader probe's verdict (a `blocks` verdict leaves
+ * its read garbage in the worker: bench/README.md, "Memory beyond the JS heap").
+ */
+export function anonOverTime(run: MemoryRun): string {
+  const before = run.memory.processes.beforeParts.anon;
+  const points: string[] = [];
+  let next = 0;
+  let hashMarked = run.hashedAt === undefined;
+  for (const [t, , anon] of run.memory.timeline) {
+    if (t < next) continue;
+    if (!hashMarked && t >= run.hashedAt!) {
+      points.push('| hashed |');
+      hashMarked = true;
+    }
+    points.push(mib(anon - before));
+    next = t + TIMELINE_STEP_MS;
+  }
+  const workers = run.workers ? `${run.workers.started} hashing worker(s), reader verdict ${run.workers.reader ?? 'none (no probe)'}; ` : '';
+  return `${workers}hashed at ${run.hashedAt === undefined ? '-' : (run.hashedAt / 1000).toFixed(1)} s on the timeline below, success ${(run.totalMs / 1000).toFixed(1)} s after the file was added; anon growth (MiB) every ${TIMELINE_STEP_MS} ms: ${points.join(' ')}`;
+}
+
 export async function runMemorySection(
   harness: BrowserHarness,
   sizes: number[],
@@ -84,7 +112,7 @@ export async function runMemorySection(
     return { path: entry.path, sha: entry.sha, size };
   };
   const describe = (run: MemoryRun) =>
-    `heap growth ${mib(run.growth)} MiB, worker peak ${mib(run.workerPeak)} MiB; processes (PSS) ${mib(run.memory.processes.before)} → peak ` +
+    `heap growth ${mib(run.growth)} MiB (after a GC ${mib(run.after - run.before)}: what stays), worker peak ${mib(run.workerPeak)} MiB; processes (PSS) ${mib(run.memory.processes.before)} → peak ` +
     `${mib(run.memory.processes.peak)} → ${mib(run.memory.processes.after)} MiB (growth ${mib(run.processGrowth)}); ` +
     `measureUserAgentSpecificMemory retained ${mib(run.userAgentGrowth)} MiB; PSS growth at the peak by backing: ${byBacking(run, 'peakParts')}; ` +
     `each backing's own peak growth: ${byBacking(run, 'partPeaks')}; PSS growth by process at the peak: ` +
@@ -96,8 +124,9 @@ export async function runMemorySection(
     const result = await withServer({ sliceSize: options.sliceSize, discard: options.discard }, (server) =>
       runProductUpload(harness, server, file, { concurrency: options.concurrency, heap: true }),
     );
-    runs.push(toRun(size, result.heap!, result.memory!, result.totalMs));
+    runs.push({ ...toRun(size, result.heap!, result.memory!, result.totalMs), hashedAt: result.hashedOnProbeClock, workers: result.workers });
     log(`  ${size / MiB} MiB: ${describe(runs.at(-1)!)}`);
+    log(`    ${anonOverTime(runs.at(-1)!)}`);
   }
 
   const baselineRun = async (file: { path: string; size: number; sha: string }, kind: 'slices' | 'keepingSlices') => {

@@ -24,10 +24,14 @@ export interface ProductUploadResult {
   heap?: HeapResult;
   /** With `heap`: the browser's resident memory and measureUserAgentSpecificMemory (memory-probe.ts). */
   memory?: TotalMemoryResult;
+  /** With `heap`: the whole file hashed, in ms since the probes started (on their timeline). */
+  hashedOnProbeClock?: number;
   /** With --profile: the main thread's CPU profile of this run. */
   profile?: ProfileSummary;
   /** Upload requests (FormData POSTs) seen in the page: mean and max in flight, mean duration. */
   requests: RequestSummary;
+  /** Hashing workers started and the reader probe's verdict (worker-stats.ts). */
+  workers: ProductRun['workers'];
   /** The server completed the file with the sha Node computed. */
   shaOk: boolean;
   bytesReceived: number;
@@ -71,7 +75,11 @@ export async function waitForProduct(page: Page, size: number, until: 'done' | '
     { timeout, polling: 50 },
   );
   await finished.catch(async (error: unknown) => {
-    const state = await page.evaluate(() => ({ run: window.__benchProduct, uploads: document.querySelector('vod-uploader')?.uploads }));
+    // The uploads and the latest figures first: the timeline would fill the 2000 characters shown.
+    const state = await page.evaluate(() => {
+      const { timeline, ...run } = window.__benchProduct;
+      return { uploads: document.querySelector('vod-uploader')?.uploads, run, timelineEnd: timeline.slice(-3) };
+    });
     throw new Error(`the product did not finish: ${String(error)}\n${JSON.stringify(state).slice(0, 2000)}`);
   });
   const run = await page.evaluate(() => window.__benchProduct);
@@ -90,6 +98,8 @@ export async function runProductUpload(
   try {
     await page.waitForFunction(() => window.__benchProduct !== undefined && customElements.get('vod-uploader') !== undefined);
     await probes?.start();
+    // The page's clock when the probes started: their timeline's origin (memory section).
+    const probesStartedAt = probes ? await page.evaluate(() => performance.now()) : undefined;
     const profiler = options.profile ? await MainThreadProfiler.start(page) : undefined;
     await startGaps(page);
     await fileInput(page).setInputFiles(file.path);
@@ -110,8 +120,10 @@ export async function runProductUpload(
       gaps: { hash: gapsBetween(all, run.addedAt, run.hashedAt), upload: gapsBetween(all, run.hashedAt, run.doneAt + 1), all },
       heap,
       memory,
+      hashedOnProbeClock: probesStartedAt === undefined ? undefined : run.hashedAt - probesStartedAt,
       profile,
       requests: summarizeRequests(run.fetch),
+      workers: run.workers,
       shaOk: server.server.stats.completedFiles.some((f) => f.sha === file.sha && f.size === file.size),
       bytesReceived: total.bytesReceived,
       bytesDuplicate: total.bytesDuplicate,

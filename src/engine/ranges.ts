@@ -43,18 +43,55 @@ export function clipRanges(ranges: readonly ByteRange[], end: number): ByteRange
 /**
  * The slices still to send: exactly `sliceSize` bytes from the server's `offset` (the last one
  * shorter), leaving out slices already acknowledged (sent in parallel earlier, beyond the offset).
+ * Each slice is made when it is taken, never listed: the plan holds a cursor and a copy of the acked
+ * ranges, O(ranges) whatever the file's slice count (a 4 GiB file has 4096 slices of 1 MiB, whose
+ * list stayed on the heap for the whole upload; bench/README.md, "heap growth at 4 GiB").
  */
-export function plannedSlices(
-  size: number,
-  offset: number,
-  sliceSize: number,
-  acked: readonly ByteRange[],
-): ByteRange[] {
-  if (!(sliceSize > 0)) throw new RangeError(`slice size must be positive, got ${sliceSize}`);
-  const out: ByteRange[] = [];
-  for (let start = Math.max(0, offset); start < size; start += sliceSize) {
-    const range: ByteRange = [start, Math.min(start + sliceSize, size)];
-    if (!containsRange(acked, range)) out.push(range);
+export class SlicePlan implements Iterable<ByteRange> {
+  readonly #size: number;
+  readonly #sliceSize: number;
+  readonly #acked: readonly ByteRange[];
+  /** Where the next candidate slice starts. */
+  #start: number;
+  #next: ByteRange | undefined;
+
+  constructor(size: number, offset: number, sliceSize: number, acked: readonly ByteRange[]) {
+    if (!(sliceSize > 0)) throw new RangeError(`slice size must be positive, got ${sliceSize}`);
+    this.#size = size;
+    this.#sliceSize = sliceSize;
+    this.#acked = acked.map(([s, e]): ByteRange => [s, e]);
+    this.#start = Math.max(0, offset);
+    this.#next = this.#find();
   }
-  return out;
+
+  /** The next slice, left in the plan (what the slice being sent prefetches). */
+  peek(): ByteRange | undefined {
+    return this.#next;
+  }
+
+  /** The next slice, taken out of the plan; undefined once every slice was taken. */
+  take(): ByteRange | undefined {
+    const range = this.#next;
+    if (range) this.#next = this.#find();
+    return range;
+  }
+
+  /** Takes the slices left, in order. */
+  *[Symbol.iterator](): Iterator<ByteRange> {
+    for (let range = this.take(); range; range = this.take()) yield range;
+  }
+
+  #find(): ByteRange | undefined {
+    while (this.#start < this.#size) {
+      const range: ByteRange = [this.#start, Math.min(this.#start + this.#sliceSize, this.#size)];
+      this.#start = range[1];
+      if (!containsRange(this.#acked, range)) return range;
+    }
+    return undefined;
+  }
+}
+
+/** The plan of the slices still to send (SlicePlan). */
+export function plannedSlices(size: number, offset: number, sliceSize: number, acked: readonly ByteRange[]): SlicePlan {
+  return new SlicePlan(size, offset, sliceSize, acked);
 }

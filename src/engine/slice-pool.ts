@@ -7,15 +7,18 @@
 // Once the last slice is launched the pool says so (`onAllSent`): from then on it only awaits answers.
 
 import { ErrorAction, UploadError, isAbortError } from './errors.js';
+import type { SlicePlan } from './ranges.js';
 import type { SliceBudget } from './slice-budget.js';
 import type { ByteRange, SliceResult, UploadResult } from './types.js';
 
 export interface SlicePoolOptions {
-  slices: readonly ByteRange[];
+  /** Taken one slice at a time as lanes free (never listed: ranges.ts). */
+  slices: SlicePlan;
   signal: AbortSignal;
   budget: SliceBudget;
   limit(): number;
-  send(range: ByteRange, index: number, signal: AbortSignal): Promise<SliceResult>;
+  /** `next`: the slice the plan gives after this one (undefined at the end), for a prefetch. */
+  send(range: ByteRange, next: ByteRange | undefined, signal: AbortSignal): Promise<SliceResult>;
   /** A slice was acknowledged (also the one that completed the file). */
   onAck(range: ByteRange): void;
   onError?(error: unknown): void;
@@ -40,7 +43,6 @@ export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
     if (o.signal.aborted) return reject(o.signal.reason);
     o.signal.addEventListener('abort', onParentAbort, { once: true });
 
-    let next = 0;
     let inFlight = 0;
     let acked = 0;
     let stopped = false;
@@ -61,15 +63,14 @@ export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
       else resolve({ acked });
     };
 
-    const finished = (): boolean => stopped || local.signal.aborted || next >= o.slices.length;
+    const finished = (): boolean => stopped || local.signal.aborted || o.slices.peek() === undefined;
 
     const launch = (): void => {
       if (settled) return;
       while (!finished() && inFlight < Math.max(1, o.limit()) && slots.take()) {
-        const index = next++;
-        const range = o.slices[index]!;
+        const range = o.slices.take()!;
         inFlight++;
-        o.send(range, index, local.signal).then(
+        o.send(range, o.slices.peek(), local.signal).then(
           (answer) => {
             inFlight--;
             acked++;

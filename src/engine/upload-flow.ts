@@ -212,7 +212,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
       signal,
       budget: deps.sliceBudget,
       limit: () => u.adaptive.limit,
-      send: (range, index, sliceSignal) => sendSlice(range, slices[index + 1], sliceSignal),
+      send: sendSlice,
       onAck: (range) => onSliceAcked(range),
       onError: (e) => {
         if (e instanceof UploadError && e.kind === ErrorKind.Timeout) u.adaptive.onTimeout();

@@ -19,7 +19,8 @@ export type Consume = (bytes: Uint8Array) => Promise<void>;
 
 /**
  * Each reader reads PROBE_SEGMENT bytes twice, alternately, on the file being hashed (nothing is
- * read twice: the probe's bytes are hashed like the rest); the lower time per byte wins.
+ * read twice: the probe's bytes are hashed like the rest); the lower time per byte wins, blocks only
+ * by BLOCKS_MARGIN.
  */
 export const PROBE_SEGMENT = 16 * MiB;
 /**
@@ -57,6 +58,22 @@ export interface ReadOptions {
 }
 
 /**
+ * How much faster block reads must be than the stream to be chosen. Block reads cost memory the
+ * stream does not: every block is a fresh ArrayBuffer that only a GC frees, and V8 starts one for
+ * such memory only after some 64 MiB of it, so a worker hashing in blocks holds 60-130 MiB of
+ * garbage in Chromium (the stream reuses one buffer). Where the engine's block reads are truly
+ * faster they win by 1.3x (Firefox, WebKit's lack of BYOB aside); in Chromium the stream is 1.5x
+ * faster, and a probe under load chose blocks now and then by noise (bench/README.md, "Memory at
+ * 256 MiB"). A near tie goes to the stream.
+ */
+export const BLOCKS_MARGIN = 1.15;
+
+/** The probe's verdict from each reader's best time per byte. */
+export function fasterReader(streamMsPerByte: number, blocksMsPerByte: number): ReaderKind {
+  return blocksMsPerByte * BLOCKS_MARGIN < streamMsPerByte ? 'blocks' : 'stream';
+}
+
+/**
  * Reads `file` from `at()` to its end into `consume`. A stream that cannot be opened or read (no BYOB
  * reader; Safari's `stream()` of a file over 4 GiB throws NotReadableError; Chromium's "network
  * error") is cancelled and the file read in blocks from the same byte, which either succeeds or fails
@@ -81,7 +98,7 @@ export async function readFile(file: Blob, at: () => number, consume: Consume, o
       msPerByte[blocks] = Math.min(msPerByte[blocks]!, (performance.now() - started) / (at() - from));
     }
     if (!kind) {
-      kind = choice.verdict = msPerByte[0]! <= msPerByte[1]! ? 'stream' : 'blocks';
+      kind = choice.verdict = fasterReader(msPerByte[0]!, msPerByte[1]!);
       options.afterProbe?.();
     }
   }
@@ -139,6 +156,21 @@ async function streamFrom(file: Blob, start: number, limit: number, consume: Con
   }
 }
 
+/**
+ * Bytes read in blocks by this worker (or page) so far: ArrayBuffers that only a GC frees
+ * (BLOCKS_MARGIN). The worker asks to be ended once idle when this is large (hash.worker.ts, retire).
+ */
+export const blockReads = { bytes: 0 };
+
+/**
+ * Once a worker has read this much in blocks, each 'done' asks the page to end it as soon as it has
+ * no job rather than after the 10 s idle timeout: the blocks' ArrayBuffers are garbage that only a GC
+ * frees, and an idle worker runs none. A worker that hashed a 256 MiB file in blocks held 85-89 MiB
+ * from the hash's end until it idled out (bench/README.md, "Memory at 256 MiB"). Each worker counts
+ * from 0, so a queue of small block-read files restarts the worker at most once per this many bytes.
+ */
+export const RETIRE_AFTER_BLOCK_BYTES = 64 * MiB;
+
 /** `blob.slice().arrayBuffer()` in blocks over [offset, end), `readAhead` reads in flight while one is hashed. */
 async function readBlocks(file: Blob, offset: number, end: number, consume: Consume, options: ReadOptions): Promise<void> {
   const reads: Array<{ read: Promise<ArrayBuffer>; expected: number }> = [];
@@ -158,6 +190,7 @@ async function readBlocks(file: Blob, offset: number, end: number, consume: Cons
   while (reads.length) {
     const { read, expected } = reads.shift()!;
     const buffer = await read;
+    blockReads.bytes += buffer.byteLength;
     if (buffer.byteLength !== expected) throw changedOnDisk(`a block of ${expected} bytes read as ${buffer.byteLength}`);
     fillReadAhead(); // start the next read before hashing this block
     await consume(new Uint8Array(buffer));

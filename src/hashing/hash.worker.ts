@@ -3,7 +3,7 @@
 // sliceSha1() is not stuck behind a long whole-file hash.
 
 import { hashBlob, sampleAndSha1 } from './hash-core.js';
-import type { ReaderKind } from './file-readers.js';
+import { blockReads, RETIRE_AFTER_BLOCK_BYTES, type ReaderKind } from './file-readers.js';
 import type { HashRequest, HashResponse } from './messages.js';
 
 /** The part of DedicatedWorkerGlobalScope used here (named locally so Node tests can load this file). */
@@ -66,7 +66,9 @@ scope.onmessage = (event: MessageEvent<HashRequest>) => {
   running.set(request.id, controller);
   run(request, controller.signal).then(
     ({ sha, wholeSha }) => {
-      if (!controller.signal.aborted) post({ type: 'done', id: request.id, sha, wholeSha });
+      if (controller.signal.aborted) return;
+      const retire = blockReads.bytes >= RETIRE_AFTER_BLOCK_BYTES ? { retire: true as const } : {};
+      post({ type: 'done', id: request.id, sha, wholeSha, ...retire });
     },
     (error: unknown) => {
       // A cancelled job's caller has already settled: say nothing more about it.

@@ -58,6 +58,8 @@ export class WorkerHasher implements Hasher {
    * was before the handoff: a verdict the load skewed does not outlive the queue it was made for.
    */
   #reader: ReaderKind | undefined;
+  /** The worker asked to be ended as soon as it has no job: its block reads' garbage (hash.worker.ts). */
+  #retire = false;
 
   constructor(options: WorkerHasherOptions = {}) {
     this.#idleTimeoutMs = options.idleTimeoutMs ?? WORKER_IDLE_TIMEOUT_MS;
@@ -163,6 +165,7 @@ export class WorkerHasher implements Hasher {
     // Vite only recognises this literal form (and bundles the worker with its imports).
     const worker = new Worker(new URL('./hash.worker.ts', import.meta.url), { type: 'module' });
     this.#started = false;
+    this.#retire = false;
     worker.onmessage = (event: MessageEvent<HashResponse>) => {
       this.#started = true;
       this.#onMessage(event.data);
@@ -188,6 +191,7 @@ export class WorkerHasher implements Hasher {
         job.onCheckpoint?.({ offset: message.offset, state: message.state });
         break;
       case 'done':
+        if (message.retire) this.#retire = true;
         if (message.wholeSha !== undefined) job.onWholeSha?.(message.wholeSha);
         job.resolve(message.sha);
         break;
@@ -213,6 +217,11 @@ export class WorkerHasher implements Hasher {
 
   #scheduleIdle(): void {
     if (this.#jobs.size > 0 || !this.#worker || this.#idleTimer !== undefined) return;
+    if (this.#retire) {
+      // Its garbage goes now; the verdict it read with lives on until the idle timeout, as if it idled.
+      this.#worker.terminate();
+      this.#worker = undefined;
+    }
     this.#idleTimer = setTimeout(() => {
       this.#idleTimer = undefined;
       if (this.#jobs.size > 0) return;

@@ -24,8 +24,11 @@ export type HashResponse =
   | { type: 'progress'; id: number; bytes: number }
   /** `state` travels as a transferred buffer. */
   | { type: 'checkpoint'; id: number; offset: number; state: Uint8Array }
-  /** `wholeSha`: a sample job's file read whole (hash-core's sampleAndSha1), its whole-file SHA-1. */
-  | { type: 'done'; id: number; sha: string; wholeSha?: string }
+  /**
+   * `wholeSha`: a sample job's file read whole (hash-core's sampleAndSha1), its whole-file SHA-1.
+   * `retire`: this worker holds much block-read garbage; end it as soon as it has no job (hash.worker.ts).
+   */
+  | { type: 'done'; id: number; sha: string; wholeSha?: string; retire?: true }
   /**
    * The reader probe has run: job `id` stops at `offset` (`state` transferred) and is to go on in a
    * fresh worker with `reader`; this worker is to be terminated (hash.worker.ts says why).

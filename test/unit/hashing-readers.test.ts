@@ -4,7 +4,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { ReaderChoice } from '../../src/hashing/file-readers.js';
+import { BLOCKS_MARGIN, fasterReader, type ReaderChoice } from '../../src/hashing/file-readers.js';
 import { hashBlob } from '../../src/hashing/hash-core.js';
 
 const KiB = 1024;
@@ -93,6 +93,16 @@ describe('the reader, chosen per engine by measuring it on the file', () => {
     const next = fakeFile(bytes, { streamChunkDelayMs: 8 });
     expect(await hashBlob(next.file, { readerChoice: readers, blockSize: 128 * KiB })).toBe(sha1Of(bytes));
     expect(next.log.streamsOpened).toBe(0);
+  });
+
+  it('chooses block reads only when they beat the stream by BLOCKS_MARGIN: their garbage costs memory', () => {
+    expect(fasterReader(1, 2)).toBe('stream');
+    expect(fasterReader(1, 1)).toBe('stream');
+    // Blocks 10 % faster: a near tie (Chromium's probe under load), the stream.
+    expect(fasterReader(1.1, 1)).toBe('stream');
+    expect(fasterReader(BLOCKS_MARGIN, 1)).toBe('stream');
+    // Blocks 1.3x faster (Firefox): blocks.
+    expect(fasterReader(1.3, 1)).toBe('blocks');
   });
 
   it('keeps the stream where block reads are slower', async () => {

@@ -7,7 +7,7 @@ import { isAbortError } from '../../src/engine/errors.js';
 import type { HashRequest, HashResponse } from '../../src/hashing/messages.js';
 import { SAMPLE_RANGE_SIZE, SAMPLE_RANGES } from '../../src/hashing/hash-core.js';
 import { WorkerHasher, createHasher } from '../../src/hashing/hasher.js';
-import { PROBE_MIN_BYTES, PROBE_SEGMENT } from '../../src/hashing/file-readers.js';
+import { PROBE_MIN_BYTES, PROBE_SEGMENT, RETIRE_AFTER_BLOCK_BYTES } from '../../src/hashing/file-readers.js';
 import { changedFile } from './fakes/changed-file.js';
 
 const sha1Of = (b: Uint8Array): string => createHash('sha1').update(b).digest('hex');
@@ -133,11 +133,31 @@ describe('WorkerHasher (facade over the real worker module)', () => {
     // Progress goes on from where the probe stopped, never back.
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
     expect(progress.at(-1)).toBe(bytes.length);
-    // The next big file is read with the verdict in the same (new) worker: no probe, no handoff.
+    // The next big file is read with the verdict: no probe, no handoff. In the same (new) worker,
+    // unless that one read the rest in blocks and so ended once idle (retire): then in a third.
     const other = randomBytes(PROBE_MIN_BYTES + 5);
     expect(await hasher.sha1(new Blob([other]))).toBe(sha1Of(other));
+    expect(next.terminated).toBe(reader === 'blocks');
+    expect(InProcessWorker.created).toHaveLength(reader === 'blocks' ? 3 : 2);
+    const last = InProcessWorker.created.at(-1)!;
+    expect((last.received.at(-1) as Extract<HashRequest, { type: 'sha1' }>).tuning?.reader).toBe(reader);
+    hasher.terminate();
+  }, 60_000);
+
+  it('a worker that has read RETIRE_AFTER_BLOCK_BYTES in blocks ends as soon as it has no job (its garbage with it); one that read less idles on', async () => {
+    const hasher = new WorkerHasher({ idleTimeoutMs: 60_000, tuning: { reader: 'blocks' } });
+    const small = randomBytes(8 * 1024 * 1024 + 1);
+    expect(await hasher.sha1(new Blob([small]))).toBe(sha1Of(small));
+    expect(InProcessWorker.created).toHaveLength(1);
+    expect(InProcessWorker.created[0]!.terminated).toBe(false);
+    const big = randomBytes(RETIRE_AFTER_BLOCK_BYTES);
+    expect(await hasher.sha1(new Blob([big]))).toBe(sha1Of(big));
+    expect(InProcessWorker.created).toHaveLength(1);
+    expect(InProcessWorker.created[0]!.terminated).toBe(true);
+    // The next job starts a fresh worker, counting from 0.
+    expect(await hasher.sha1(new Blob([small]))).toBe(sha1Of(small));
     expect(InProcessWorker.created).toHaveLength(2);
-    expect((next.received[1] as Extract<HashRequest, { type: 'sha1' }>).tuning?.reader).toBe(reader);
+    expect(InProcessWorker.created[1]!.terminated).toBe(false);
     hasher.terminate();
   }, 60_000);
 

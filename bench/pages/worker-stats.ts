@@ -1,0 +1,31 @@
+// What the product's hashing workers did, as the page sees it: how many were started, and the
+// reader verdict of the probe (the handoff message, hash.worker.ts), for the memory section: a
+// `blocks` verdict leaves tens of MiB of read garbage in the worker (bench/README.md, "Memory
+// beyond the JS heap"). Wraps `Worker` before the element loads, as fetch-stats.ts wraps fetch.
+
+import type { ReaderKind } from '../../src/hashing/file-readers.js';
+import type { HashResponse } from '../../src/hashing/messages.js';
+
+export interface WorkerStats {
+  /** Hashing workers started (the probe's handoff starts a second one). */
+  started: number;
+  /** The probe's verdict, from the first handoff (undefined: no probe ran, e.g. a small file). */
+  reader?: ReaderKind;
+}
+
+export const workerStats: WorkerStats = { started: 0 };
+
+{
+  const Original = globalThis.Worker;
+  globalThis.Worker = class extends Original {
+    constructor(url: string | URL, options?: WorkerOptions) {
+      super(url, options);
+      // The element starts other workers too (src/timers/worker-timers.ts): count the hashing ones.
+      if (!/hash/i.test(String(url))) return;
+      workerStats.started++;
+      this.addEventListener('message', (event: MessageEvent<HashResponse>) => {
+        if (event.data?.type === 'handoff') workerStats.reader ??= event.data.reader;
+      });
+    }
+  };
+}
