@@ -98,7 +98,7 @@ export function runSlicePool(o: SlicePoolOptions): Promise<SlicePoolOutcome> {
           },
         );
       }
-      if (!allSent && !stopped && next >= o.slices.length && inFlight > 0) {
+      if (!allSent && !stopped && o.slices.peek() === undefined && inFlight > 0) {
         allSent = true;
         o.onAllSent?.();
       }
