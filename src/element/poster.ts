@@ -4,11 +4,11 @@
 // Under a CSP without `media-src blob:` the first attempt is refused (one report) and no more are made.
 // Each file's turn has one budget (POSTER_BUDGET_MS) for all its steps: a media pipeline that never
 // answers costs that file its poster (its duration, once read, is kept) and the next file's turn
-// comes; a seek that never ends costs only the chosen frame (the first one is painted instead).
+// comes; a seek that does not end costs only the chosen frame (the first one is painted instead).
 
 /** All of one file's poster work (metadata, first frame, seek, bitmaps) ends within this, painted or not. */
 export const POSTER_BUDGET_MS = 10_000;
-/** A seek not done by then is given up: the first frame, taken before it, is the poster. */
+/** A seek not done by then is given up for the video's first frame. */
 const SEEK_WAIT_MS = 2_000;
 
 export interface PosterInfo {
@@ -78,27 +78,33 @@ async function extract(file: File, budget: AbortSignal): Promise<PosterInfo> {
 }
 
 /**
- * The frame at `at` seconds, or the first one when a seek there does not end in SEEK_WAIT_MS.
- * Firefox drops a seek made before the first frame is decoded now and then (1 poster e2e run in
- * about 10 under load): set right after 'loadedmetadata', currentTime reads 0 again once
- * 'loadeddata' comes, and neither 'seeking' nor 'seeked' is ever fired. So the first frame is
- * loaded before any seek (preload 'auto': with 'metadata' Firefox may stop loading before it and
- * never fire 'loadeddata'), and taken first, because a seek that stalls may leave no frame to take.
+ * The frame at `at` seconds, or the first one when there is no `at` or the seek there does not end
+ * in SEEK_WAIT_MS. Firefox drops a seek made before the first frame is decoded now and then (1
+ * poster e2e run in about 10 under load): set right after 'loadedmetadata', currentTime reads 0
+ * again once 'loadeddata' comes, and neither 'seeking' nor 'seeked' is ever fired. So the first
+ * frame is loaded before any seek (preload 'auto': with 'metadata' Firefox may stop loading before
+ * it and never fire 'loadeddata'). The first frame is sought too, even at 0: Chromium refuses a
+ * bitmap of a video that was never seeked or played ("The image source is not usable"); a seek to
+ * the start also replaces one that is stuck.
  */
 async function frameOf(video: HTMLVideoElement, at: number, budget: AbortSignal): Promise<ImageBitmap> {
   video.preload = 'auto';
   if (video.readyState < HTMLMediaElement.HAVE_CURRENT_DATA) await mediaEvent(video, 'loadeddata', budget);
-  const first = await bitmapOf(video, budget);
-  if (at <= 0 || Math.abs(video.currentTime - at) < 0.001) return first;
-  try {
-    video.currentTime = at;
-    await mediaEvent(video, 'seeked', AbortSignal.any([budget, AbortSignal.timeout(SEEK_WAIT_MS)]));
-    const chosen = await bitmapOf(video, budget);
-    first.close();
-    return chosen;
-  } catch {
-    return first;
+  for (const target of at > 0 ? [at, 0] : [0]) {
+    try {
+      await seek(video, target, AbortSignal.any([budget, AbortSignal.timeout(SEEK_WAIT_MS)]));
+      return await bitmapOf(video, budget);
+    } catch (error) {
+      if (budget.aborted) throw error;
+    }
   }
+  return bitmapOf(video, budget); // no seek ended: the frame on show, if the engine gives one
+}
+
+function seek(video: HTMLVideoElement, at: number, signal: AbortSignal): Promise<void> {
+  const seeked = mediaEvent(video, 'seeked', signal);
+  video.currentTime = at;
+  return seeked;
 }
 
 /**
