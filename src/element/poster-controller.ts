@@ -51,15 +51,22 @@ export class PosterController implements ReactiveController {
     try {
       poster = await import('./poster.js');
     } catch {
-      return; // no chunk, no poster: the placeholder stays
+      canvas.dataset.poster = 'none'; // no chunk, no poster: the placeholder stays
+      return;
     }
     const info = await poster.posterFor(file);
+    let painted = false;
     try {
-      if (info.frame && canvas.isConnected) poster.paintPoster(canvas, info.frame);
+      if (info.frame && canvas.isConnected) {
+        poster.paintPoster(canvas, info.frame);
+        painted = true;
+      }
     } finally {
       // The canvas keeps the pixels: the bitmap is not needed any more.
       poster.releasePoster(file);
     }
+    // How the job ended, for styles (hide an empty placeholder) and tests: it has ended either way.
+    canvas.dataset.poster = painted ? 'painted' : 'none';
     if (info.duration !== undefined && canvas.isConnected && !this.durations.has(id)) {
       this.durations.set(id, info.duration);
       this.#host.requestUpdate();
