@@ -73,9 +73,46 @@ export function readabilityCheck(file: Blob): ReadabilityCheck {
  * first (the protocol client calls fetch at once), then the check. A check that fails aborts the
  * request (Firefox's fetch of an unreadable body would wait for its timeout) and is the error thrown,
  * whatever the request did meanwhile; a request that succeeded first stands (the server has the
- * bytes; the next slice's check finds the file gone).
+ * bytes; the next slice's check finds the file gone). A request that failed waits for the check at
+ * most CHECK_AFTER_FAILURE_MS on `sleep` (the engine's timer).
  */
-export async function sendWhileReadable<T>(readable: ReadabilityCheck, signal: AbortSignal, send: (signal: AbortSignal) => Promise<T>): Promise<T> {
+/**
+ * How long a request that failed waits for its readability check to answer. Firefox's read of a
+ * deleted file sometimes never settles (seen in the e2e: the slice's fetch failed at once with
+ * NS_ERROR_FILE_NOT_FOUND, and the one-byte `arrayBuffer()` of the file was still pending 30 s later),
+ * and waiting for it hung the upload in 'uploading'. A read of one byte of a file that is there
+ * answers in milliseconds (450 ms the worst measured under load): a check still pending this long
+ * after its request failed is the file's fault. The error is fatal but loses nothing (the stored
+ * session stays; choosing the file again goes on).
+ */
+export const CHECK_AFTER_FAILURE_MS = 3000;
+
+type Sleep = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/**
+ * `check`'s verdict (the error it resolves to, or undefined: the file reads), or the file error once
+ * it has not answered within CHECK_AFTER_FAILURE_MS on `sleep`. For a check awaited after a request
+ * failed, the one place that bound is applied.
+ */
+export async function verdictWithin(check: Promise<unknown>, signal: AbortSignal, sleep: Sleep): Promise<unknown> {
+  const stopWaiting = new AbortController();
+  const silent = sleep(CHECK_AFTER_FAILURE_MS, AbortSignal.any([signal, stopWaiting.signal])).then(
+    () => fileUnreadableError(new Error(`a read of the file did not answer within ${CHECK_AFTER_FAILURE_MS} ms of a failed request`)),
+    () => undefined, // stopped: the check answered first, or a pause or cancel (the caller's signal)
+  );
+  try {
+    return await Promise.race([check, silent]);
+  } finally {
+    stopWaiting.abort();
+  }
+}
+
+export async function sendWhileReadable<T>(
+  readable: ReadabilityCheck,
+  signal: AbortSignal,
+  send: (signal: AbortSignal) => Promise<T>,
+  sleep: Sleep,
+): Promise<T> {
   const unreadable = new AbortController();
   let sent: Promise<T>;
   try {
@@ -94,7 +131,7 @@ export async function sendWhileReadable<T>(readable: ReadabilityCheck, signal: A
     return await sent;
   } catch (e) {
     if (signal.aborted) throw e; // a pause or cancel: what the file holds no longer matters
-    throw (await check) ?? e;
+    throw (await verdictWithin(check, signal, sleep)) ?? e;
   }
 }
 

@@ -4,7 +4,7 @@
 // decides when a run starts, and a pause or cancel aborts `signal`.
 
 import { ErrorAction, ErrorKind, UploadError, isAbortError } from './errors.js';
-import { incompleteError, readabilityCheck, sendWhileReadable, toUploadError, unfinishedElsewhere } from './error-mapping.js';
+import { incompleteError, readabilityCheck, sendWhileReadable, toUploadError, unfinishedElsewhere, verdictWithin } from './error-mapping.js';
 import type { ReadabilityCheck } from './error-mapping.js';
 import { fingerprintKey } from './fingerprint.js';
 import { addRange, clipRanges, plannedSlices } from './ranges.js';
@@ -262,6 +262,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
           target: u.settings.target, name: u.file.name, session, offset: range[0],
           body, sha, signature, signal,
         }),
+        deps.sleep,
       ),
     );
   }
@@ -306,7 +307,10 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
         if (!deps.online.isOnline()) throw new OfflinePause();
         // A fetch whose Blob body can no longer be read fails as a network error (Chromium) or runs
         // into the timeout (Firefox): a file error then, not minutes of retries blaming the connection.
-        if (err.kind === ErrorKind.Network || err.kind === ErrorKind.Timeout) await fileReadable(signal);
+        if (err.kind === ErrorKind.Network || err.kind === ErrorKind.Timeout) {
+          const verdict = await verdictWithin(fileReadable(signal).then(() => undefined, (e: unknown) => e), signal, deps.sleep);
+          if (verdict) throw verdict;
+        }
         return backoff(err);
       default:
         throw err;

@@ -3,6 +3,7 @@
 // sends nor fails until its timeout. The upload stops with a file error, without retrying. The check
 // that finds it (a read of the file's last byte for each slice) runs alongside the slice's request.
 import { describe, expect, it } from 'vitest';
+import { CHECK_AFTER_FAILURE_MS } from '../../src/engine/error-mapping.js';
 import type { UploadSnapshot } from '../../src/engine/types.js';
 import { networkError, timeoutError } from './fakes/fake-protocol.js';
 import { makeFile } from './fakes/fakes.js';
@@ -94,6 +95,34 @@ describe('a file gone from disk in the middle of its upload', () => {
     const failed = await upload(h, file);
     expect(failed.error).toMatchObject({ kind: 'file', retryable: false });
     expect(h.types().filter((t) => t === 'retry')).toEqual([]);
+  });
+
+  // Seen in Firefox: the slice's fetch fails at once (NS_ERROR_FILE_NOT_FOUND, a network error to the
+  // page) and a read of the deleted file never settles. Whether the read pends already alongside the
+  // request or only in the check before a retry, the upload ends in a file error, not 'uploading'.
+  it.each([
+    ['alongside the failed request', 'before'],
+    ['in the check before a retry', 'after'],
+  ] as const)('deleted, its request failed and the read of it never answers %s: a file error after a bounded wait, not a hang', async (_, when) => {
+    const h = makeHarness({ concurrency: 1 });
+    h.protocol.sliceSize = 1000;
+    const { file, state } = vanishingFile(3000);
+    const pendForEver = (): void => void (state.readsWaitFor = new Promise(() => {}));
+    h.protocol.onAnswer = (call) => {
+      if (when === 'before' && call.op === 'slice' && call.offset === 0) pendForEver();
+    };
+    h.protocol.fail(
+      (c) => c.op === 'slice' && c.offset === 1000,
+      () => {
+        if (when === 'after') pendForEver();
+        return networkError();
+      },
+    );
+    const failed = await upload(h, file);
+    expect(failed.error).toMatchObject({ kind: 'file', code: 'file-unreadable', retryable: false });
+    expect(h.clock.sleeps).toContain(CHECK_AFTER_FAILURE_MS);
+    expect(h.types().filter((t) => t === 'retry')).toEqual([]);
+    expect(state.pendingReads).toBeGreaterThan(0); // the read itself still has not answered
   });
 
   it('a network error while the file reads fine is still retried', async () => {
