@@ -52,7 +52,8 @@ test('the progress bars run no animation while a file uploads', async ({ page, s
       if (fills.some((fill) => fill.getAnimations().length > 0)) w.animationLog.animated++;
     }).observe(el.shadowRoot!, { subtree: true, attributes: true, attributeFilter: ['aria-valuetext'] });
   });
-  await choose(page, [{ name, buffer: randomBytes(40 * server.sliceSize) }]);
+  // 160 slices, as above: with 40 a fresh-clone CI run finished the upload within two renders.
+  await choose(page, [{ name, buffer: randomBytes(160 * server.sliceSize) }]);
   await expect(host.locator('[part=file]')).toHaveAttribute('data-status', 'done');
   const log = await page.evaluate(() => (window as unknown as { animationLog: { renders: number; animated: number } }).animationLog);
   expect(log.renders).toBeGreaterThan(2); // the bar did move while the test watched
