@@ -93,7 +93,14 @@ test.describe('WorkerHasher', () => {
     // ... and as soon as a block completes after the interval: a gap is at most the interval plus
     // about one block's time (x3 and +100 ms for jitter: other test runs share the 2 cores).
     const blockMs = run.ms / (f.size / BLOCK_SIZE);
-    expect(Math.max(...gaps)).toBeLessThan(PROGRESS_INTERVAL_MS + 3 * blockMs + 100);
+    const bound = PROGRESS_INTERVAL_MS + 3 * blockMs + 100;
+    // One gap may be longer: a file this big goes through the reader probe, whose worker hands the
+    // job to a fresh one (hasher.ts, the handoff), and a worker's start (module, WebAssembly) took up
+    // to 550 ms under CI load. Every other gap is within the bound.
+    const [longest, ...rest] = [...gaps].sort((a, b) => b - a);
+    expect(rest.length).toBeGreaterThan(3);
+    expect(Math.max(...rest)).toBeLessThan(bound);
+    expect(longest).toBeLessThan(bound + 1000);
   });
 
   test('abort rejects at once and the worker stops reporting', async ({ page }) => {
