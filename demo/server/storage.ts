@@ -66,12 +66,12 @@ export function loadOrCreateSecret(
   return { secretId: given.secretId ?? stored.secretId ?? '', secretKey: given.secretKey ?? stored.secretKey ?? '' };
 }
 
-/** Writes a temp file and renames it over the target: readers never see half a file. */
 /** Where a write of `file` goes before it is renamed over it. */
 function tempOf(file: string): string {
   return `${file}.${process.pid}.tmp`;
 }
 
+/** Writes a temp file and renames it over the target: readers never see half a file. */
 export async function writeAtomic(file: string, text: string): Promise<void> {
   const temp = tempOf(file);
   await writeFile(temp, text);

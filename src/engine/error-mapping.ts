@@ -67,16 +67,6 @@ export function readabilityCheck(file: Blob): ReadabilityCheck {
 }
 
 /**
- * Sends a request for a part of the file with `readable` alongside, not before it: the check is a
- * read of the file, a round trip to the browser's file system, and awaited before each slice it left
- * that slice's lane idle for as long every time (bench/README.md, "Upload"). The request is started
- * first (the protocol client calls fetch at once), then the check. A check that fails aborts the
- * request (Firefox's fetch of an unreadable body would wait for its timeout) and is the error thrown,
- * whatever the request did meanwhile; a request that succeeded first stands (the server has the
- * bytes; the next slice's check finds the file gone). A request that failed waits for the check at
- * most CHECK_AFTER_FAILURE_MS on `sleep` (the engine's timer).
- */
-/**
  * How long a request that failed waits for its readability check to answer. Firefox's read of a
  * deleted file sometimes never settles (seen in the e2e: the slice's fetch failed at once with
  * NS_ERROR_FILE_NOT_FOUND, and the one-byte `arrayBuffer()` of the file was still pending 30 s later),
@@ -107,6 +97,16 @@ export async function verdictWithin(check: Promise<unknown>, signal: AbortSignal
   }
 }
 
+/**
+ * Sends a request for a part of the file with `readable` alongside, not before it: the check is a
+ * read of the file, a round trip to the browser's file system, and awaited before each slice it left
+ * that slice's lane idle for as long every time (bench/README.md, "Upload"). The request is started
+ * first (the protocol client calls fetch at once), then the check. A check that fails aborts the
+ * request (Firefox's fetch of an unreadable body would wait for its timeout) and is the error thrown,
+ * whatever the request did meanwhile; a request that succeeded first stands (the server has the
+ * bytes; the next slice's check finds the file gone). A request that failed waits for the check at
+ * most CHECK_AFTER_FAILURE_MS on `sleep` (the engine's timer).
+ */
 export async function sendWhileReadable<T>(
   readable: ReadabilityCheck,
   signal: AbortSignal,
