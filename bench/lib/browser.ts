@@ -201,6 +201,15 @@ export function gapsBetween(result: GapResult, from: number, to: number): PhaseG
   };
 }
 
+/**
+ * Several phases' gaps less the waiting for a core, together: the longest and how many stay over
+ * 50 ms; undefined unless every phase was split (a run or phase not split cannot be judged so).
+ */
+export function lessWaitingOf(phases: ReadonlyArray<Pick<PhaseGaps, 'maxBusyOrAsleepMs' | 'busyOrAsleepOver50'>>): { maxMs: number; over50: number } | undefined {
+  if (phases.length === 0 || phases.some((p) => p.maxBusyOrAsleepMs === undefined)) return undefined;
+  return { maxMs: Math.max(...phases.map((p) => p.maxBusyOrAsleepMs!)), over50: phases.reduce((sum, p) => sum + p.busyOrAsleepOver50!, 0) };
+}
+
 const schedSamplers = new WeakMap<Page, SchedSampler>();
 
 export async function startGaps(page: Page): Promise<void> {

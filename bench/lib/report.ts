@@ -12,7 +12,7 @@ import type { ResumeSectionResult } from '../sections/resume.js';
 import type { BaselineRun, UploadSectionResult } from '../sections/upload.js';
 import { CHECKPOINT_EVERY } from '../../src/hashing/hash-core.js';
 import { formatSize } from './args.js';
-import { gapsBetween, type GapResult, type PhaseGaps } from './browser.js';
+import { gapsBetween, lessWaitingOf, type GapResult } from './browser.js';
 import { splitText } from './sched-probe.js';
 import { f0, f1, f2, kb, mib, table } from './format.js';
 import { linkTargets, renderLinkTable } from './report-link.js';
@@ -62,14 +62,13 @@ function baselineGaps(upload: UploadSectionResult | undefined): { maxGapMs: numb
     .flatMap(([, config]) => config.runs as BaselineRun[])
     .filter((run) => run.gaps);
   if (runs.length === 0) return undefined;
-  const whole = runs.map((x) => gapsBetween(x.gaps, -Infinity, Infinity));
-  const split = whole.every((p) => p.maxBusyOrAsleepMs !== undefined);
+  const lessWaiting = lessWaitingOf(runs.map((x) => gapsBetween(x.gaps, -Infinity, Infinity)));
   return {
     maxGapMs: Math.max(...runs.map((x) => x.gaps.maxGapMs)),
     gapsOver50: runs.reduce((sum, x) => sum + x.gaps.gapsOver50, 0),
     maxFrameGapMs: Math.max(...runs.map((x) => x.gaps.maxFrameGapMs)),
-    maxBusyOrAsleepMs: split ? Math.max(...whole.map((p) => p.maxBusyOrAsleepMs!)) : undefined,
-    busyOrAsleepOver50: split ? whole.reduce((sum, p) => sum + p.busyOrAsleepOver50!, 0) : undefined,
+    maxBusyOrAsleepMs: lessWaiting?.maxMs,
+    busyOrAsleepOver50: lessWaiting?.over50,
   };
 }
 
@@ -109,10 +108,10 @@ export function judgeTargets(r: BenchResults): Target[] {
     if (runs.length) add('no main-thread gap over 50 ms during hash and upload', Math.max(hashGap, uploadGap) <= 50, `longest ${f0(hashGap)} ms hashing, ${f0(uploadGap)} ms uploading; ${over} gaps over 50 ms${controlText}`);
     else add('no main-thread gap over 50 ms while hashing (upload section not run)', hashGap <= 50, `longest ${f0(hashGap)} ms; ${over} gaps over 50 ms`);
     const phases = runs.flatMap((x) => [x.gaps.hash, x.gaps.upload]);
-    if (runs.length && phases.every((p) => p.maxBusyOrAsleepMs !== undefined)) {
+    const lessWaiting = lessWaitingOf(phases);
+    if (lessWaiting) {
       // The same gaps less the time the kernel kept the main thread waiting for a core (sched-probe.ts).
-      const own = Math.max(...phases.map((p) => p.maxBusyOrAsleepMs!));
-      const ownOver = phases.reduce((sum, p) => sum + p.busyOrAsleepOver50!, 0);
+      const { maxMs: own, over50: ownOver } = lessWaiting;
       const longest = phases.reduce((a, b) => (b.maxGapMs > a.maxGapMs ? b : a));
       const controlOwn = control?.maxBusyOrAsleepMs !== undefined ? `; control: ${f0(control.maxBusyOrAsleepMs)} ms` : '';
       const onCpu = Math.max(...phases.map((p) => p.maxOnCpuMs!));
@@ -198,10 +197,10 @@ export function renderReport(r: BenchResults): string {
     out.push('\n### Main thread (10 ms interval; gaps over 50 ms counted)\n');
     const rows: string[][] = [];
     // Less waiting: each gap less the time its thread was runnable but not on a core (sched-probe.ts).
-    const lessWaiting = (phases: Array<Pick<PhaseGaps, 'maxBusyOrAsleepMs' | 'busyOrAsleepOver50'>>) =>
-      phases.length && phases.every((p) => p.maxBusyOrAsleepMs !== undefined)
-        ? [f0(Math.max(...phases.map((p) => p.maxBusyOrAsleepMs!))), String(phases.reduce((sum, p) => sum + p.busyOrAsleepOver50!, 0))]
-        : ['–', '–'];
+    const lessWaiting = (phases: Parameters<typeof lessWaitingOf>[0]): string[] => {
+      const lw = lessWaitingOf(phases);
+      return lw ? [f0(lw.maxMs), String(lw.over50)] : ['–', '–'];
+    };
     const whole = (g: GapResult) => gapsBetween(g, -Infinity, Infinity);
     if (ch?.idleGaps) rows.push(['idle page (control: the machine, no work)', f0(ch.idleGaps.maxGapMs), String(ch.idleGaps.gapsOver50), f0(ch.idleGaps.maxFrameGapMs), ...lessWaiting([whole(ch.idleGaps)])]);
     const control = baselineGaps(r.upload);

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import { gapsBetween, type GapResult } from '../../bench/lib/browser.js';
+import { gapsBetween, lessWaitingOf, type GapResult } from '../../bench/lib/browser.js';
 import { SchedSampler, splitWindow, type Sample } from '../../bench/lib/sched-probe.js';
 
 describe('splitWindow', () => {
@@ -41,6 +41,12 @@ describe('gapsBetween with splits', () => {
   it('counts a gap the sampler did not cover whole', () => {
     const gaps = gapsBetween(result([{ t: 1000, gap: 80 }]), 0, 3000);
     expect(gaps.maxBusyOrAsleepMs).toBe(80);
+  });
+
+  it('joins phases less waiting: the longest and the count over 50 ms, nothing unless every phase was split', () => {
+    expect(lessWaitingOf([{ maxBusyOrAsleepMs: 30, busyOrAsleepOver50: 0 }, { maxBusyOrAsleepMs: 70, busyOrAsleepOver50: 2 }])).toEqual({ maxMs: 70, over50: 2 });
+    expect(lessWaitingOf([{ maxBusyOrAsleepMs: 30, busyOrAsleepOver50: 0 }, {}])).toBeUndefined();
+    expect(lessWaitingOf([])).toBeUndefined();
   });
 
   it('says nothing of waiting when the run was not split', () => {
