@@ -75,7 +75,7 @@ function nameProblem(name: string): string | undefined {
  * @csspart reading - "Reading folder… N files" with its stop button.
  * @csspart notice-details - The disclosure with each refused file of a summary notice.
  * @csspart file - One row per upload.
- * @csspart poster - The row's poster frame (a canvas).
+ * @csspart poster - The row's poster frame (a canvas): `data-poster="painted"` once drawn, `"none"` when no frame could be read.
  * @csspart progress - A progress bar (role=progressbar).
  * @csspart status - The phase, speed, result link or error text.
  * @csspart actions - The container of a row's buttons.
