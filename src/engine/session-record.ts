@@ -4,7 +4,7 @@
 
 import { ErrorAction, ErrorKind, UploadError } from './errors.js';
 import { normalizeRanges } from './ranges.js';
-import type { ByteRange, SessionStore, StoredSession } from './types.js';
+import type { ByteRange, PutOptions, SessionStore, StoredSession } from './types.js';
 
 function storageError(op: string, cause: unknown): UploadError {
   return new UploadError({
@@ -38,8 +38,8 @@ export class SafeStore {
   get(key: string): Promise<StoredSession | undefined> {
     return this.#guard('get', undefined, () => this.#store.get(key));
   }
-  put(s: StoredSession): Promise<void> {
-    return this.#guard('put', undefined, () => this.#store.put(s));
+  put(s: StoredSession, options?: PutOptions): Promise<void> {
+    return this.#guard('put', undefined, () => this.#store.put(s, options));
   }
   delete(key: string): Promise<void> {
     return this.#guard('delete', undefined, () => this.#store.delete(key));
@@ -73,11 +73,11 @@ export class RecordWriter {
     this.#now = now;
   }
 
-  save(): void {
+  save(options?: PutOptions): void {
     const record = this.#read();
     if (this.#closed || !record) return;
     record.updatedAt = this.#now();
-    const put = this.#store.put({ ...record, acked: record.acked.map((r): ByteRange => [r[0], r[1]]) });
+    const put = this.#store.put({ ...record, acked: record.acked.map((r): ByteRange => [r[0], r[1]]) }, options);
     this.#puts.add(put);
     void put.finally(() => this.#puts.delete(put));
   }

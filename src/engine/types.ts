@@ -174,9 +174,18 @@ export interface StoredSession {
  * reported once through `onWarning`. `put` comes after every acknowledged slice: a store that writes
  * somewhere slow coalesces them (IdbSessionStore does), and a `delete` must win over earlier puts.
  */
+export interface PutOptions {
+  /**
+   * Write at once, not after the store's coalescing interval: the record just gained what a reload
+   * could not get back cheaply (the whole file's sha, a new server session).
+   */
+  now?: boolean;
+}
+
 export interface SessionStore {
   get(key: string): Promise<StoredSession | undefined>;
-  put(session: StoredSession): Promise<void>;
+  /** A store may coalesce frequent puts of one key (IdbSessionStore does), unless `options.now`. */
+  put(session: StoredSession, options?: PutOptions): Promise<void>;
   delete(key: string): Promise<void>;
   list(): Promise<StoredSession[]>;
   /** Deletes entries not updated for `maxAgeMs`. */

@@ -193,7 +193,8 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
     );
     live();
     if (created.kind === 'done') return { result: { ...created.result, instant: !sentBefore }, acked: 0 };
-    if (r.session !== created.session) {
+    const newSession = r.session !== created.session;
+    if (newSession) {
       // Acked ranges belong to a server session: a new session starts from what it reports.
       r.acked = [];
       r.session = created.session;
@@ -203,7 +204,8 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
     r.sliceSize = created.sliceSize;
     // The server's offset is its first missing byte: everything before it is there.
     r.acked = addRange(r.acked, [0, created.offset]);
-    u.record.save();
+    if (newSession) u.record.saveNow();
+    else u.record.save();
     u.uploadedBytes = u.record.ackedBytes;
     u.progress();
     const slices = plannedSlices(u.file.size, created.offset, created.sliceSize, r.acked);
@@ -328,7 +330,7 @@ export async function runUpload(u: Upload, signal: AbortSignal): Promise<void> {
       if (named !== r.session) {
         forgetServerSession();
         r.session = named;
-        u.record.save();
+        u.record.saveNow();
       }
     } else if (!r.session) {
       throw unfinishedElsewhere(err);

@@ -49,6 +49,15 @@ export class UploadRecord {
     this.#writer.save();
   }
 
+  /**
+   * Saves past the store's coalescing interval: for what a reload could not get back cheaply (the
+   * whole file's sha, a new server session). Lost, the next page would hash the file again, or open
+   * another session and send again what the first one already holds.
+   */
+  saveNow(): void {
+    this.#writer.save({ now: true });
+  }
+
   checkpoint(checkpoint: HashCheckpoint): void {
     this.current.checkpoint = checkpoint;
     this.save();
@@ -66,7 +75,7 @@ export class UploadRecord {
       r.sliceSize = c.sliceSize;
       r.acked = c.acked;
     }
-    this.save();
+    this.saveNow();
   }
 
   acked(range: ByteRange): void {

@@ -7,7 +7,7 @@
 import { createStore, del, entries, get, promisifyRequest, type UseStore } from 'idb-keyval';
 import { withTimeout } from '../engine/abort-race.js';
 import { ErrorAction, ErrorKind, UploadError } from '../engine/errors.js';
-import type { SessionStore, StoredSession } from '../engine/types.js';
+import type { PutOptions, SessionStore, StoredSession } from '../engine/types.js';
 import { MemorySessionStore } from './memory-store.js';
 import { WriteBatcher, type BatchOp } from './write-batch.js';
 import { WriteCoalescer } from './write-coalescer.js';
@@ -155,10 +155,10 @@ export class IdbSessionStore implements SessionStore {
     );
   }
 
-  put(session: StoredSession): Promise<void> {
+  put(session: StoredSession, options?: PutOptions): Promise<void> {
     this.#memory.putNow(session);
     this.#requestPersistence();
-    return this.#writes.put(session.key, session);
+    return this.#writes.put(session.key, session, options?.now);
   }
 
   async delete(key: string): Promise<void> {

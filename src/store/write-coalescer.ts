@@ -6,7 +6,8 @@
 // after it was given (or is superseded by a newer value of the same key within that time). So after a
 // crash or reload at most the last ~minIntervalMs of updates are lost, which for an upload only means
 // re-sending the slices acknowledged in that window. `flush()` writes everything pending now,
-// `flush(key)` that key's.
+// `flush(key)` that key's; `put(key, value, true)` writes that value as soon as the key's write in
+// flight (if any) is over, for values a reload must not lose.
 // The interval runs on an injected timer (clock.ts): in browsers a worker's, which hidden tabs do not
 // delay, so the guarantee holds in a background tab too.
 
@@ -39,8 +40,11 @@ export class WriteCoalescer<T> {
     this.#schedule = options.schedule ?? plainTimer;
   }
 
-  /** Resolves once this value, or a newer one for the same key, has been written (or dropped by `drop`). */
-  put(key: string, value: T): Promise<void> {
+  /**
+   * Resolves once this value, or a newer one for the same key, has been written (or dropped by `drop`).
+   * `now`: no interval wait for this value (it still waits for the key's write in flight).
+   */
+  put(key: string, value: T, now = false): Promise<void> {
     let state = this.#keys.get(key);
     if (!state) {
       state = { lastWriteStart: -Infinity };
@@ -49,8 +53,15 @@ export class WriteCoalescer<T> {
     const waiters = state.pending?.waiters ?? [];
     const done = new Promise<void>((resolve) => waiters.push(resolve));
     state.pending = { value, waiters };
+    if (now) this.#hurry(state);
     if (!state.inFlight) state.inFlight = this.#drain(key, state);
     return done;
+  }
+
+  /** The key's next write goes without waiting for the interval. */
+  #hurry(state: KeyState<T>): void {
+    state.lastWriteStart = -Infinity;
+    state.wake?.();
   }
 
   /** Forgets the pending value of `key` (it is being deleted) and waits for a write in flight. */
@@ -74,8 +85,7 @@ export class WriteCoalescer<T> {
     const one = key === undefined ? undefined : this.#keys.get(key);
     if (key !== undefined && !one) return;
     for (const state of one ? [one] : this.#keys.values()) {
-      state.lastWriteStart = -Infinity;
-      state.wake?.();
+      this.#hurry(state);
       if (state.inFlight) inFlight.push(state.inFlight);
     }
     await Promise.all(inFlight);

@@ -46,6 +46,26 @@ describe('resume after a reload', () => {
     expect(await h2.store.inner.list()).toEqual([]); // done: the stored session is gone
   });
 
+  it('stores the sha and a new server session at once, past the store coalescing; acks and a resumed session are not hurried', async () => {
+    const file = makeFile(5000);
+    const sha = await sha1Of(file);
+    const h1 = await interrupted(file, stopAfterBytes(2000));
+    // What the page must not lose to a reload within the store's write interval (IndexedDB's 250 ms):
+    // the whole file's sha (else: hashed again), the server's new session (else: a second session).
+    expect(h1.store.urgent.map((r) => [r.sha, r.session ?? null])).toEqual([
+      [sha, null],
+      [sha, 'session-1'],
+    ]);
+    expect(h1.store.puts).toBeGreaterThan(h1.store.urgent.length); // acks go through the interval
+
+    const h2 = h1.secondTab();
+    await h2.queue.init();
+    const { added } = h2.queue.add([file]);
+    expect((await h2.until(added[0]!.id, 'done', 'error')).status).toBe('done');
+    expect(h2.protocol.creates().at(-1)!.session).toBe('session-1');
+    expect(h2.store.urgent).toHaveLength(2); // the same session: nothing new to hurry
+  });
+
   it('does not resend slices acked beyond the server offset', async () => {
     const file = makeFile(6000);
     // Slice 0 keeps failing (tab 1 sits in 'retrying'), slices 1000 and 2000 are acked meanwhile.

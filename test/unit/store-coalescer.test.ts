@@ -1,5 +1,5 @@
 // WriteCoalescer: at most one write in flight per key, latest value wins, one write per interval,
-// flush() writes at once, drop() forgets a pending value (a delete must not be undone by a late put).
+// flush() and put(..., true) write at once, drop() forgets a pending value (a delete must not be undone by a late put).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { WriteCoalescer } from '../../src/store/write-coalescer.js';
 
@@ -95,6 +95,43 @@ describe('WriteCoalescer', () => {
     await vi.advanceTimersByTimeAsync(60);
     await flushed;
     expect(r.writes).toEqual([['a', 1], ['b', 1], ['a', 2]]); // b's second value still waits for its interval
+  });
+
+  it('put(key, value, true) writes that value without the interval wait; later puts wait again', async () => {
+    const r = recorder();
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 10_000 });
+    void c.put('k', 1);
+    await vi.advanceTimersByTimeAsync(10);
+    void c.put('k', 2); // within the interval: waits
+    await vi.advanceTimersByTimeAsync(10);
+    expect(r.writes).toEqual([['k', 1]]);
+    void c.put('k', 3, true); // supersedes 2, and goes now
+    await vi.advanceTimersByTimeAsync(10);
+    expect(r.writes).toEqual([
+      ['k', 1],
+      ['k', 3],
+    ]);
+    void c.put('k', 4);
+    await vi.advanceTimersByTimeAsync(100);
+    expect(r.writes.length).toBe(2);
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(r.writes.at(-1)).toEqual(['k', 4]);
+  });
+
+  it('put(key, value, true) during a write in flight writes right after it', async () => {
+    const r = recorder(50);
+    const c = new WriteCoalescer({ write: r.write, minIntervalMs: 10_000 });
+    void c.put('k', 1);
+    await vi.advanceTimersByTimeAsync(10); // 1 in flight
+    void c.put('k', 2, true);
+    await vi.advanceTimersByTimeAsync(45); // 1 done at 50
+    expect(r.writes).toEqual([['k', 1]]);
+    await vi.advanceTimersByTimeAsync(55); // 2 written by 100, not after 10 s
+    expect(r.writes).toEqual([
+      ['k', 1],
+      ['k', 2],
+    ]);
+    expect(r.maxInFlight()).toBe(1);
   });
 
   it('drop() forgets the pending value and waits for the write in flight', async () => {

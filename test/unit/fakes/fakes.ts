@@ -6,7 +6,7 @@ import { abortedError, ErrorAction, ErrorKind, UploadError } from '../../../src/
 import { MemorySessionStore } from '../../../src/store/memory-store.js';
 import type {
   HashCheckpoint, HashOptions, Hasher, LockHandle, OnlineSource, SessionStore, SignatureScope, Signer,
-  StoredSession, UploadLocks,
+  PutOptions, StoredSession, UploadLocks,
 } from '../../../src/engine/types.js';
 
 /** A file of `size` bytes whose content depends on `seed` only. */
@@ -185,6 +185,8 @@ export class TestStore implements SessionStore {
   puts = 0;
   /** The last record handed to put (written or still waiting). */
   lastPut?: StoredSession;
+  /** The records handed to put with `now` (past a real store's coalescing interval), in order. */
+  readonly urgent: StoredSession[] = [];
   onWarning?: (e: UploadError) => void;
   private putGate?: { promise: Promise<void>; open: () => void };
 
@@ -209,9 +211,10 @@ export class TestStore implements SessionStore {
     this.check('get');
     return this.inner.get(key);
   }
-  async put(s: StoredSession): Promise<void> {
+  async put(s: StoredSession, options?: PutOptions): Promise<void> {
     this.puts++;
     this.lastPut = s;
+    if (options?.now) this.urgent.push(s);
     if (this.putGate) await this.putGate.promise;
     if (this.warnOnPut) {
       this.onWarning?.(new UploadError({ kind: ErrorKind.Storage, code: 'quota', message: 'quota exceeded', action: ErrorAction.Fatal }));
