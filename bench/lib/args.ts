@@ -189,6 +189,7 @@ export const USAGE = `npm run bench -- [options]
                          the element's default; quick: the default only)
   --engines chromium,firefox,webkit   engines of the hash section (default all three; quick: chromium)
   --many-parallel 2,6,8  also run the product at these parallel-files on the 64 KiB files at 50 ms
+                         and on the 8 MiB files
                          (the many section; how the default was chosen)
   --many-files 100,1000  only these runs of the many section (100, 1000, 10000, 100x8MiB; default all)
   --profile              save main-thread CPU profiles of the product's uploads to bench/out/
