@@ -61,10 +61,11 @@ async function extract(file: File, budget: AbortSignal): Promise<PosterInfo> {
   try {
     video.src = url;
     await mediaEvent(video, 'loadedmetadata', budget);
-    // WebKit reports 0 for a file it cannot play, recorded WebM often Infinity: neither is a duration.
+    // WebKit reports 0 for a file it cannot play, and Chromium Infinity for a WebM that MediaRecorder
+    // wrote in chunks (a timeslice: the segment's size and duration are never filled in): neither is a duration.
     if (Number.isFinite(video.duration) && video.duration > 0) duration = video.duration;
     if (video.videoWidth === 0) return { duration }; // sound only: nothing to paint
-    // A tenth in (past black intro frames); recorded WebM often has no duration: its first frame then.
+    // A tenth in (past black intro frames); with no duration, the first frame.
     const frame = await frameOf(video, duration !== undefined ? Math.min(duration * 0.1, 5) : 0, budget);
     return { duration, frame };
   } catch {
@@ -84,8 +85,9 @@ async function extract(file: File, budget: AbortSignal): Promise<PosterInfo> {
  * again once 'loadeddata' comes, and neither 'seeking' nor 'seeked' is ever fired. So the first
  * frame is loaded before any seek (preload 'auto': with 'metadata' Firefox may stop loading before
  * it and never fire 'loadeddata'). The first frame is sought too, even at 0: Chromium refuses a
- * bitmap of a video that was never seeked or played ("The image source is not usable"); a seek to
- * the start also replaces one that is stuck.
+ * bitmap of a video that was never seeked or played ("The image source is not usable", every 100 ms
+ * until the budget ended: a timeslice recording, which has no duration, got no poster that way);
+ * a seek to the start also replaces one that is stuck.
  */
 async function frameOf(video: HTMLVideoElement, at: number, budget: AbortSignal): Promise<ImageBitmap> {
   video.preload = 'auto';

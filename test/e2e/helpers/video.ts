@@ -6,9 +6,17 @@ import type { VodUploaderElement } from '../../../src/index.js';
 /** A recording this small is the WebM header with no frame (~100 B): made again. */
 const MIN_RECORDED_BYTES = 1000;
 
+export interface RecordingOptions {
+  /**
+   * `recorder.start(timesliceMs)`: a chunk every so many ms, as web apps that record in the browser
+   * do; without it, one chunk when the recorder stops.
+   */
+  timesliceMs?: number;
+}
+
 /** Records the video in the page and adds it to the element `host` as `name`. */
-export async function addRecordedVideo(host: Locator, name: string): Promise<void> {
-  await host.evaluate(async (el: VodUploaderElement, [fileName, minBytes]) => {
+export async function addRecordedVideo(host: Locator, name: string, options: RecordingOptions = {}): Promise<void> {
+  await host.evaluate(async (el: VodUploaderElement, [fileName, minBytes, timesliceMs]) => {
     // A loaded machine's encoder can lag the frames: a CI run under load recorded 110 B in 0.8 s, the
     // WebM header alone, and the video had no frame to show. Such a recording is made again, longer.
     const record = async (ms: number): Promise<Blob[]> => {
@@ -21,7 +29,7 @@ export async function addRecordedVideo(host: Locator, name: string): Promise<voi
       const chunks: Blob[] = [];
       recorder.ondataavailable = (e) => chunks.push(e.data);
       const stopped = new Promise((resolve) => (recorder.onstop = resolve));
-      recorder.start();
+      recorder.start(timesliceMs);
       const started = performance.now();
       await new Promise<void>((resolve) => {
         const draw = (): void => {
@@ -44,5 +52,5 @@ export async function addRecordedVideo(host: Locator, name: string): Promise<voi
       if (new Blob(chunks).size >= minBytes) break;
     }
     await el.addFiles([new File(chunks, fileName, { type: 'video/webm' })]);
-  }, [name, MIN_RECORDED_BYTES] as const);
+  }, [name, MIN_RECORDED_BYTES, options.timesliceMs] as const);
 }
