@@ -10,6 +10,8 @@
 export const POSTER_BUDGET_MS = 10_000;
 /** A seek not done by then is given up for the video's first frame. */
 const SEEK_WAIT_MS = 2_000;
+/** How long after its frame a video with no duration in its metadata may take to learn one. */
+const DURATION_WAIT_MS = 1_000;
 
 export interface PosterInfo {
   /** Seconds, when the browser could read it. */
@@ -63,11 +65,11 @@ async function extract(file: File, budget: AbortSignal): Promise<PosterInfo> {
     await mediaEvent(video, 'loadedmetadata', budget);
     // WebKit reports 0 for a file it cannot play, and Chromium Infinity for a WebM that MediaRecorder
     // wrote in chunks (a timeslice: the segment's size and duration are never filled in): neither is a duration.
-    if (Number.isFinite(video.duration) && video.duration > 0) duration = video.duration;
+    duration = knownDuration(video);
     if (video.videoWidth === 0) return { duration }; // sound only: nothing to paint
     // A tenth in (past black intro frames); with no duration, the first frame.
     const frame = await frameOf(video, duration !== undefined ? Math.min(duration * 0.1, 5) : 0, budget);
-    return { duration, frame };
+    return { duration: duration ?? (await durationAfterSeek(video, budget)), frame };
   } catch {
     return { duration };
   } finally {
@@ -76,6 +78,27 @@ async function extract(file: File, budget: AbortSignal): Promise<PosterInfo> {
     video.load();
     URL.revokeObjectURL(url);
   }
+}
+
+/** The video's length in seconds, unless the engine does not know it (0, NaN, Infinity). */
+function knownDuration(video: HTMLVideoElement): number | undefined {
+  return Number.isFinite(video.duration) && video.duration > 0 ? video.duration : undefined;
+}
+
+/**
+ * Chromium finds the length of a timeslice recording once it has sought in it: 'durationchange'
+ * comes a few ms after the seek, sometimes before the bitmap is made, sometimes after. A video whose
+ * length is still unknown DURATION_WAIT_MS after its frame keeps none.
+ */
+async function durationAfterSeek(video: HTMLVideoElement, budget: AbortSignal): Promise<number | undefined> {
+  const known = knownDuration(video);
+  if (known !== undefined) return known;
+  try {
+    await mediaEvent(video, 'durationchange', AbortSignal.any([budget, AbortSignal.timeout(DURATION_WAIT_MS)]));
+  } catch {
+    // not learnt in time: no duration
+  }
+  return knownDuration(video);
 }
 
 /**
