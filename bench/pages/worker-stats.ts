@@ -11,6 +11,8 @@ export interface WorkerStats {
   started: number;
   /** The probe's verdict, from the first handoff (undefined: no probe ran, e.g. a small file). */
   reader?: ReaderKind;
+  /** The page's performance.now() at that handoff: the probe's garbage leaves with its worker then. */
+  handoffAt?: number;
 }
 
 export const workerStats: WorkerStats = { started: 0 };
@@ -24,7 +26,9 @@ export const workerStats: WorkerStats = { started: 0 };
       if (!/hash/i.test(String(url))) return;
       workerStats.started++;
       this.addEventListener('message', (event: MessageEvent<HashResponse>) => {
-        if (event.data?.type === 'handoff') workerStats.reader ??= event.data.reader;
+        if (event.data?.type !== 'handoff' || workerStats.reader) return;
+        workerStats.reader = event.data.reader;
+        workerStats.handoffAt = performance.now();
       });
     }
   };
