@@ -18,9 +18,10 @@ export type ReaderKind = 'stream' | 'blocks';
 export type Consume = (bytes: Uint8Array) => Promise<void>;
 
 /**
- * Each reader reads PROBE_SEGMENT bytes twice, alternately, on the file being hashed (nothing is
- * read twice: the probe's bytes are hashed like the rest); the lower time per byte wins, blocks only
- * by BLOCKS_MARGIN.
+ * Each reader reads PROBE_SEGMENT bytes twice, alternately (stream, blocks, stream, blocks), on the
+ * file being hashed (nothing is read twice: the probe's bytes are hashed like the rest); the lower
+ * time per byte wins, blocks only by BLOCKS_MARGIN. Blocks that already lost their first segment to
+ * the stream's best get no second (secondBlocksSegment): its reads would be garbage for nothing.
  */
 export const PROBE_SEGMENT = 16 * MiB;
 /**
@@ -68,6 +69,20 @@ export interface ReadOptions {
  */
 export const BLOCKS_MARGIN = 1.15;
 
+/**
+ * Whether the probe reads its second block segment, after stream, blocks, stream: only when the first
+ * block segment was faster than the stream's best. Every block read is garbage until a GC
+ * (BLOCKS_MARGIN) that the worker holds until the handoff ends it, so the second segment is the
+ * probe's peak: both segments' blocks at once, PROBE_SEGMENT more in Chromium's renderer for a
+ * fraction of a second, and that moment was the peak of a quiet 1 GiB run (74.4 MiB against the 64
+ * MiB target; bench/README.md, "2026-12-02"). Blocks that already lost to the stream would have to
+ * beat their own first time by more than BLOCKS_MARGIN to win: a noise flip, which this rule gives
+ * no second chance (a near tie goes to the stream, as in fasterReader).
+ */
+export function secondBlocksSegment(streamMsPerByte: number, firstBlocksMsPerByte: number): boolean {
+  return firstBlocksMsPerByte < streamMsPerByte;
+}
+
 /** The probe's verdict from each reader's best time per byte. */
 export function fasterReader(streamMsPerByte: number, blocksMsPerByte: number): ReaderKind {
   return blocksMsPerByte * BLOCKS_MARGIN < streamMsPerByte ? 'blocks' : 'stream';
@@ -90,6 +105,7 @@ export async function readFile(file: Blob, at: () => number, consume: Consume, o
     const msPerByte = [Infinity, Infinity];
     for (let round = 0; round < 4 && !kind; round++) {
       const blocks = round % 2;
+      if (round === 3 && !secondBlocksSegment(msPerByte[0]!, msPerByte[1]!)) break;
       const from = at();
       const started = performance.now();
       if (blocks) await readBlocks(file, from, from + choice.segmentBytes, consume, options);
