@@ -3,7 +3,7 @@
 // `blocks` verdict leaves tens of MiB of read garbage in the worker (bench/README.md, "Memory
 // beyond the JS heap"). Wraps `Worker` before the element loads, as fetch-stats.ts wraps fetch.
 
-import type { ReaderKind } from '../../src/hashing/file-readers.js';
+import type { ProbeSegment, ReaderKind } from '../../src/hashing/file-readers.js';
 import type { HashResponse } from '../../src/hashing/messages.js';
 
 export interface WorkerStats {
@@ -13,6 +13,8 @@ export interface WorkerStats {
   reader?: ReaderKind;
   /** The page's performance.now() at that handoff: the probe's garbage leaves with its worker then. */
   handoffAt?: number;
+  /** The segments that verdict was made of, with their times per MiB. */
+  probe?: ProbeSegment[];
 }
 
 export const workerStats: WorkerStats = { started: 0 };
@@ -29,6 +31,7 @@ export const workerStats: WorkerStats = { started: 0 };
         if (event.data?.type !== 'handoff' || workerStats.reader) return;
         workerStats.reader = event.data.reader;
         workerStats.handoffAt = performance.now();
+        workerStats.probe = event.data.probe;
       });
     }
   };

@@ -27,7 +27,7 @@ export interface MemoryRun {
   hashedAt?: number;
   /** The reader probe's handoff (its worker, with the probe's block reads, ends), on the same timeline. */
   handoffAt?: number;
-  workers?: { started: number; reader?: string };
+  workers?: { started: number; reader?: string; probe?: Array<{ reader: string; msPerMiB: number }> };
   /** Summed PSS of the browser's processes: peak − before. */
   processGrowth: number;
   /** measureUserAgentSpecificMemory: after − before, both after a GC: what stays (undefined when not available). */
@@ -120,7 +120,8 @@ export function anonOverTime(run: MemoryRun): string {
     points.push(isPeak ? `[peak ${(t / 1000).toFixed(2)} s: ${mib(anon - beforeParts.anon)}, PSS ${mib(pss - pssBefore)}]` : mib(anon - beforeParts.anon));
     if (t >= next) next = t + TIMELINE_STEP_MS;
   }
-  const workers = run.workers ? `${run.workers.started} hashing worker(s), reader verdict ${run.workers.reader ?? 'none (no probe)'}; ` : '';
+  const probe = run.workers?.probe?.map((s) => `${s.reader} ${s.msPerMiB.toFixed(2)}`).join(', ');
+  const workers = run.workers ? `${run.workers.started} hashing worker(s), reader verdict ${run.workers.reader ?? 'none (no probe)'}${probe ? ` (ms per MiB: ${probe})` : ''}; ` : '';
   const seconds = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(2));
   return `${workers}handoff at ${seconds(run.handoffAt)} s, hashed at ${seconds(run.hashedAt)} s on the timeline below, success ${(run.totalMs / 1000).toFixed(1)} s after the file was added; anon growth (MiB) every ${TIMELINE_STEP_MS} ms: ${points.join(' ')}`;
 }

@@ -14,6 +14,11 @@ export function changedOnDisk(detail: string): DOMException {
 }
 
 export type ReaderKind = 'stream' | 'blocks';
+/** One segment the probe read, and its time per MiB: what the verdict was made of (the bench logs it). */
+export interface ProbeSegment {
+  reader: ReaderKind;
+  msPerMiB: number;
+}
 /** Hashes the next bytes of the file; the caller's position moves on by their length. */
 export type Consume = (bytes: Uint8Array) => Promise<void>;
 
@@ -53,9 +58,10 @@ export interface ReadOptions {
   readAhead: number;
   /**
    * Called once the probe has measured both readers (its verdict is in `choice`), before the rest is
-   * read; it may throw to stop the read there (hash-core's `onProbed`: the worker hands the job over).
+   * read, with the segments it read in order; it may throw to stop the read there (hash-core's
+   * `onProbed`: the worker hands the job over).
    */
-  afterProbe?(): void;
+  afterProbe?(segments: ProbeSegment[]): void;
 }
 
 /**
@@ -103,6 +109,7 @@ export async function readFile(file: Blob, at: () => number, consume: Consume, o
   if (!kind && file.size - at() >= choice.minBytes) {
     // The probe: stream, blocks, stream, blocks; the best time per byte of each.
     const msPerByte = [Infinity, Infinity];
+    const segments: ProbeSegment[] = [];
     for (let round = 0; round < 4 && !kind; round++) {
       const blocks = round % 2;
       if (round === 3 && !secondBlocksSegment(msPerByte[0]!, msPerByte[1]!)) break;
@@ -111,11 +118,13 @@ export async function readFile(file: Blob, at: () => number, consume: Consume, o
       if (blocks) await readBlocks(file, from, from + choice.segmentBytes, consume, options);
       // No stream for this file (the verdict is remembered only where the engine has no BYOB reader).
       else if (!(await streamFrom(file, from, choice.segmentBytes, consume, options))) kind = 'blocks';
-      msPerByte[blocks] = Math.min(msPerByte[blocks]!, (performance.now() - started) / (at() - from));
+      const ms = (performance.now() - started) / (at() - from);
+      msPerByte[blocks] = Math.min(msPerByte[blocks]!, ms);
+      segments.push({ reader: blocks ? 'blocks' : 'stream', msPerMiB: ms * MiB });
     }
     if (!kind) {
       kind = choice.verdict = fasterReader(msPerByte[0]!, msPerByte[1]!);
-      options.afterProbe?.();
+      options.afterProbe?.(segments);
     }
   }
   if (kind !== 'blocks') await streamFrom(file, at(), Infinity, consume, options);

@@ -109,8 +109,13 @@ describe('the reader, chosen per engine by measuring it on the file', () => {
     const bytes = randomBytes(3 * MiB + 11);
     const readers = choice();
     const slowBlocks = fakeFile(bytes, { blockDelayMs: 30 });
-    expect(await hashBlob(slowBlocks.file, { readerChoice: readers, blockSize: 128 * KiB, readAhead: 0 })).toBe(sha1Of(bytes));
+    const probed: Array<{ reader: string; msPerMiB: number }> = [];
+    const onProbed = (_offset: number, _state: Uint8Array, _reader: string, segments: typeof probed) => probed.push(...segments);
+    expect(await hashBlob(slowBlocks.file, { readerChoice: readers, blockSize: 128 * KiB, readAhead: 0, onProbed })).toBe(sha1Of(bytes));
     expect(readers.verdict).toBe('stream');
+    // The segments the verdict was made of, as the handoff reports them (the bench logs them).
+    expect(probed.map((s) => s.reader)).toEqual(['stream', 'blocks', 'stream']);
+    expect(probed[1]!.msPerMiB).toBeGreaterThan(Math.min(probed[0]!.msPerMiB, probed[2]!.msPerMiB));
     // Block reads only in the probe's first 256 KiB segment: blocks that lost it to the stream get no
     // second (each block read is garbage until a GC: 16 MiB more of it in Chromium for nothing).
     expect(slowBlocks.log.blockReads).toEqual([MiB / 4, MiB / 4 + 128 * KiB]);
