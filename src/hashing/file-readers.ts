@@ -26,7 +26,7 @@ export type Consume = (bytes: Uint8Array) => Promise<void>;
  * Each reader reads PROBE_SEGMENT bytes twice, alternately (stream, blocks, stream, blocks), on the
  * file being hashed (nothing is read twice: the probe's bytes are hashed like the rest); the lower
  * time per byte wins, blocks only by BLOCKS_MARGIN. Blocks that already lost their first segment to
- * the stream's best get no second (secondBlocksSegment): its reads would be garbage for nothing.
+ * the stream's best get no second (secondBlocksSegment): its reads are garbage, for a noise flip.
  */
 export const PROBE_SEGMENT = 16 * MiB;
 /**
@@ -107,7 +107,7 @@ export async function readFile(file: Blob, at: () => number, consume: Consume, o
   // bench "many files"; issue 14), which hung that file's upload in 'hashing'.
   let kind = options.reader ?? (file.size - at() <= options.blockSize ? 'blocks' : choice.verdict);
   if (!kind && file.size - at() >= choice.minBytes) {
-    // The probe: stream, blocks, stream, blocks; the best time per byte of each.
+    // The probe: stream, blocks, stream, blocks (the last per secondBlocksSegment); the best time per byte of each.
     const msPerByte = [Infinity, Infinity];
     const segments: ProbeSegment[] = [];
     for (let round = 0; round < 4 && !kind; round++) {
