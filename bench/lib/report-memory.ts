@@ -2,7 +2,7 @@
 // browser's processes' PSS, measureUserAgentSpecificMemory), with the leaky control beside them.
 
 import { DEFAULT_CONCURRENCY } from '../../src/engine/options.js';
-import { byBacking, type MemoryRun, type MemorySectionResult } from '../sections/memory.js';
+import { byBacking, kindsAtPeak, peakWhere, type MemoryRun, type MemorySectionResult } from '../sections/memory.js';
 import { formatSize, MiB } from './args.js';
 import { f2, mib, table, type AddTarget } from './format.js';
 
@@ -12,12 +12,7 @@ export const MEMORY_GROWTH_LIMIT = 64 * MiB;
 export const MEMORY_FLAT_SLACK = 16 * MiB;
 
 export function renderMemoryTables(memory: MemorySectionResult): string {
-  const byKind = (run: MemoryRun) => {
-    const { peakByKind, beforeByKind } = run.memory.processes;
-    // The kinds that moved by 1 MiB or more at the peak: where the growth sits.
-    return Object.entries(peakByKind).map(([kind, bytes]) => [kind, bytes - (beforeByKind[kind] ?? 0)] as const).filter(([, d]) => Math.abs(d) >= MiB).map(([kind, d]) => `${kind} ${mib(d)}`).join(', ');
-  };
-  const rows = (run: MemoryRun, label: string) => [label, mib(run.growth), mib(run.workerPeak), mib(run.userAgentGrowth), mib(run.memory.processes.before), mib(run.memory.processes.peak), mib(run.memory.processes.after), mib(run.processGrowth), byBacking(run, 'partPeaks'), byKind(run)];
+  const rows = (run: MemoryRun, label: string) => [label, mib(run.growth), mib(run.workerPeak), mib(run.userAgentGrowth), mib(run.memory.processes.before), mib(run.memory.processes.peak), mib(run.memory.processes.after), mib(run.processGrowth), byBacking(run, 'partPeaks'), kindsAtPeak(run)];
   const all = memory.runs.map((run) => rows(run, `product, ${formatSize(run.fileBytes)}`));
   if (memory.bare) all.push(rows(memory.bare, `bare client: the protocol's slices in ${memory.bare.lanes} lanes, no hashing, no UI, nothing kept (the browser's own cost of the same fetches), ${formatSize(memory.bare.fileBytes)}`));
   if (memory.control) all.push(rows(memory.control, `control: keeps every slice it sends, ${formatSize(memory.control.fileBytes)}`));
@@ -37,7 +32,13 @@ export function memoryTargets(memory: MemorySectionResult | undefined, add: AddT
   const sizes = (pick: (run: MemoryRun) => number | undefined) => m.map((x) => `${formatSize(x.fileBytes)}: ${mib(pick(x))}`).join(', ');
   const worst = (pick: (run: MemoryRun) => number | undefined) => Math.max(...m.map((x) => pick(x) ?? 0));
   add('heap growth ≤ 64 MiB', worst((x) => x.growth) <= MEMORY_GROWTH_LIMIT, `worst ${mib(worst((x) => x.growth))} MiB (${sizes((x) => x.growth)})`);
-  add('total growth (PSS of the browser processes) ≤ 64 MiB', worst((x) => x.processGrowth) <= MEMORY_GROWTH_LIMIT, `worst ${mib(worst((x) => x.processGrowth))} MiB (${sizes((x) => x.processGrowth)})`);
+  // The worst run's peak, where and when (memory.ts peakWhere): whose memory the judged figure is.
+  const worstRun = m.reduce((a, b) => (a.processGrowth >= b.processGrowth ? a : b));
+  add(
+    'total growth (PSS of the browser processes) ≤ 64 MiB',
+    worstRun.processGrowth <= MEMORY_GROWTH_LIMIT,
+    `worst ${mib(worstRun.processGrowth)} MiB (${sizes((x) => x.processGrowth)}); the ${formatSize(worstRun.fileBytes)} peak ${peakWhere(worstRun)}`,
+  );
   if (memory?.measureUserAgentSpecificMemory) {
     add('measureUserAgentSpecificMemory retained after the upload ≤ 64 MiB', worst((x) => x.userAgentGrowth) <= MEMORY_GROWTH_LIMIT, `worst ${mib(worst((x) => x.userAgentGrowth))} MiB (${sizes((x) => x.userAgentGrowth)})`);
   }

@@ -3,7 +3,7 @@
 // `blocks` verdict leaves tens of MiB of read garbage in the worker (bench/README.md, "Memory
 // beyond the JS heap"). Wraps `Worker` before the element loads, as fetch-stats.ts wraps fetch.
 
-import type { ReaderKind } from '../../src/hashing/file-readers.js';
+import type { ProbeSegment, ReaderKind } from '../../src/hashing/file-readers.js';
 import type { HashResponse } from '../../src/hashing/messages.js';
 
 export interface WorkerStats {
@@ -11,6 +11,10 @@ export interface WorkerStats {
   started: number;
   /** The probe's verdict, from the first handoff (undefined: no probe ran, e.g. a small file). */
   reader?: ReaderKind;
+  /** The page's performance.now() at that handoff: the probe's garbage leaves with its worker then. */
+  handoffAt?: number;
+  /** The segments that verdict was made of, with their times per MiB. */
+  probe?: ProbeSegment[];
 }
 
 export const workerStats: WorkerStats = { started: 0 };
@@ -24,7 +28,10 @@ export const workerStats: WorkerStats = { started: 0 };
       if (!/hash/i.test(String(url))) return;
       workerStats.started++;
       this.addEventListener('message', (event: MessageEvent<HashResponse>) => {
-        if (event.data?.type === 'handoff') workerStats.reader ??= event.data.reader;
+        if (event.data?.type !== 'handoff' || workerStats.reader) return;
+        workerStats.reader = event.data.reader;
+        workerStats.handoffAt = performance.now();
+        workerStats.probe = event.data.probe;
       });
     }
   };

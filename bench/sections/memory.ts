@@ -25,7 +25,9 @@ export interface MemoryRun {
   totalMs: number;
   /** The product's runs: the whole file hashed, in ms on the memory timeline, and its hashing workers (worker-stats.ts). */
   hashedAt?: number;
-  workers?: { started: number; reader?: string };
+  /** The reader probe's handoff (its worker, with the probe's block reads, ends), on the same timeline. */
+  handoffAt?: number;
+  workers?: { started: number; reader?: string; probe?: Array<{ reader: string; msPerMiB: number }> };
   /** Summed PSS of the browser's processes: peak − before. */
   processGrowth: number;
   /** measureUserAgentSpecificMemory: after − before, both after a GC: what stays (undefined when not available). */
@@ -70,29 +72,58 @@ export function byBacking(run: MemoryRun, at: 'peakParts' | 'partPeaks'): string
   return (['anon', 'shmem', 'file'] as const).map((part) => `${part} ${mib(run.memory.processes[at][part] - beforeParts[part])}`).join(', ');
 }
 
+/** The process kinds whose PSS moved by 1 MiB or more at the peak, with that growth: where it sits. */
+export function kindsAtPeak(run: MemoryRun): string {
+  const { peakByKind, beforeByKind } = run.memory.processes;
+  return Object.entries(peakByKind).map(([kind, bytes]) => [kind, bytes - (beforeByKind[kind] ?? 0)] as const).filter(([, d]) => Math.abs(d) >= MiB).map(([kind, d]) => `${kind} ${mib(d)}`).join(', ');
+}
+
 const TIMELINE_STEP_MS = 500;
 
+/** When the PSS peak was sampled, in ms on the memory timeline (undefined: no sample above `before`). */
+export function peakAt(run: MemoryRun): number | undefined {
+  return run.memory.timeline.find(([, pss]) => pss === run.memory.processes.peak)?.[0];
+}
+
 /**
- * When the memory came: the `anon` PSS growth every TIMELINE_STEP_MS of the run, with the end of the
- * hash marked, the hashing workers started and the reader probe's verdict (a `blocks` verdict leaves
- * its read garbage in the worker: bench/README.md, "Memory beyond the JS heap").
+ * Where and when the judged peak sits: its time against the probe's handoff and the hash's end, and
+ * the processes that moved by 1 MiB or more at that sample (a spike of the probe's block reads before
+ * the handoff is the hashing worker's; a peak late in the upload, the page's and the browser's fetches).
+ */
+export function peakWhere(run: MemoryRun): string {
+  const t = peakAt(run);
+  const against = (ms: number | undefined, what: string) => (ms === undefined || t === undefined ? [] : [`${(Math.abs(t - ms) / 1000).toFixed(2)} s ${t < ms ? 'before' : 'after'} ${what}`]);
+  const when = t === undefined ? 'no sample above before' : [`at ${(t / 1000).toFixed(2)} s`, ...against(run.handoffAt, "the probe's handoff"), ...against(run.hashedAt, "the hash's end")].join(', ');
+  return `${when}; ${kindsAtPeak(run) || 'no process moved by 1 MiB'}; ${byBacking(run, 'peakParts')}`;
+}
+
+/**
+ * When the memory came: the `anon` PSS growth every TIMELINE_STEP_MS of the run, with the probe's
+ * handoff and the end of the hash marked, the hashing workers started and the reader probe's verdict
+ * (a `blocks` verdict leaves its read garbage in the worker: bench/README.md, "Memory beyond the JS
+ * heap"). The sample of the PSS peak is always shown, as `[peak t s: anon, PSS growth]`: a spike shorter than the
+ * step (the probe's block reads before the handoff) would fall between the points.
  */
 export function anonOverTime(run: MemoryRun): string {
-  const before = run.memory.processes.beforeParts.anon;
+  const { beforeParts, before: pssBefore } = run.memory.processes;
   const points: string[] = [];
   let next = 0;
-  let hashMarked = run.hashedAt === undefined;
-  for (const [t, , anon] of run.memory.timeline) {
-    if (t < next) continue;
-    if (!hashMarked && t >= run.hashedAt!) {
-      points.push('| hashed |');
-      hashMarked = true;
-    }
-    points.push(mib(anon - before));
-    next = t + TIMELINE_STEP_MS;
+  const marks = [
+    { at: run.handoffAt, label: '| handoff |' },
+    { at: run.hashedAt, label: '| hashed |' },
+  ].filter((mark): mark is { at: number; label: string } => mark.at !== undefined);
+  const peakT = peakAt(run);
+  for (const [t, pss, anon] of run.memory.timeline) {
+    const isPeak = t === peakT;
+    if (t < next && !isPeak) continue;
+    while (marks.length && t >= marks[0]!.at) points.push(marks.shift()!.label);
+    points.push(isPeak ? `[peak ${(t / 1000).toFixed(2)} s: ${mib(anon - beforeParts.anon)}, PSS ${mib(pss - pssBefore)}]` : mib(anon - beforeParts.anon));
+    if (t >= next) next = t + TIMELINE_STEP_MS;
   }
-  const workers = run.workers ? `${run.workers.started} hashing worker(s), reader verdict ${run.workers.reader ?? 'none (no probe)'}; ` : '';
-  return `${workers}hashed at ${run.hashedAt === undefined ? '-' : (run.hashedAt / 1000).toFixed(1)} s on the timeline below, success ${(run.totalMs / 1000).toFixed(1)} s after the file was added; anon growth (MiB) every ${TIMELINE_STEP_MS} ms: ${points.join(' ')}`;
+  const probe = run.workers?.probe?.map((s) => `${s.reader} ${s.msPerMiB.toFixed(2)}`).join(', ');
+  const workers = run.workers ? `${run.workers.started} hashing worker(s), reader verdict ${run.workers.reader ?? 'none (no probe)'}${probe ? ` (ms per MiB: ${probe})` : ''}; ` : '';
+  const seconds = (ms: number | undefined) => (ms === undefined ? '-' : (ms / 1000).toFixed(2));
+  return `${workers}handoff at ${seconds(run.handoffAt)} s, hashed at ${seconds(run.hashedAt)} s on the timeline below, success ${(run.totalMs / 1000).toFixed(1)} s after the file was added; anon growth (MiB) every ${TIMELINE_STEP_MS} ms: ${points.join(' ')}`;
 }
 
 export async function runMemorySection(
@@ -115,8 +146,7 @@ export async function runMemorySection(
     `heap growth ${mib(run.growth)} MiB (after a GC ${mib(run.after - run.before)}: what stays), worker peak ${mib(run.workerPeak)} MiB; processes (PSS) ${mib(run.memory.processes.before)} → peak ` +
     `${mib(run.memory.processes.peak)} → ${mib(run.memory.processes.after)} MiB (growth ${mib(run.processGrowth)}); ` +
     `measureUserAgentSpecificMemory retained ${mib(run.userAgentGrowth)} MiB; PSS growth at the peak by backing: ${byBacking(run, 'peakParts')}; ` +
-    `each backing's own peak growth: ${byBacking(run, 'partPeaks')}; PSS growth by process at the peak: ` +
-    Object.entries(run.memory.processes.peakByKind).map(([kind, bytes]) => `${kind} ${mib(bytes - (run.memory.processes.beforeByKind[kind] ?? 0))}`).join(', ');
+    `each backing's own peak growth: ${byBacking(run, 'partPeaks')}; PSS growth by process at the peak: ${kindsAtPeak(run)}`;
 
   const runs: MemoryRun[] = [];
   for (const size of sizes) {
@@ -124,7 +154,7 @@ export async function runMemorySection(
     const result = await withServer({ sliceSize: options.sliceSize, discard: options.discard }, (server) =>
       runProductUpload(harness, server, file, { concurrency: options.concurrency, heap: true }),
     );
-    runs.push({ ...toRun(size, result.heap!, result.memory!, result.totalMs), hashedAt: result.hashedOnProbeClock, workers: result.workers });
+    runs.push({ ...toRun(size, result.heap!, result.memory!, result.totalMs), hashedAt: result.hashedOnProbeClock, handoffAt: result.handoffOnProbeClock, workers: result.workers });
     log(`  ${size / MiB} MiB: ${describe(runs.at(-1)!)}`);
     log(`    ${anonOverTime(runs.at(-1)!)}`);
   }

@@ -26,6 +26,8 @@ export interface ProductUploadResult {
   memory?: TotalMemoryResult;
   /** With `heap`: the whole file hashed, in ms since the probes started (on their timeline). */
   hashedOnProbeClock?: number;
+  /** With `heap`: the reader probe's handoff (worker-stats.ts), on the same timeline. */
+  handoffOnProbeClock?: number;
   /** With --profile: the main thread's CPU profile of this run. */
   profile?: ProfileSummary;
   /** Upload requests (FormData POSTs) seen in the page: mean and max in flight, mean duration. */
@@ -121,6 +123,7 @@ export async function runProductUpload(
       heap,
       memory,
       hashedOnProbeClock: probesStartedAt === undefined ? undefined : run.hashedAt - probesStartedAt,
+      handoffOnProbeClock: probesStartedAt === undefined || run.workers.handoffAt === undefined ? undefined : run.workers.handoffAt - probesStartedAt,
       profile,
       requests: summarizeRequests(run.fetch),
       workers: run.workers,

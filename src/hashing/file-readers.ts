@@ -14,13 +14,19 @@ export function changedOnDisk(detail: string): DOMException {
 }
 
 export type ReaderKind = 'stream' | 'blocks';
+/** One segment the probe read, and its time per MiB: what the verdict was made of (the bench logs it). */
+export interface ProbeSegment {
+  reader: ReaderKind;
+  msPerMiB: number;
+}
 /** Hashes the next bytes of the file; the caller's position moves on by their length. */
 export type Consume = (bytes: Uint8Array) => Promise<void>;
 
 /**
- * Each reader reads PROBE_SEGMENT bytes twice, alternately, on the file being hashed (nothing is
- * read twice: the probe's bytes are hashed like the rest); the lower time per byte wins, blocks only
- * by BLOCKS_MARGIN.
+ * Each reader reads PROBE_SEGMENT bytes twice, alternately (stream, blocks, stream, blocks), on the
+ * file being hashed (nothing is read twice: the probe's bytes are hashed like the rest); the lower
+ * time per byte wins, blocks only by BLOCKS_MARGIN. Blocks that already lost their first segment to
+ * the stream's best get no second (secondBlocksSegment): its reads are garbage, for a noise flip.
  */
 export const PROBE_SEGMENT = 16 * MiB;
 /**
@@ -52,9 +58,10 @@ export interface ReadOptions {
   readAhead: number;
   /**
    * Called once the probe has measured both readers (its verdict is in `choice`), before the rest is
-   * read; it may throw to stop the read there (hash-core's `onProbed`: the worker hands the job over).
+   * read, with the segments it read in order; it may throw to stop the read there (hash-core's
+   * `onProbed`: the worker hands the job over).
    */
-  afterProbe?(): void;
+  afterProbe?(segments: ProbeSegment[]): void;
 }
 
 /**
@@ -67,6 +74,20 @@ export interface ReadOptions {
  * 256 MiB"). A near tie goes to the stream.
  */
 export const BLOCKS_MARGIN = 1.15;
+
+/**
+ * Whether the probe reads its second block segment, after stream, blocks, stream: only when the first
+ * block segment was faster than the stream's best. Every block read is garbage until a GC
+ * (BLOCKS_MARGIN) that the worker holds until the handoff ends it, so the second segment is the
+ * probe's peak: both segments' blocks at once, PROBE_SEGMENT more in Chromium's renderer for a
+ * fraction of a second, and that moment was the peak of a quiet 1 GiB run (74.4 MiB against the 64
+ * MiB target; bench/README.md, "2026-12-02"). Blocks that already lost to the stream would have to
+ * beat their own first time by more than BLOCKS_MARGIN to win: a noise flip, which this rule gives
+ * no second chance (a near tie goes to the stream, as in fasterReader).
+ */
+export function secondBlocksSegment(streamMsPerByte: number, firstBlocksMsPerByte: number): boolean {
+  return firstBlocksMsPerByte < streamMsPerByte;
+}
 
 /** The probe's verdict from each reader's best time per byte. */
 export function fasterReader(streamMsPerByte: number, blocksMsPerByte: number): ReaderKind {
@@ -86,20 +107,24 @@ export async function readFile(file: Blob, at: () => number, consume: Consume, o
   // bench "many files"; issue 14), which hung that file's upload in 'hashing'.
   let kind = options.reader ?? (file.size - at() <= options.blockSize ? 'blocks' : choice.verdict);
   if (!kind && file.size - at() >= choice.minBytes) {
-    // The probe: stream, blocks, stream, blocks; the best time per byte of each.
+    // The probe: stream, blocks, stream, blocks (the last per secondBlocksSegment); the best time per byte of each.
     const msPerByte = [Infinity, Infinity];
+    const segments: ProbeSegment[] = [];
     for (let round = 0; round < 4 && !kind; round++) {
       const blocks = round % 2;
+      if (round === 3 && !secondBlocksSegment(msPerByte[0]!, msPerByte[1]!)) break;
       const from = at();
       const started = performance.now();
       if (blocks) await readBlocks(file, from, from + choice.segmentBytes, consume, options);
       // No stream for this file (the verdict is remembered only where the engine has no BYOB reader).
       else if (!(await streamFrom(file, from, choice.segmentBytes, consume, options))) kind = 'blocks';
-      msPerByte[blocks] = Math.min(msPerByte[blocks]!, (performance.now() - started) / (at() - from));
+      const ms = (performance.now() - started) / (at() - from);
+      msPerByte[blocks] = Math.min(msPerByte[blocks]!, ms);
+      segments.push({ reader: blocks ? 'blocks' : 'stream', msPerMiB: ms * MiB });
     }
     if (!kind) {
       kind = choice.verdict = fasterReader(msPerByte[0]!, msPerByte[1]!);
-      options.afterProbe?.();
+      options.afterProbe?.(segments);
     }
   }
   if (kind !== 'blocks') await streamFrom(file, at(), Infinity, consume, options);

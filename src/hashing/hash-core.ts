@@ -2,7 +2,7 @@
 // checkpoints and progress (the bytes come from file-readers.ts), the sampled fingerprint, one blob's SHA-1.
 // Only Blob, timers and WebAssembly (sha1.ts): type-checks under both the DOM and the WebWorker libs.
 
-import { changedOnDisk, readFile, sharedReaderChoice, type ReaderChoice, type ReaderKind } from './file-readers.js';
+import { changedOnDisk, readFile, sharedReaderChoice, type ProbeSegment, type ReaderChoice, type ReaderKind } from './file-readers.js';
 import { createSha1 } from './sha1.js';
 
 const KiB = 1024;
@@ -48,10 +48,10 @@ export interface HashLoopOptions {
   onCheckpoint?(offset: number, state: Uint8Array): void;
   /**
    * Called once, when the reader probe (file-readers.ts) has measured both readers on this file, with
-   * the offset, a fresh hash state there and the verdict; it may throw to stop hashing there (the
-   * worker does, to hand the rest to a fresh worker: hash.worker.ts).
+   * the offset, a fresh hash state there, the verdict and the segments it was made of; it may throw to
+   * stop hashing there (the worker does, to hand the rest to a fresh worker: hash.worker.ts).
    */
-  onProbed?(offset: number, state: Uint8Array, reader: ReaderKind): void;
+  onProbed?(offset: number, state: Uint8Array, reader: ReaderKind, segments: ProbeSegment[]): void;
   /** Called between blocks; the main-thread fallback yields to the event loop here. */
   betweenBlocks?(): Promise<void>;
 }
@@ -113,7 +113,7 @@ export async function hashBlob(file: Blob, options: HashLoopOptions = {}): Promi
   await readFile(file, () => offset, consume, {
     reader: options.reader,
     choice,
-    afterProbe: onProbed && (() => onProbed(offset, sha1.save(), choice.verdict!)),
+    afterProbe: onProbed && ((segments) => onProbed(offset, sha1.save(), choice.verdict!, segments)),
     bufferSize: options.blockSize ?? STREAM_BUFFER_SIZE,
     blockSize: options.blockSize ?? BLOCK_SIZE,
     readAhead: Math.max(0, options.readAhead ?? READ_AHEAD),

@@ -3,7 +3,7 @@
 // sliceSha1() is not stuck behind a long whole-file hash.
 
 import { hashBlob, sampleAndSha1 } from './hash-core.js';
-import { blockReads, RETIRE_AFTER_BLOCK_BYTES, type ReaderKind } from './file-readers.js';
+import { blockReads, RETIRE_AFTER_BLOCK_BYTES, type ProbeSegment, type ReaderKind } from './file-readers.js';
 import type { HashRequest, HashResponse } from './messages.js';
 
 /** The part of DedicatedWorkerGlobalScope used here (named locally so Node tests can load this file). */
@@ -23,7 +23,7 @@ const running = new Map<number, AbortController>();
  * worker frees it at once; the hash state and the verdict travel to the next worker.
  */
 class Handoff {
-  constructor(readonly offset: number, readonly state: Uint8Array, readonly reader: ReaderKind) {}
+  constructor(readonly offset: number, readonly state: Uint8Array, readonly reader: ReaderKind, readonly probe: ProbeSegment[]) {}
 }
 
 function post(message: HashResponse, transfer: Transferable[] = []): void {
@@ -42,8 +42,8 @@ async function run(request: Exclude<HashRequest, { type: 'cancel' }>, signal: Ab
         onCheckpoint: (offset, state) =>
           post({ type: 'checkpoint', id, offset, state }, [state.buffer as ArrayBuffer]),
         // Only when no other job runs here: terminating this worker would end them too.
-        onProbed: (offset, state, reader) => {
-          if (running.size === 1) throw new Handoff(offset, state, reader);
+        onProbed: (offset, state, reader, probe) => {
+          if (running.size === 1) throw new Handoff(offset, state, reader, probe);
         },
       }) };
     case 'sample': {
@@ -74,7 +74,7 @@ scope.onmessage = (event: MessageEvent<HashRequest>) => {
       // A cancelled job's caller has already settled: say nothing more about it.
       if (controller.signal.aborted) return;
       if (error instanceof Handoff) {
-        post({ type: 'handoff', id: request.id, offset: error.offset, state: error.state, reader: error.reader }, [error.state.buffer as ArrayBuffer]);
+        post({ type: 'handoff', id: request.id, offset: error.offset, state: error.state, reader: error.reader, probe: error.probe }, [error.state.buffer as ArrayBuffer]);
         return;
       }
       const { name, message } = error instanceof Error ? error : { name: 'Error', message: String(error) };

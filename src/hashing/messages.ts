@@ -1,7 +1,7 @@
 // The messages between the main thread (hasher.ts) and the hashing worker (hash.worker.ts).
 // Types only: both sides import this file, so neither pulls the other's code into its bundle.
 
-import type { ReaderKind } from './file-readers.js';
+import type { ProbeSegment, ReaderKind } from './file-readers.js';
 
 /** Main thread → worker. Every job carries an id; jobs run concurrently (see hasher.ts for why). */
 export type HashRequest =
@@ -31,9 +31,10 @@ export type HashResponse =
   | { type: 'done'; id: number; sha: string; wholeSha?: string; retire?: true }
   /**
    * The reader probe has run: job `id` stops at `offset` (`state` transferred) and is to go on in a
-   * fresh worker with `reader`; this worker is to be terminated (hash.worker.ts says why).
+   * fresh worker with `reader`; this worker is to be terminated (hash.worker.ts says why). `probe`:
+   * the segments the verdict was made of (for the bench's log; the page does not use it).
    */
-  | { type: 'handoff'; id: number; offset: number; state: Uint8Array; reader: ReaderKind }
+  | { type: 'handoff'; id: number; offset: number; state: Uint8Array; reader: ReaderKind; probe: ProbeSegment[] }
   /** A DOMException or Error flattened: structured clone keeps name/message but not subclasses. */
   | { type: 'error'; id: number; name: string; message: string };
 
