@@ -74,7 +74,9 @@ export const DEFAULT_CONCURRENCY = 5;
  * way (upload-flow.ts), 8 and 10 were faster than 6 in each of three runs on a loaded machine, but
  * its load moved between and within the runs, and with big files more files sending only split the
  * same page budget of slices (bench/README.md, "Connections idling between a small file's
- * requests"): 6 is kept until a quiet run tells them apart.
+ * requests"). Two quiet runs (2026-12-01 and -02) put 8 at 4.90× and 4.53× one at a time against
+ * 6's 4.47× and 4.36×: 3-9 % faster, short of 5× either way, with the big files not yet judged at 8
+ * on a quiet machine. 6 is kept.
  */
 export const DEFAULT_PARALLEL_FILES = 6;
 export const MAX_PARALLEL_FILES = 16;
