@@ -169,11 +169,6 @@ export interface StoredSession {
   updatedAt: number;
 }
 
-/**
- * Never throws: failures (IndexedDB blocked, over quota, old schema) degrade to "no resume" and are
- * reported once through `onWarning`. `put` comes after every acknowledged slice: a store that writes
- * somewhere slow coalesces them (IdbSessionStore does), and a `delete` must win over earlier puts.
- */
 export interface PutOptions {
   /**
    * Write at once, not after the store's coalescing interval: the record just gained what a reload
@@ -182,6 +177,11 @@ export interface PutOptions {
   now?: boolean;
 }
 
+/**
+ * Never throws: failures (IndexedDB blocked, over quota, old schema) degrade to "no resume" and are
+ * reported once through `onWarning`. `put` comes after every acknowledged slice: a store that writes
+ * somewhere slow coalesces them (IdbSessionStore does), and a `delete` must win over earlier puts.
+ */
 export interface SessionStore {
   get(key: string): Promise<StoredSession | undefined>;
   /** A store may coalesce frequent puts of one key (IdbSessionStore does), unless `options.now`. */
