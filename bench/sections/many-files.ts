@@ -168,9 +168,10 @@ async function runProduct(harness: BrowserHarness, server: BenchServer, paths: s
     // A gap that began before the pick counts only its part after it (as gapsBetween does); the
     // sampler's split is of the whole gap, so such a gap is not listed with it.
     const late = (m.gaps.long ?? [])
-      .filter((g) => g.t >= from && Math.min(g.gap, g.t - from) > 50)
-      .map((g) => {
-        const part = Math.min(g.gap, g.t - from);
+      .filter((g) => g.t >= from)
+      .map((g) => ({ g, part: Math.min(g.gap, g.t - from) }))
+      .filter(({ part }) => part > 50)
+      .map(({ g, part }) => {
         const detail = part < g.gap ? `the end of a ${g.gap.toFixed(0)} ms gap begun before the pick` : g.split ? splitText(g.split) : undefined;
         return `${part.toFixed(0)} ms ending at +${(g.t - from).toFixed(0)}${detail ? ` (${detail})` : ''}`;
       });

@@ -4,6 +4,7 @@
 // A control, a bare client that keeps every slice it sends, proves the probes see a leak; the bare
 // client that keeps nothing tells what the browser itself pays for the same slice fetches.
 
+import type { ProbeSegment } from '../../src/hashing/file-readers.js';
 import { MiB } from '../lib/args.js';
 import type { BrowserHarness, HeapResult } from '../lib/browser.js';
 import { benchFile, nodeSha1 } from '../lib/files.js';
@@ -27,7 +28,7 @@ export interface MemoryRun {
   hashedAt?: number;
   /** The reader probe's handoff (its worker, with the probe's block reads, ends), on the same timeline. */
   handoffAt?: number;
-  workers?: { started: number; reader?: string; probe?: Array<{ reader: string; msPerMiB: number }> };
+  workers?: { started: number; reader?: string; probe?: ProbeSegment[] };
   /** Summed PSS of the browser's processes: peak − before. */
   processGrowth: number;
   /** measureUserAgentSpecificMemory: after − before, both after a GC: what stays (undefined when not available). */
