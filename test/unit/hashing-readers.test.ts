@@ -4,7 +4,7 @@
 
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { BLOCKS_MARGIN, fasterReader, secondBlocksSegment, type ReaderChoice } from '../../src/hashing/file-readers.js';
+import { BLOCKS_MARGIN, fasterReader, secondBlocksSegment, type ProbeSegment, type ReaderChoice } from '../../src/hashing/file-readers.js';
 import { hashBlob } from '../../src/hashing/hash-core.js';
 
 const KiB = 1024;
@@ -109,8 +109,8 @@ describe('the reader, chosen per engine by measuring it on the file', () => {
     const bytes = randomBytes(3 * MiB + 11);
     const readers = choice();
     const slowBlocks = fakeFile(bytes, { blockDelayMs: 30 });
-    const probed: Array<{ reader: string; msPerMiB: number }> = [];
-    const onProbed = (_offset: number, _state: Uint8Array, _reader: string, segments: typeof probed) => probed.push(...segments);
+    const probed: ProbeSegment[] = [];
+    const onProbed = (_offset: number, _state: Uint8Array, _reader: string, segments: ProbeSegment[]) => probed.push(...segments);
     expect(await hashBlob(slowBlocks.file, { readerChoice: readers, blockSize: 128 * KiB, readAhead: 0, onProbed })).toBe(sha1Of(bytes));
     expect(readers.verdict).toBe('stream');
     // The segments the verdict was made of, as the handoff reports them (the bench logs them).
